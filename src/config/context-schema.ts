@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const routingContextSchema = z.strictObject({
+  taskId: z.string().optional(),
+  taskType: z.string().optional(),
+  locale: z.string().optional(),
+  priority: z.enum(['critical', 'standard', 'background']).optional(),
+  maxLatencyMs: z.number().positive().optional(),
+  maxCostUsd: z.number().nonnegative().optional(),
+  tenant: z.string().optional(),
+  user: z.string().optional(),
+  tier: z.string().optional(),
+  region: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  requiredCapabilities: z.array(z.enum(['tools', 'vision', 'json_schema', 'streaming', 'reasoning'])).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});

@@ -1,0 +1,123 @@
+/**
+ * zod schemas for everything a user configures. createRouter() parses once; every
+ * problem (including cross-references between providers, models and routes) is
+ * reported there with its path, never later mid-request.
+ */
+import { z } from 'zod';
+
+const fn = <T extends (...args: any[]) => any>(what: string) =>
+  z.custom<T>((v) => typeof v === 'function', { message: `${what} must be a function` });
+
+const headers = z.record(z.string(), z.string());
+const url = z.string().url('must be a URL');
+const positiveMs = z.number().int().positive();
+
+const openaiProvider = z.strictObject({
+  type: z.literal('openai'),
+  apiKey: z.string().min(1).optional(),
+  baseURL: url.optional(),
+  client: z.custom<object>((v) => !!v && typeof v === 'object' && 'chat' in (v as object), { message: 'must be an OpenAI client instance' }).optional(),
+  organization: z.string().optional(),
+  project: z.string().optional(),
+  defaultHeaders: headers.optional(),
+  timeout: positiveMs.optional(),
+});
+const anthropicProvider = z.strictObject({
+  type: z.literal('anthropic'),
+  apiKey: z.string().min(1).optional(),
+  baseURL: url.optional(),
+  defaultHeaders: headers.optional(),
+  timeout: positiveMs.optional(),
+});
+const googleProvider = z.strictObject({
+  type: z.literal('google'),
+  apiKey: z.string().min(1).optional(),
+  baseURL: url.optional(),
+  apiVersion: z.string().optional(),
+  defaultHeaders: headers.optional(),
+  timeout: positiveMs.optional(),
+});
+const mockOutcome = z.enum(['ok', '400', '401', '403', '404', '408', '429', '500', '502', '503', '529', 'timeout', 'connection', 'midstream']);
+const mockBehaviour = {
+  reply: z.union([z.string(), fn('reply')]).optional(),
+  latencyMs: z.number().nonnegative().optional(),
+  usage: z
+    .strictObject({
+      prompt_tokens: z.number().int().nonnegative().optional(),
+      completion_tokens: z.number().int().nonnegative().optional(),
+      cached_tokens: z.number().int().nonnegative().optional(),
+      reasoning_tokens: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  chunkSize: z.number().int().positive().optional(),
+  failures: z
+    .union([
+      z.array(mockOutcome),
+      z.strictObject({ rate: z.number().min(0).max(1), seed: z.number().int().optional(), outcome: mockOutcome.optional() }),
+    ])
+    .optional(),
+  retryAfterSeconds: z.number().nonnegative().optional(),
+};
+const mockProvider = z.strictObject({
+  type: z.literal('mock'),
+  ...mockBehaviour,
+  models: z.record(z.string(), z.strictObject(mockBehaviour)).optional(),
+});
+
+export const providerSchema = z.discriminatedUnion('type', [openaiProvider, anthropicProvider, googleProvider, mockProvider], {
+  error: (iss) => (iss.code === 'invalid_union' ? "type must be one of 'openai', 'anthropic', 'google', 'mock'" : undefined),
+});
+
+const usdPerMillion = z.number().nonnegative('a price cannot be negative');
+
+export const capabilitiesSchema = z.strictObject({
+  tools: z.boolean().optional(),
+  vision: z.boolean().optional(),
+  json_schema: z.boolean().optional(),
+  streaming: z.boolean().optional(),
+  reasoning: z.boolean().optional(),
+});
+
+export const modelSchema = z.strictObject({
+  id: z.string().min(1),
+  provider: z.string().min(1),
+  model: z.string().min(1).optional(),
+  pricing: z
+    .strictObject({
+      input: usdPerMillion,
+      output: usdPerMillion,
+      cachedInput: usdPerMillion.optional(),
+      cacheWrite: usdPerMillion.optional(),
+    })
+    .optional(),
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  capabilities: capabilitiesSchema.optional(),
+  region: z.string().min(1).optional(),
+  quality: z.number().min(0).max(1).optional(),
+  tags: z.array(z.string()).optional(),
+  weight: z.number().nonnegative().optional(),
+});
+
+export const routeSchema = z.strictObject({
+  models: z.array(z.string().min(1)).min(1, 'a route needs at least one model').optional(),
+  strategy: z.union([z.string().min(1), fn('strategy')]).optional(),
+  minQuality: z.number().min(0).max(1).optional(),
+});
+
+export const hooksSchema = z.strictObject({
+  onDecision: fn('onDecision').optional(),
+  onAttempt: fn('onAttempt').optional(),
+  onFallback: fn('onFallback').optional(),
+  onError: fn('onError').optional(),
+  onHookError: fn('onHookError').optional(),
+});
+
+export const optionsSchema = z.strictObject({
+  providers: z.record(z.string().min(1), providerSchema),
+  models: z.array(modelSchema).min(1, 'configure at least one model'),
+  routes: z.record(z.string().min(1), routeSchema).optional(),
+  defaultRoute: z.string().min(1).optional(),
+  hooks: hooksSchema.optional(),
+  strategies: z.record(z.string().min(1), fn('strategy')).optional(),
+});

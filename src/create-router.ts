@@ -1,0 +1,125 @@
+/**
+ * createRouter(): parse the whole configuration once (zod + cross-references), build
+ * the adapters and the registry, and return the OpenAI-shaped client.
+ */
+import type { RouterOptions } from './config/router-options.js';
+import { optionsSchema } from './config/options-schema.js';
+import { formatIssues } from './config/format-issues.js';
+import { ConfigError, type ConfigIssue } from './errors/config-error.js';
+import type { ProviderConfig } from './providers/provider-config.js';
+import type { ProviderAdapter } from './providers/spec.js';
+import { createAdapter } from './providers/create-adapter.js';
+import { MissingPeerError } from './internal/load-peer.js';
+import { toModelEntry, toRouteEntry, type ModelEntry, type Registry, type RouteEntry } from './registry/registry.js';
+import { builtinStrategies } from './strategies/builtin-strategies.js';
+import type { StrategyFunction } from './strategies/strategy.js';
+import { HookBus } from './observability/hooks.js';
+import { Router } from './client/router.js';
+
+/** Environment variables read when a provider gives no apiKey, as each official SDK does. */
+const KEY_ENV: Record<string, string[]> = {
+  openai: ['OPENAI_API_KEY'],
+  anthropic: ['ANTHROPIC_API_KEY'],
+  google: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+};
+
+/**
+ * Creates a router: a drop-in for `new OpenAI()` whose `chat.completions.create` picks
+ * a model per request.
+ * @example
+ * const router = createRouter({
+ *   providers: { openai: { type: 'openai', apiKey: process.env.OPENAI_API_KEY } },
+ *   models: [{ id: 'gpt-4o-mini', provider: 'openai' }, { id: 'gpt-4o', provider: 'openai' }],
+ *   routes: { auto: { models: ['gpt-4o-mini', 'gpt-4o'] } },
+ * });
+ */
+export function createRouter(options: RouterOptions): Router {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
+  const opts = parsed.data as unknown as RouterOptions;
+  const issues: ConfigIssue[] = [];
+
+  const providers = new Map<string, { config: ProviderConfig; adapter?: ProviderAdapter }>();
+  for (const [id, raw] of Object.entries(opts.providers)) {
+    const config = withEnvKey(raw);
+    if (needsKey(config) && !config.apiKey) {
+      const env = KEY_ENV[config.type]!;
+      issues.push({ path: `providers.${id}.apiKey`, message: `missing API key for provider '${id}' (type '${config.type}'): set apiKey or ${env.join(' / ')}` });
+    }
+    providers.set(id, { config });
+  }
+
+  const seen = new Set<string>();
+  opts.models.forEach((m, i) => {
+    if (seen.has(m.id)) issues.push({ path: `models.${i}.id`, message: `duplicate model id '${m.id}'` });
+    seen.add(m.id);
+    if (!providers.has(m.provider)) {
+      issues.push({ path: `models.${i}.provider`, message: `unknown provider '${m.provider}' (configured: ${[...providers.keys()].join(', ') || 'none'})` });
+    }
+  });
+
+  const strategies = new Map<string, StrategyFunction>(Object.entries(builtinStrategies));
+  for (const [name, fn] of Object.entries(opts.strategies ?? {})) strategies.set(name, fn);
+
+  const routes = opts.routes ?? {};
+  for (const [name, r] of Object.entries(routes)) {
+    if (seen.has(name)) issues.push({ path: `routes.${name}`, message: `route name '${name}' is also a model id; a request naming it would be ambiguous` });
+    r.models?.forEach((id, j) => {
+      if (!seen.has(id)) issues.push({ path: `routes.${name}.models.${j}`, message: `unknown model '${id}' (configured: ${[...seen].join(', ')})` });
+    });
+    if (typeof r.strategy === 'string' && !strategies.has(r.strategy)) {
+      issues.push({ path: `routes.${name}.strategy`, message: `unknown strategy '${r.strategy}' (available: ${[...strategies.keys()].join(', ')})` });
+    }
+  }
+  if (opts.defaultRoute !== undefined && !(opts.defaultRoute in routes)) {
+    issues.push({ path: 'defaultRoute', message: `unknown route '${opts.defaultRoute}' (configured: ${Object.keys(routes).join(', ') || 'none'})` });
+  }
+  if (issues.length) throw new ConfigError(issues);
+
+  // Adapters only for providers some model uses: an unused provider loads no SDK.
+  const models = new Map<string, ModelEntry>();
+  opts.models.forEach((m, i) => {
+    const p = providers.get(m.provider)!;
+    if (!p.adapter) {
+      try {
+        p.adapter = createAdapter(m.provider, p.config);
+      } catch (err) {
+        if (err instanceof MissingPeerError) issues.push({ path: `providers.${m.provider}.type`, message: err.message });
+        else issues.push({ path: `models.${i}`, message: (err as Error).message });
+        return;
+      }
+    }
+    models.set(m.id, toModelEntry(m, p.config.type, p.adapter));
+  });
+  if (issues.length) throw new ConfigError(issues);
+
+  const routeEntries = new Map<string, RouteEntry>();
+  for (const [name, r] of Object.entries(routes)) {
+    const inline = typeof r.strategy === 'function' ? r.strategy : undefined;
+    const strategyName = inline ? 'inline' : ((r.strategy as string | undefined) ?? 'priority');
+    routeEntries.set(name, toRouteEntry(name, r, models, strategyName, inline));
+  }
+  const defaultName = opts.defaultRoute ?? (routeEntries.has('default') ? 'default' : undefined);
+  const defaultRoute = defaultName ? routeEntries.get(defaultName)! : toRouteEntry('default', {}, models, 'priority', undefined);
+
+  const registry: Registry = { models, routes: routeEntries, defaultRoute };
+  return new Router({ registry, hooks: new HookBus(opts.hooks), strategies, random: Math.random }, {});
+}
+
+function withEnvKey(config: ProviderConfig): ProviderConfig {
+  if (config.type === 'mock' || config.apiKey) return config;
+  // A custom baseURL points somewhere else than the vendor: never send it the vendor's key from env.
+  if (config.baseURL) return config;
+  for (const name of KEY_ENV[config.type] ?? []) {
+    const v = process.env[name];
+    if (v) return { ...config, apiKey: v };
+  }
+  return config;
+}
+
+function needsKey(config: ProviderConfig): config is Exclude<ProviderConfig, { type: 'mock' }> {
+  if (config.type === 'mock') return false;
+  if (config.type === 'openai') return !config.client && !config.baseURL;
+  // Anthropic and Gemini always authenticate, whatever the endpoint.
+  return true;
+}

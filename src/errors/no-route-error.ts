@@ -1,0 +1,14 @@
+import { BadRequestError } from 'openai';
+import type { CandidateRecord } from '../pipeline/decision-record.js';
+
+/** Every candidate was excluded by a constraint; `candidates` says why, model by model. */
+export class NoRouteError extends BadRequestError {
+  override readonly name = 'NoRouteError';
+  readonly candidates: readonly CandidateRecord[];
+  constructor(target: string, candidates: readonly CandidateRecord[]) {
+    const why = candidates.map((c) => `${c.model} (${c.provider}): ${c.reason}${c.detail ? ` — ${c.detail}` : ''}`).join('; ');
+    const message = `No model of '${target}' can serve this request: ${why}`;
+    super(400, { message, type: 'invalid_request_error', code: 'no_route' }, message, new Headers());
+    this.candidates = candidates;
+  }
+}

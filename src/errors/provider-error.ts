@@ -1,0 +1,95 @@
+/**
+ * Builds the OpenAI SDK's own error classes from any provider's failure, so a user's
+ * existing `catch (e) { if (e instanceof RateLimitError) … }` keeps working whichever
+ * provider answered.
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from 'openai';
+import type { ProviderErrorInfo, ProviderErrorKind } from '../providers/spec.js';
+
+export type RoutedAPIError = APIError & ProviderErrorInfo & { provider?: string; model?: string };
+
+export interface ProviderErrorInit {
+  status: number | undefined;
+  /** The provider's error object, exposed as `err.error` (OpenAI puts `body.error` here). */
+  error?: Record<string, unknown> | undefined;
+  message: string;
+  headers?: Headers | Record<string, string> | undefined;
+  cause?: unknown;
+  retryAfterMs?: number | undefined;
+  kind?: ProviderErrorKind | undefined;
+}
+
+/** An HTTP error from a provider, as the OpenAI class for its status (529 → InternalServerError). */
+export function providerError(init: ProviderErrorInit): RoutedAPIError {
+  const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers ?? {});
+  // generate() picks the subclass from the status; the message is set after because
+  // generate() prefers the body's message and we want the provider's wording kept whole.
+  const err = APIError.generate(init.status, init.error ?? { message: init.message }, init.message, headers) as RoutedAPIError;
+  err.message = init.status ? `${init.status} ${init.message}` : init.message;
+  return decorate(err, init);
+}
+
+export function connectionError(cause: unknown, message?: string): RoutedAPIError {
+  const err = new APIConnectionError({
+    message: message ?? 'Connection error.',
+    cause: cause instanceof Error ? cause : undefined,
+  }) as RoutedAPIError;
+  return err;
+}
+
+export function timeoutError(message?: string): RoutedAPIError {
+  return new APIConnectionTimeoutError(message ? { message } : undefined) as RoutedAPIError;
+}
+
+export function abortError(): APIUserAbortError {
+  return new APIUserAbortError();
+}
+
+function decorate(err: RoutedAPIError, info: ProviderErrorInit): RoutedAPIError {
+  if (info.cause !== undefined) Object.defineProperty(err, 'cause', { value: info.cause, enumerable: false, writable: true, configurable: true });
+  if (info.retryAfterMs !== undefined) err.retryAfterMs = info.retryAfterMs;
+  if (info.kind !== undefined) err.kind = info.kind;
+  return err;
+}
+
+const MAX_RETRY_AFTER_MS = 2 ** 31 - 1;
+
+/**
+ * Reads `retry-after-ms`, then `retry-after` (seconds or an HTTP date). Values that are
+ * not positive, or absurdly large, are ignored rather than trusted.
+ */
+export function parseRetryAfter(headers: Headers | undefined | null, now: number = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null) {
+    const v = Number.parseFloat(ms);
+    if (Number.isFinite(v) && v > 0 && v <= MAX_RETRY_AFTER_MS) return v;
+  }
+  const ra = headers.get('retry-after');
+  if (ra !== null) {
+    const secs = Number.parseFloat(ra);
+    if (/^\s*\d+(\.\d+)?\s*$/.test(ra) && Number.isFinite(secs)) {
+      const v = secs * 1000;
+      return v > 0 && v <= MAX_RETRY_AFTER_MS ? v : undefined;
+    }
+    const date = Date.parse(ra);
+    if (Number.isFinite(date)) {
+      const v = date - now;
+      return v > 0 && v <= MAX_RETRY_AFTER_MS ? v : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** True for an abort caused by the caller or by us, whatever library raised it. */
+export function isAbortLike(err: unknown): boolean {
+  if (err instanceof APIUserAbortError) return true;
+  if (!err || typeof err !== 'object') return false;
+  const name = (err as { name?: unknown }).name;
+  return name === 'AbortError' || name === 'APIUserAbortError' || name === 'GoogleGenerativeAIAbortError';
+}

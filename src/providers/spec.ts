@@ -1,0 +1,102 @@
+/**
+ * The provider adapter interface. Types only: adapters depend on this file and on
+ * `openai`'s types, never on the router. One adapter speaks one wire protocol.
+ *
+ * The router hands an adapter an OpenAI-shaped request whose `model` is already the
+ * upstream model id, and expects OpenAI-shaped results back. Everything
+ * provider-specific (request mapping, response mapping, stream events, errors) lives
+ * behind these two methods.
+ */
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+
+export interface AdapterCallOptions {
+  /** Cancels the upstream request: the caller's abort, a timeout, or a lost hedge. */
+  readonly signal: AbortSignal;
+  /** Per-attempt timeout in milliseconds, when the caller or the router sets one. */
+  readonly timeoutMs?: number | undefined;
+  /** Extra HTTP headers from the caller's request options, passed through upstream. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The descriptor's output-token ceiling. Anthropic requires `max_tokens`; when the
+   * request sets none the adapter uses this.
+   */
+  readonly maxOutputTokens?: number | undefined;
+}
+
+/**
+ * Streams from `doStream` follow OpenAI's chunk protocol exactly: role in the first
+ * chunk, tool-call deltas by index, `finish_reason` once, and — always, whatever the
+ * caller asked — a final usage chunk with empty `choices` when the provider reports
+ * usage. The router needs usage to price the call and removes that chunk when the
+ * caller did not ask for `stream_options.include_usage`.
+ *
+ * A stream that fails after it started must throw from the iterator (never end early
+ * as if complete).
+ */
+export type AdapterStream = AsyncIterable<ChatCompletionChunk>;
+
+export interface ProviderAdapter {
+  /** Bumped when this interface changes incompatibly. */
+  readonly specificationVersion: 'v1';
+  /** The wire protocol: 'openai' | 'anthropic' | 'google' | 'mock'. */
+  readonly type: string;
+  /** The provider id from the router's configuration (e.g. 'deepseek'). */
+  readonly providerId: string;
+
+  /**
+   * One non-streaming call. Must reject with an OpenAI error class (see
+   * `ProviderErrorInfo`) on any failure.
+   */
+  doGenerate(body: ChatCompletionCreateParamsNonStreaming, options: AdapterCallOptions): Promise<ChatCompletion>;
+
+  /**
+   * Opens one streaming call. Rejects (before any chunk) when the provider refuses
+   * the request; errors after that are thrown from the iterator.
+   */
+  doStream(body: ChatCompletionCreateParamsStreaming, options: AdapterCallOptions): Promise<AdapterStream>;
+}
+
+/**
+ * What an adapter attaches to the OpenAI error it throws, so the router can classify
+ * it without knowing the provider.
+ */
+export interface ProviderErrorInfo {
+  /** Milliseconds the provider asked us to wait (retry-after-ms, retry-after, Gemini RetryInfo). */
+  retryAfterMs?: number | undefined;
+  /** A recognised cause the resilience layer can route on. */
+  kind?: ProviderErrorKind | undefined;
+}
+
+export type ProviderErrorKind =
+  | 'context_length_exceeded'
+  | 'content_policy'
+  | 'model_not_found'
+  | 'overloaded'
+  /** A parameter this provider cannot honour; another provider may. */
+  | 'unsupported_parameter';
+
+/**
+ * Usage fields beyond OpenAI's own type, added by adapters where the provider reports
+ * them. Anthropic bills cache writes differently from plain input, so they are kept.
+ */
+export interface UsageExtensions {
+  prompt_tokens_details?: {
+    cached_tokens?: number;
+    /** Tokens written to the provider's prompt cache (Anthropic cache_creation_input_tokens). */
+    cache_write_tokens?: number;
+  };
+}
+
+/**
+ * Thinking / reasoning text is surfaced as `reasoning_content` on the message (and on
+ * stream deltas), the field DeepSeek and other OpenAI-compatible servers use. It is
+ * never mixed into `content`.
+ */
+export interface ReasoningExtension {
+  reasoning_content?: string | null;
+}
