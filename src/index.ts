@@ -3,7 +3,7 @@ export { createRouter } from './create-router.js';
 export { Router, ChatCompletions } from './client/router.js';
 export type { RoutePlan } from './client/router.js';
 export { RoutedPromise } from './client/routed-promise.js';
-export type { WithDecision, DecisionFor } from './client/routed-promise.js';
+export type { WithDecision, DecisionFor, WithRequestID } from './client/routed-promise.js';
 export type { RouterRequestOptions, RouterCreateParams } from './client/request-options.js';
 export type {
   RouterOptions,

@@ -5,6 +5,9 @@
 import type { Stream } from 'openai/streaming';
 import type { DecisionRecord } from '../pipeline/decision-record.js';
 
+/** As the OpenAI SDK types its results: `_request_id` is the upstream request id when known. */
+export type WithRequestID<T> = T & { _request_id?: string | null };
+
 /** For streams the decision is known only when the stream ends, so it stays a promise. */
 export type DecisionFor<T> = T extends Stream<any> ? Promise<DecisionRecord> : DecisionRecord;
 

@@ -21,7 +21,7 @@ import { Recorder } from '../pipeline/record.js';
 import { executeGenerate, executeStream } from '../pipeline/execute.js';
 import type { CandidateRecord } from '../pipeline/decision-record.js';
 import { NoRouteError } from '../errors/no-route-error.js';
-import { RoutedPromise, type Routed } from './routed-promise.js';
+import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';
 import { normalizeHeaders, type RouterCreateParams, type RouterRequestOptions } from './request-options.js';
 
 export interface RouterCore {
@@ -59,10 +59,13 @@ interface Planned {
 export class ChatCompletions {
   constructor(private readonly router: Router) {}
 
-  create(body: RouterCreateParams<ChatCompletionCreateParamsNonStreaming>, options?: RouterRequestOptions): RoutedPromise<ChatCompletion>;
-  create(body: RouterCreateParams<ChatCompletionCreateParamsStreaming>, options?: RouterRequestOptions): RoutedPromise<Stream<ChatCompletionChunk>>;
-  create(body: RouterCreateParams<ChatCompletionCreateParamsBase>, options?: RouterRequestOptions): RoutedPromise<Stream<ChatCompletionChunk> | ChatCompletion>;
-  create(body: RouterCreateParams<ChatCompletionCreateParamsBase>, options?: RouterRequestOptions): RoutedPromise<Stream<ChatCompletionChunk> | ChatCompletion> {
+  create(body: RouterCreateParams<ChatCompletionCreateParamsNonStreaming>, options?: RouterRequestOptions): RoutedPromise<WithRequestID<ChatCompletion>>;
+  create(body: RouterCreateParams<ChatCompletionCreateParamsStreaming>, options?: RouterRequestOptions): RoutedPromise<WithRequestID<Stream<ChatCompletionChunk>>>;
+  create(
+    body: RouterCreateParams<ChatCompletionCreateParamsBase>,
+    options?: RouterRequestOptions,
+  ): RoutedPromise<WithRequestID<Stream<ChatCompletionChunk>> | WithRequestID<ChatCompletion>>;
+  create(body: RouterCreateParams<ChatCompletionCreateParamsBase>, options?: RouterRequestOptions): RoutedPromise<any> {
     return new RoutedPromise(this.router._run(body as ChatCompletionCreateParams, options));
   }
 }

@@ -12,7 +12,6 @@ export interface FailedAttempts {
   readonly attempts: readonly AttemptRecord[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-extraneous-class
 export class AllCandidatesFailedError {
   declare readonly attempts: readonly AttemptRecord[];
   declare readonly message: string;

@@ -27,9 +27,13 @@ export interface ProviderErrorInit {
 /** An HTTP error from a provider, as the OpenAI class for its status (529 → InternalServerError). */
 export function providerError(init: ProviderErrorInit): RoutedAPIError {
   const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers ?? {});
-  // generate() picks the subclass from the status; the message is set after because
-  // generate() prefers the body's message and we want the provider's wording kept whole.
-  const err = APIError.generate(init.status, init.error ?? { message: init.message }, init.message, headers) as RoutedAPIError;
+  const errorObject = init.error ?? { message: init.message };
+  // generate() picks the subclass from the status and reads `.error` of a response body;
+  // without a status it would claim a connection error, so an in-stream error is a plain
+  // APIError. The message is set after, keeping the provider's wording whole.
+  const err = (
+    init.status ? APIError.generate(init.status, { error: errorObject }, init.message, headers) : new APIError(undefined, errorObject, init.message, undefined)
+  ) as RoutedAPIError;
   err.message = init.status ? `${init.status} ${init.message}` : init.message;
   return decorate(err, init);
 }

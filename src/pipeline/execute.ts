@@ -85,7 +85,7 @@ function attribute(err: unknown, entry: ModelEntry): unknown {
 function allFailed(lastErr: unknown, recorder: Recorder): unknown {
   const attempts = recorder.attemptList;
   if (attempts.length > 1 && lastErr instanceof Error) {
-    const summary = attempts.map((a) => `${a.model} (${a.provider}): ${a.errorMessage ?? a.outcome}`).join('; ');
+    const summary = attempts.map((a) => a.errorMessage ?? `[${a.model} via ${a.provider}] ${a.outcome}`).join('; ');
     lastErr.message = `All ${attempts.length} attempts failed — ${summary}`;
     markAllFailed(lastErr, attempts);
   }

@@ -83,5 +83,7 @@ function kindOf(e: APIError): ProviderErrorKind | undefined {
   if (code === 'content_policy_violation' || code === 'content_filter') return 'content_policy';
   if (code === 'model_not_found' || (e.status === 404 && /model/i.test(e.message))) return 'model_not_found';
   if (e.status === 529) return 'overloaded';
+  // The model rejects a parameter or value another model may accept (e.g. max_tokens on reasoning models).
+  if (e.status === 400 && (code === 'unsupported_parameter' || code === 'unsupported_value')) return 'unsupported_parameter';
   return undefined;
 }

@@ -1,0 +1,76 @@
+/**
+ * The Anthropic adapter: OpenAI-shaped calls in, Anthropic Messages API on the wire
+ * through the real @anthropic-ai/sdk, OpenAI-shaped results and errors out.
+ */
+import type * as AnthropicSDK from '@anthropic-ai/sdk';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
+import type { AnthropicProviderConfig } from '../provider-config.js';
+import { assertPeerInstalled, loadPeer } from '../../internal/load-peer.js';
+import { toAnthropicRequest } from './to-anthropic-request.js';
+import { fromAnthropicMessage } from './from-anthropic-response.js';
+import { toOpenAIChunks } from './anthropic-stream.js';
+import { toOpenAIError } from './anthropic-errors.js';
+
+type Sdk = typeof AnthropicSDK;
+type RequestOptions = NonNullable<Parameters<AnthropicSDK.Anthropic['messages']['create']>[1]>;
+const PKG = '@anthropic-ai/sdk';
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+export function createAnthropicAdapter(providerId: string, config: AnthropicProviderConfig): ProviderAdapter {
+  assertPeerInstalled(PKG, `provider '${providerId}' (type 'anthropic')`);
+  let sdk: Sdk | undefined;
+  let client: Promise<AnthropicSDK.Anthropic> | undefined;
+
+  const getClient = (): Promise<AnthropicSDK.Anthropic> =>
+    (client ??= loadPeer<Sdk>(PKG).then((mod) => {
+      sdk = mod;
+      // The router owns retries: SDK retries would multiply attempts and hide failures.
+      return new mod.Anthropic({ apiKey: config.apiKey, baseURL: config.baseURL, defaultHeaders: config.defaultHeaders, timeout: config.timeout, maxRetries: 0 });
+    }));
+
+  // An explicit timeout also stops the SDK refusing large non-streaming max_tokens.
+  const requestOptions = (o: AdapterCallOptions): RequestOptions => ({
+    signal: o.signal,
+    timeout: o.timeoutMs ?? config.timeout ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: 0,
+    ...(o.headers && { headers: { ...o.headers } }),
+  });
+  const fail = (err: unknown, o: AdapterCallOptions): Error => toOpenAIError(err, sdk, o.signal, config.apiKey);
+
+  return {
+    specificationVersion: 'v1',
+    type: 'anthropic',
+    providerId,
+
+    async doGenerate(body, options) {
+      const { params, jsonToolName } = toAnthropicRequest(body, options.maxOutputTokens);
+      try {
+        const anthropic = await getClient();
+        const message = await anthropic.messages.create({ ...params, stream: false }, requestOptions(options));
+        return fromAnthropicMessage(message, jsonToolName);
+      } catch (err) {
+        throw fail(err, options);
+      }
+    },
+
+    async doStream(body, options): Promise<AdapterStream> {
+      const { params, jsonToolName } = toAnthropicRequest(body, options.maxOutputTokens);
+      let events: AsyncIterable<AnthropicSDK.Anthropic.RawMessageStreamEvent>;
+      try {
+        const anthropic = await getClient();
+        events = await anthropic.messages.create({ ...params, stream: true }, requestOptions(options));
+      } catch (err) {
+        throw fail(err, options);
+      }
+      async function* guarded(): AsyncGenerator<ChatCompletionChunk> {
+        try {
+          yield* toOpenAIChunks(events, { signal: options.signal, jsonToolName });
+        } catch (err) {
+          throw fail(err, options);
+        }
+      }
+      return guarded();
+    },
+  };
+}
