@@ -77,8 +77,8 @@ const UNSUPPORTED = [
 ] as const;
 
 export function badRequest(message: string, param?: string): Error {
-  // APIError.generate reads `.error` off what it is given, as OpenAI bodies nest it.
-  return providerError({ status: 400, message, error: { type: 'invalid_request_error', message, param: param ?? null } });
+  // Another provider may honour it: the router moves on rather than failing the call.
+  return providerError({ status: 400, message, error: { type: 'invalid_request_error', message, param: param ?? null }, kind: 'unsupported_parameter' });
 }
 
 function isNoOp(v: unknown): boolean {

@@ -1,0 +1,122 @@
+/**
+ * Gemini generateContent response → OpenAI ChatCompletion, plus the pieces the stream
+ * translator shares (finish reasons, usage, tool call ids, logprobs).
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChatCompletion, ChatCompletionMessageToolCall, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { ReasoningExtension } from '../spec.js';
+import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiUsage } from './gemini-wire.js';
+
+export type FinishReason = ChatCompletion.Choice['finish_reason'];
+
+const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
+
+/** Unknown and future reasons fall back to 'stop': callers switch on OpenAI's closed set. */
+export function toFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
+  if (reason === 'MAX_TOKENS') return 'length';
+  if (reason !== undefined && FILTERED.has(reason)) return 'content_filter';
+  return hasToolCalls ? 'tool_calls' : 'stop';
+}
+
+/** A blocked prompt has no candidates at all; it is reported as one filtered choice, not an error. */
+export function isBlockedPrompt(r: GeminiResponse): boolean {
+  return !!r.promptFeedback?.blockReason && !(r.candidates?.length);
+}
+
+export function newToolCallId(): string {
+  return `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+}
+
+export function newCompletionId(): string {
+  return `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+}
+
+/**
+ * Gemini bills tool-use prompt tokens (server-side tools) as input and thinking as
+ * output; counting them keeps prompt + completion equal to Gemini's total.
+ */
+export function toUsage(u: GeminiUsage | undefined): CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number } } {
+  const prompt = (u?.promptTokenCount ?? 0) + (u?.toolUsePromptTokenCount ?? 0);
+  const reasoning = u?.thoughtsTokenCount ?? 0;
+  const completion = (u?.candidatesTokenCount ?? 0) + reasoning;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: u?.totalTokenCount ?? prompt + completion,
+    prompt_tokens_details: { cached_tokens: u?.cachedContentTokenCount ?? 0 },
+    completion_tokens_details: { reasoning_tokens: reasoning },
+  };
+}
+
+export function toLogprobs(c: GeminiCandidate): ChatCompletionTokenLogprob[] | undefined {
+  const chosen = c.logprobsResult?.chosenCandidates;
+  if (!chosen) return undefined;
+  return chosen.map((t, i) => ({
+    token: t.token ?? '',
+    logprob: t.logProbability ?? 0,
+    bytes: t.token === undefined ? null : [...Buffer.from(t.token, 'utf8')],
+    top_logprobs: (c.logprobsResult?.topCandidates?.[i]?.candidates ?? []).map((alt) => ({
+      token: alt.token ?? '',
+      logprob: alt.logProbability ?? 0,
+      bytes: alt.token === undefined ? null : [...Buffer.from(alt.token, 'utf8')],
+    })),
+  }));
+}
+
+export interface SplitParts {
+  text: string[];
+  reasoning: string[];
+  calls: { name: string; args: Record<string, unknown>; signature?: string | undefined }[];
+}
+
+/**
+ * Thought parts are reasoning, never content. functionResponse / code-execution parts
+ * (server-side tools) have no OpenAI message field and are not content either.
+ */
+export function splitParts(parts: GeminiPart[] | undefined): SplitParts {
+  const out: SplitParts = { text: [], reasoning: [], calls: [] };
+  for (const p of parts ?? []) {
+    if (p.functionCall?.name) out.calls.push({ name: p.functionCall.name, args: p.functionCall.args ?? {}, signature: p.thoughtSignature });
+    else if (typeof p.text === 'string') (p.thought ? out.reasoning : out.text).push(p.text);
+  }
+  return out;
+}
+
+export function toChatCompletion(
+  r: GeminiResponse,
+  requestedModel: string,
+  rememberSignature: (toolCallId: string, signature: string) => void,
+): ChatCompletion {
+  const candidates = isBlockedPrompt(r) ? [{ finishReason: 'SAFETY' } as GeminiCandidate] : (r.candidates ?? []);
+  const choices = candidates.map((c, position): ChatCompletion.Choice => {
+    const { text, reasoning, calls } = splitParts(c.content?.parts);
+    const toolCalls = calls.map((call): ChatCompletionMessageToolCall => {
+      const id = newToolCallId();
+      if (call.signature) rememberSignature(id, call.signature);
+      return { id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } };
+    });
+    const message: ChatCompletion.Choice['message'] & ReasoningExtension = {
+      role: 'assistant',
+      content: text.length > 0 ? text.join('') : null,
+      refusal: null,
+    };
+    if (reasoning.length > 0) message.reasoning_content = reasoning.join('');
+    if (toolCalls.length > 0) message.tool_calls = toolCalls;
+    const content = toLogprobs(c);
+    return {
+      index: c.index ?? position,
+      message,
+      finish_reason: toFinishReason(c.finishReason, toolCalls.length > 0),
+      logprobs: content ? { content, refusal: null } : null,
+    };
+  });
+  return {
+    id: r.responseId ?? newCompletionId(),
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: r.modelVersion ?? requestedModel,
+    choices,
+    usage: toUsage(r.usageMetadata),
+  };
+}
