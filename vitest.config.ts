@@ -9,5 +9,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
+    // CI also writes a JSON summary, from which .ci/run prints its closing tally.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.cache/vitest-results.json' },
   },
 });

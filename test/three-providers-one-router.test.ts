@@ -36,7 +36,7 @@ function makeRouter(decisions: DecisionRecord[] = []) {
     },
     models: [
       { id: 'gpt', provider: 'openai', model: 'gpt-4o', pricing: { input: 2.5, output: 10 } },
-      { id: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-5', pricing: { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, maxOutputTokens: 1024 },
+      { id: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-6', pricing: { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, maxOutputTokens: 1024 },
       { id: 'gemini', provider: 'google', model: 'gemini-2.0-flash', pricing: { input: 0.1, output: 0.4 } },
     ],
     routes: {
