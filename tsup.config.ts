@@ -1,13 +1,18 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
+const shared: Options = {
+  entry: { index: 'src/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts', server: 'src/server/index.ts', cli: 'src/cli.ts' },
   dts: true,
   sourcemap: true,
-  clean: true,
   target: 'node20',
   // `import.meta.url` is used to resolve optional peer SDKs; the CJS build needs the shim.
   shims: true,
-  external: ['openai', '@anthropic-ai/sdk', '@google/generative-ai'],
-});
+  external: ['openai', '@anthropic-ai/sdk', '@google/generative-ai', 'ai', '@ai-sdk/provider'],
+};
+
+export default defineConfig([
+  { ...shared, format: ['esm'], clean: true },
+  // p-retry and p-limit ship ESM only; `require()` of them is not reliable on every
+  // Node 20 release, so the CJS build carries its own copy.
+  { ...shared, format: ['cjs'], noExternal: ['p-retry', 'p-limit', 'is-network-error', 'yocto-queue'] },
+]);

@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Tests import the package by name, as users do; it resolves to the source.
-    alias: { 'llm-switchboard': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    // Subpaths first: an alias also matches as a prefix, so order matters.
+    alias: {
+      'llm-switchboard/ai-sdk': fileURLToPath(new URL('./src/ai-sdk/index.ts', import.meta.url)),
+      'llm-switchboard/server': fileURLToPath(new URL('./src/server/index.ts', import.meta.url)),
+      'llm-switchboard': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -4,6 +4,7 @@
  * a readable line per decision, and a cost summary.
  */
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
+import { threeProviders } from './three-providers.js';
 
 const decisions: DecisionRecord[] = [];
 
@@ -36,15 +37,18 @@ async function main() {
   console.log('llm-switchboard demo: routing over the mock provider\n');
 
   // 1. The default route ('cheap'): the small model answers.
-  const a = await router.chat.completions.create({ messages: [{ role: 'user', content: 'Classify this ticket: "refund not received"' }] });
+  const a = await router.chat.completions.create(
+    { messages: [{ role: 'user', content: 'Classify this ticket: "refund not received"' }] },
+    { routing: { tenant: 'acme', taskType: 'classification' } },
+  );
   console.log('reply:', a.choices[0]?.message.content);
 
   // 2. Same route again: the mock's scripted 503 on 'small' makes the router fall back to 'large'.
   const { data: b, decision } = await router.chat.completions
-    .create({ model: 'cheap', messages: [{ role: 'user', content: 'Summarise: the quarterly numbers are up.' }] })
+    .create({ model: 'cheap', messages: [{ role: 'user', content: 'Summarise: the quarterly numbers are up.' }] }, { routing: { tenant: 'globex' } })
     .withDecision();
   console.log('reply:', b.choices[0]?.message.content);
-  console.log('fallback events:', decision.events.map((e) => `${e.from} → ${e.to} (${e.reason})`).join(', '));
+  console.log('fallback events:', decision.events.flatMap((e) => (e.type === 'fallback' ? [`${e.from} → ${e.to} (${e.reason})`] : [])).join(', '));
 
   // 3. A named route, streamed.
   const stream = await router.chat.completions.create({
@@ -67,18 +71,18 @@ async function main() {
   console.log('\nDecisions:');
   for (const d of decisions) console.log(' ', line(d));
 
-  const byRoute = new Map<string, { n: number; usd: number }>();
-  for (const d of decisions) {
-    const k = d.route ?? `(model ${d.requested})`;
-    const v = byRoute.get(k) ?? { n: 0, usd: 0 };
-    v.n++;
-    v.usd += d.cost.finalUsd;
-    byRoute.set(k, v);
+  // The built-in cost tracker aggregates every decision; no bookkeeping of our own.
+  for (const by of ['route', 'tenant'] as const) {
+    console.log(`\nCost by ${by}:`);
+    for (const row of router.costs.summary({ by })) {
+      console.log(`  ${row.key.padEnd(16)} ${String(row.requests).padStart(2)} requests  ${String(row.promptTokens + row.completionTokens).padStart(4)} tokens  $${row.spendUsd.toFixed(6)}  fallbacks ${(row.fallbackRate * 100).toFixed(0)}%`);
+    }
   }
-  console.log('\nCost by route:');
-  for (const [k, v] of byRoute) console.log(`  ${k.padEnd(14)} ${String(v.n).padStart(2)} requests  $${v.usd.toFixed(6)}`);
-  const total = decisions.reduce((s, d) => s + d.cost.finalUsd, 0);
-  console.log(`  ${'total'.padEnd(14)} ${String(decisions.length).padStart(2)} requests  $${total.toFixed(6)}`);
+  const total = router.costs.totals();
+  console.log(`  ${'total'.padEnd(16)} ${String(total.requests).padStart(2)} requests  ${String(total.promptTokens + total.completionTokens).padStart(4)} tokens  $${total.spendUsd.toFixed(6)}`);
+
+  // The same request answered by OpenAI, Claude and Gemini, through their real SDKs.
+  await threeProviders();
 }
 
 main().catch((err) => {

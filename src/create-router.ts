@@ -15,6 +15,13 @@ import { builtinStrategies } from './strategies/builtin-strategies.js';
 import type { StrategyFunction } from './strategies/strategy.js';
 import { HookBus } from './observability/hooks.js';
 import { Router } from './client/router.js';
+import { buildRoutingSetup } from './pipeline/routing-config.js';
+import { Resilience } from './resilience/resilience.js';
+import { checkResilienceConfig, modeHint } from './resilience/check-config.js';
+import { circuitExclusion } from './resilience/circuit-breaker.js';
+import { Accounting } from './client/accounting.js';
+import { checkEmbeddingConfig, takeEmbeddingModels } from './client/embedding-registry.js';
+import { checkShadowConfig } from './shadow/shadow.js';
 
 /** Environment variables read when a provider gives no apiKey, as each official SDK does. */
 const KEY_ENV: Record<string, string[]> = {
@@ -68,12 +75,21 @@ export function createRouter(options: RouterOptions): Router {
       if (!seen.has(id)) issues.push({ path: `routes.${name}.models.${j}`, message: `unknown model '${id}' (configured: ${[...seen].join(', ')})` });
     });
     if (typeof r.strategy === 'string' && !strategies.has(r.strategy)) {
-      issues.push({ path: `routes.${name}.strategy`, message: `unknown strategy '${r.strategy}' (available: ${[...strategies.keys()].join(', ')})` });
+      issues.push({ path: `routes.${name}.strategy`, message: `unknown strategy '${r.strategy}' (available: ${[...strategies.keys()].join(', ')})${modeHint(r.strategy)}` });
     }
   }
+  opts.budgets?.forEach((b, i) => {
+    if (b.route !== undefined && !(b.route in routes)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
+    const down = b.onExceeded;
+    if (down && down !== 'error' && !(down.downgradeTo in routes)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
+  });
+  const routing = buildRoutingSetup(opts, seen, strategies, issues);
   if (opts.defaultRoute !== undefined && !(opts.defaultRoute in routes)) {
     issues.push({ path: 'defaultRoute', message: `unknown route '${opts.defaultRoute}' (configured: ${Object.keys(routes).join(', ') || 'none'})` });
   }
+  checkResilienceConfig(opts, providers, seen, issues);
+  const embeddingSplit = checkEmbeddingConfig(opts, issues);
+  checkShadowConfig(opts.routes, seen, issues);
   if (issues.length) throw new ConfigError(issues);
 
   // Adapters only for providers some model uses: an unused provider loads no SDK.
@@ -89,12 +105,15 @@ export function createRouter(options: RouterOptions): Router {
         return;
       }
     }
-    models.set(m.id, toModelEntry(m, p.config.type, p.adapter));
+    models.set(m.id, toModelEntry(m, p.config.type, p.adapter, 'baseURL' in p.config ? p.config.baseURL : undefined));
   });
   if (issues.length) throw new ConfigError(issues);
+  // Embedding models and routes leave the chat registry: no chat route can pick them.
+  const embeddings = takeEmbeddingModels(models, opts, embeddingSplit);
 
   const routeEntries = new Map<string, RouteEntry>();
   for (const [name, r] of Object.entries(routes)) {
+    if (embeddingSplit.routeNames.has(name)) continue;
     const inline = typeof r.strategy === 'function' ? r.strategy : undefined;
     const strategyName = inline ? 'inline' : ((r.strategy as string | undefined) ?? 'priority');
     routeEntries.set(name, toRouteEntry(name, r, models, strategyName, inline));
@@ -103,7 +122,11 @@ export function createRouter(options: RouterOptions): Router {
   const defaultRoute = defaultName ? routeEntries.get(defaultName)! : toRouteEntry('default', {}, models, 'priority', undefined);
 
   const registry: Registry = { models, routes: routeEntries, defaultRoute };
-  return new Router({ registry, hooks: new HookBus(opts.hooks), strategies, random: Math.random }, {});
+  const hooks = new HookBus(opts.hooks);
+  const accounting = new Accounting(opts, registry, hooks);
+  const resilience = new Resilience(opts.resilience, routes);
+  if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
+  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience }, {});
 }
 
 function withEnvKey(config: ProviderConfig): ProviderConfig {

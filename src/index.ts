@@ -3,6 +3,14 @@ export { createRouter } from './create-router.js';
 export { Router, ChatCompletions } from './client/router.js';
 export type { RoutePlan } from './client/router.js';
 export { RoutedPromise } from './client/routed-promise.js';
+export { structuredOutputValidator, checkStructuredOutput } from './client/chat-completions-parse.js';
+export type { ParsedContentOf, RouterParseParams, StructuredOutputCheck } from './client/chat-completions-parse.js';
+export type { RouterStreamParams, RouterRunnerOptions, RunToolsMethod } from './client/chat-completions-stream.js';
+export { StructuredOutputError } from './client/structured-output-error.js';
+export { Embeddings } from './client/embeddings.js';
+export type { RouterEmbeddingCreateParams } from './client/embeddings.js';
+export { Models, ModelsPagePromise } from './client/models.js';
+export { Responses } from './client/responses.js';
 export type { WithDecision, DecisionFor, WithRequestID } from './client/routed-promise.js';
 export type { RouterRequestOptions, RouterCreateParams } from './client/request-options.js';
 export type {
@@ -43,18 +51,73 @@ export type {
   CandidateRecord,
   ExclusionReason,
   FallbackEvent,
+  DecisionEvent,
+  RetryEvent,
+  SkipEvent,
+  EscalationEvent,
+  HedgeEvent,
+  ResumeEvent,
   UsageRecord,
 } from './pipeline/decision-record.js';
 export type { Requirements } from './pipeline/requirements.js';
 export type { Candidate, StrategyFunction, StrategyInfo, StrategyResult } from './strategies/strategy.js';
+// Routing: strategy options, rules, policy, scores, the complexity heuristic.
+export type { StrategyScores } from './strategies/strategy.js';
+export type {
+  RouteStrategyOptions,
+  ComplexityTier,
+  RoutingRule,
+  RuleCondition,
+  RuleValue,
+  RuleScalar,
+  RoutingPolicy,
+  AccessPolicy,
+} from './config/router-options.js';
+export type { MatchedRuleRecord } from './pipeline/decision-record.js';
+export type { Tokenizer } from './pipeline/requirements.js';
+export { complexityScore } from './strategies/complexity-score.js';
+export { builtinStrategies } from './strategies/builtin-strategies.js';
 export type { ModelStats } from './registry/registry.js';
 export { ConfigError } from './errors/config-error.js';
 export type { ConfigIssue } from './errors/config-error.js';
+// Resilience: options, state store, built-in select, health.
+export type {
+  ResilienceOptions,
+  RetryOptions,
+  TimeoutOptions,
+  CircuitBreakerOptions,
+  LimitOptions,
+  ModelLimits,
+  RouteExecutionOptions,
+  ExecutionMode,
+  HedgeOptions,
+  AcceptCheck,
+  AcceptFunction,
+  AcceptInput,
+  SchemaLike,
+  EnsembleAnswer,
+  SelectFunction,
+} from './resilience/resilience-options.js';
+export { MemoryStateStore } from './resilience/state-store.js';
+export type { StateStore, MaybePromise } from './resilience/state-store.js';
+export { majorityVote } from './resilience/select.js';
+export type { ModelHealth } from './resilience/resilience.js';
+export type { CircuitState } from './resilience/circuit-breaker.js';
+export { classifyError } from './resilience/classify-error.js';
+export type { Classification, FailureAction, FailureScope } from './resilience/classify-error.js';
 export { UnknownModelError } from './errors/unknown-model-error.js';
 export { NoRouteError } from './errors/no-route-error.js';
 export { RouterError } from './errors/router-error.js';
 export { AllCandidatesFailedError } from './errors/all-candidates-failed-error.js';
 export type { FailedAttempts } from './errors/all-candidates-failed-error.js';
+export { BudgetExceededError } from './errors/budget-exceeded-error.js';
+export type { BudgetState } from './errors/budget-exceeded-error.js';
+export type { BudgetConfig, BudgetCheck } from './budgets/budget-ledger.js';
+export type { CacheOptions, SemanticCacheOptions } from './cache/response-cache.js';
+export type { CostDimension, CostSummaryRow, CostTrackerOptions } from './observability/cost-tracker.js';
+export type { TelemetryOptions, TracerLike } from './observability/telemetry.js';
+export type { BudgetCheckRecord, RecordedContent } from './pipeline/decision-record.js';
+export type { CacheHitHookState } from './config/router-options.js';
 // OpenAI's error classes, re-exported so one import serves both.
 export {
   APIError,
@@ -71,3 +134,32 @@ export {
   RateLimitError,
   UnprocessableEntityError,
 } from 'openai';
+// Routing evaluation, learned routing, answer validators, shadow evaluation.
+export { learnedStrategy, predictLearned, featurize, assertLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
+export type { LearnedRouterModel, LearnedStrategyOptions } from './strategies/learned.js';
+export { trainRouter, trainVerifier } from './evaluation/train-router.js';
+export type { TrainRouterOptions } from './evaluation/train-router.js';
+export { replay, singleModelPoints, mergeResults, meanScores } from './evaluation/replay.js';
+export type { ReplayRoute, ReplayOptions, ReplayResult, RowOutcome } from './evaluation/replay.js';
+export { randomCurve, oraclePoint, complexityCurve, learnedCurve, learnedPoolCurve, cascadePoint, cascadeCurve, mergeCurves, summarizePair } from './evaluation/evaluate.js';
+export type { PairSummary } from './evaluation/evaluate.js';
+export { apgr, cpt, aiq, costToReach, costQualityHull } from './evaluation/metrics.js';
+export type { OperatingPoint } from './evaluation/metrics.js';
+export { kFold, sampleRows, concatDatasets, withRows } from './evaluation/dataset.js';
+export type { RoutingDataset, RoutingRow, ModelOutcome } from './evaluation/dataset.js';
+export { loadRouteLLMCsv, loadRouteLLMMtBench, ROUTELLM_PRICING } from './evaluation/load-routellm.js';
+export { loadLLMRouter } from './evaluation/load-llmrouter.js';
+export { loadJsonlDataset } from './evaluation/load-jsonl.js';
+export { costQualityChart, chartRow } from './evaluation/svg.js';
+export type { ChartSpec, ChartSeries } from './evaluation/svg.js';
+export { finalAnswerFormat, extractFinalAnswer, normalizeAnswer } from './validators/final-answer.js';
+export type { FinalAnswerOptions } from './validators/final-answer.js';
+export { arithmeticCheck, checkEquations, evaluateArithmetic } from './validators/arithmetic.js';
+export { jsonSchemaCheck, validateJsonSchema } from './validators/json-schema.js';
+export type { JsonSchema } from './validators/json-schema.js';
+export { agreement, answersAgree } from './validators/agreement.js';
+export type { AgreementOptions } from './validators/agreement.js';
+export { learnedVerifier, verifierScore } from './validators/learned-verifier.js';
+export { allOf, anyOf } from './validators/combine.js';
+export type { Validator, ValidatorContext } from './validators/validator.js';
+export type { ShadowOptions, ShadowHookState, ShadowSide } from './shadow/shadow.js';

@@ -18,6 +18,11 @@ export interface RouterRequestOptions {
    * applies, the provider SDKs never retry.
    */
   maxRetries?: number | undefined;
+  /**
+   * `false`: never serve or fill the response cache for this call; `true`: allow it even
+   * for a non-deterministic request. @default the router's cache mode
+   */
+  cache?: boolean | undefined;
   /** Who is asking and under which constraints. Merged over `router.withContext(...)`. */
   routing?: RoutingContext | undefined;
 }

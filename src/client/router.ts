@@ -13,30 +13,52 @@ import type { Registry } from '../registry/registry.js';
 import type { StrategyFunction } from '../strategies/strategy.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost } from '../observability/pricing.js';
-import { resolve } from '../pipeline/resolve.js';
-import { inferRequirements, type Requirements } from '../pipeline/requirements.js';
-import { filterCandidates } from '../pipeline/filter.js';
-import { rank } from '../pipeline/rank.js';
+import type { Requirements } from '../pipeline/requirements.js';
+import { decide, type Decision, type RoutingSetup } from '../pipeline/decide.js';
+import { mergeContext } from '../pipeline/merge-context.js';
 import { Recorder } from '../pipeline/record.js';
 import { executeGenerate, executeStream } from '../pipeline/execute.js';
-import type { CandidateRecord } from '../pipeline/decision-record.js';
-import { NoRouteError } from '../errors/no-route-error.js';
+import { Resilience, type ModelHealth } from '../resilience/resilience.js';
+import { withReopenHint } from '../resilience/circuit-breaker.js';
+import type { CandidateRecord, MatchedRuleRecord } from '../pipeline/decision-record.js';
+import { Accounting } from './accounting.js';
+import { ChunkAccumulator, toOpenAIUsage } from '../cache/replay-stream.js';
+import type { CostDimension, CostSummaryRow } from '../observability/cost-tracker.js';
 import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';
 import { normalizeHeaders, type RouterCreateParams, type RouterRequestOptions } from './request-options.js';
+import type { ParsedChatCompletion } from 'openai/resources/chat/completions';
+import type { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
+import { parseCompletion, type ParsedContentOf, type RouterParseParams } from './chat-completions-parse.js';
+import { runToolsWith, streamCompletion, type RouterStreamParams, type RunToolsMethod } from './chat-completions-stream.js';
+import type { EmbeddingRegistry } from './embedding-registry.js';
+import { Embeddings } from './embeddings.js';
+import { Models } from './models.js';
+import { Responses } from './responses.js';
+import { maybeShadow } from '../shadow/shadow.js';
 
 export interface RouterCore {
+  /** Embedding models and routes, kept apart from the chat registry. */
+  embeddings?: EmbeddingRegistry | undefined;
   registry: Registry;
   hooks: HookBus;
+  accounting: Accounting;
   strategies: Map<string, StrategyFunction>;
   random: () => number;
+  /** Rules, policy, tokenizer and the seeded random source (pipeline/decide.ts). */
+  routing: RoutingSetup;
+  /** Breakers, limits, retry and timeout policy (resilience/resilience.ts). */
+  resilience?: Resilience | undefined;
 }
 
 /** What explain() returns: the decision the router would make, without calling a provider. */
 export interface RoutePlan {
   requested: string | null;
   route: string | null;
+  /** The routing rule that chose the route; absent when none applied. */
+  rule?: MatchedRuleRecord;
   context: RoutingContext;
   requirements: Requirements;
+  /** Every model of the route: kept or excluded (with its reason), and the strategy's `score` when it reports one. */
   candidates: CandidateRecord[];
   strategy: string;
   strategyReason: string;
@@ -44,17 +66,7 @@ export interface RoutePlan {
   estimatedCostUsd: number;
 }
 
-interface Planned {
-  requested: string | null;
-  routeName: string | null;
-  context: RoutingContext;
-  requirements: Requirements;
-  candidates: CandidateRecord[];
-  strategy: string;
-  strategyReason: string;
-  plan: import('../registry/registry.js').ModelEntry[];
-  estimatedUsd: number;
-}
+type Planned = Decision;
 
 export class ChatCompletions {
   constructor(private readonly router: Router) {}
@@ -68,10 +80,38 @@ export class ChatCompletions {
   create(body: RouterCreateParams<ChatCompletionCreateParamsBase>, options?: RouterRequestOptions): RoutedPromise<any> {
     return new RoutedPromise(this.router._run(body as ChatCompletionCreateParams, options));
   }
+
+  /**
+   * Structured outputs, as the OpenAI SDK's `parse()`: `zodResponseFormat(...)` gives
+   * `message.parsed`, strict / `zodFunction(...)` tools give `parsed_arguments`.
+   * @example const c = await router.chat.completions.parse({ messages, response_format: zodResponseFormat(Event, 'event') });
+   */
+  parse<Params extends RouterParseParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: RouterRequestOptions): RoutedPromise<WithRequestID<ParsedChatCompletion<ParsedT>>> {
+    return parseCompletion<Params, ParsedT>(this.router, body, options);
+  }
+
+  /**
+   * The OpenAI SDK's ChatCompletionStream (events, `finalChatCompletion()`), routed.
+   * @example router.chat.completions.stream({ messages }).on('content.delta', ({ delta }) => process.stdout.write(delta));
+   */
+  stream<Params extends RouterStreamParams, ParsedT = ParsedContentOf<Params>>(body: Params, options?: RouterRequestOptions): ChatCompletionStream<ParsedT> {
+    return streamCompletion<Params, ParsedT>(this.router, body, options);
+  }
+
+  /** The OpenAI SDK's tool runner; every turn of the loop is routed. */
+  get runTools(): RunToolsMethod {
+    return runToolsWith(this.router);
+  }
 }
 
 export class Router {
   readonly chat: { readonly completions: ChatCompletions };
+  /** OpenAI's `embeddings.create`, routed over the embedding models. */
+  readonly embeddings: Embeddings;
+  /** The registry as OpenAI Model objects. */
+  readonly models: Models;
+  /** OpenAI's Responses API, routed (native for OpenAI, translated for the others). */
+  readonly responses: Responses;
 
   /** @internal */
   constructor(
@@ -79,6 +119,9 @@ export class Router {
     private readonly boundContext: RoutingContext,
   ) {
     this.chat = Object.freeze({ completions: new ChatCompletions(this) });
+    this.embeddings = new Embeddings(() => ({ embeddings: this.core.embeddings, registry: this.core.registry, hooks: this.core.hooks, context: this.boundContext }));
+    this.models = new Models(() => ({ registry: this.core.registry, embeddings: this.core.embeddings }));
+    this.responses = new Responses(this, () => this.core.hooks);
   }
 
   /**
@@ -86,15 +129,16 @@ export class Router {
    * @example const acme = router.withContext({ tenant: 'acme' });
    */
   withContext(context: RoutingContext): Router {
-    return new Router(this.core, { ...this.boundContext, ...parseContext(context) });
+    return new Router(this.core, mergeContext(this.boundContext, parseContext(context)));
   }
 
   /** Dry run: the decision the router would make for this request. No provider is called. */
   explain(body: RouterCreateParams<ChatCompletionCreateParamsBase>, options?: Pick<RouterRequestOptions, 'routing'>): RoutePlan {
-    const p = this.plan(body as ChatCompletionCreateParams, options);
+    const p = this.plan(body as ChatCompletionCreateParams, options, true);
     return {
       requested: p.requested,
       route: p.routeName,
+      ...(p.rule ? { rule: p.rule } : {}),
       context: p.context,
       requirements: p.requirements,
       candidates: p.candidates,
@@ -110,6 +154,42 @@ export class Router {
     };
   }
 
+  /**
+   * Spend and traffic, aggregated from every DecisionRecord of this router (and of its
+   * `withContext` clients): `summary({ by })` by model, provider, route, tenant, taskType
+   * or tag; `totals()`; `reset()`.
+   * @example router.costs.summary({ by: 'tenant' })
+   */
+  get costs(): { summary(options: { by: CostDimension }): CostSummaryRow[]; totals(): CostSummaryRow; reset(): void } {
+    const t = this.core.accounting.tracker;
+    return { summary: (o) => t.summary(o), totals: () => t.totals(), reset: () => t.reset() };
+  }
+
+  /** Totals and the per-model view of `costs`, for a quick look. */
+  stats(): { totals: CostSummaryRow; models: CostSummaryRow[]; routes: CostSummaryRow[] } {
+    const t = this.core.accounting.tracker;
+    return { totals: t.totals(), models: t.summary({ by: 'model' }), routes: t.summary({ by: 'route' }) };
+  }
+
+  /** Spend and reservations of every budget window seen so far. */
+  budgets(): Array<{ key: string; spentUsd: number; reservedUsd: number }> {
+    return this.core.accounting.budgets?.snapshot() ?? [];
+  }
+
+  /** Empties the response cache. */
+  clearCache(): void {
+    this.core.accounting.cache?.clear();
+  }
+
+  /**
+   * Each model's circuit (closed / open / half-open, and when an open one reopens),
+   * failures in a row, requests in flight and observed latency.
+   * @example router.health()['gpt-4o'].circuit // 'open'
+   */
+  health(): Record<string, ModelHealth> {
+    return (this.core.resilience ?? new Resilience({ circuitBreaker: false })).health(this.core.registry.models.values());
+  }
+
   /** Adds or replaces a named strategy, for every route that names it. */
   registerStrategy(name: string, strategy: StrategyFunction): this {
     if (typeof strategy !== 'function') throw new TypeError(`registerStrategy('${name}'): the strategy must be a function`);
@@ -122,52 +202,73 @@ export class Router {
     return this.core.hooks.on(name, fn);
   }
 
-  private plan(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined): Planned {
+  /** @internal The chat pipeline's plan, for the Responses API. */
+  _plan(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined): Planned {
+    return this.plan(body, options);
+  }
+
+  private plan(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined, dryRun = false): Planned {
     if (!body || typeof body !== 'object') throw new BadRequestError(400, { message: 'The request body must be an object' }, 'The request body must be an object', new Headers());
     if (!Array.isArray(body.messages)) {
       const message = "'messages' is required and must be an array";
       throw new BadRequestError(400, { message, param: 'messages', type: 'invalid_request_error' }, message, new Headers());
     }
-    const context = options?.routing ? { ...this.boundContext, ...parseContext(options.routing) } : this.boundContext;
-    const requested = body.model ?? null;
-    const { routeName, route } = resolve(this.core.registry, requested);
-    const requirements = inferRequirements(body, context);
-    const { kept, candidates } = filterCandidates(route, requirements, context);
-    if (kept.length === 0) throw new NoRouteError(routeName ?? route.name, candidates);
-    const ranked = rank(route, routeName, kept, context, body, this.core.random, this.core.strategies);
-    const first = ranked.plan[0]!;
-    const estimatedUsd = estimateCost(requirements.promptTokens, requirements.maxOutputTokens ?? first.maxOutputTokens ?? 0, first.pricing);
-    return {
-      requested,
-      routeName,
-      context,
-      requirements,
-      candidates,
-      strategy: route.strategyName,
-      strategyReason: ranked.reason,
-      plan: ranked.plan,
-      estimatedUsd,
-    };
+    const context = options?.routing ? mergeContext(this.boundContext, parseContext(options.routing)) : this.boundContext;
+    try {
+      return decide(this.core.registry, this.core.strategies, this.core.routing, body, context, dryRun);
+    } catch (err) {
+      throw withReopenHint(err, this.core.registry.models);
+    }
   }
 
   /** @internal */
   async _run(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined): Promise<Routed<any>> {
-    const p = this.plan(body, options);
+    let p = this.plan(body, options);
     const stream = body.stream === true;
-    const recorder = new Recorder(
-      {
-        requested: p.requested,
-        route: p.routeName,
-        stream,
-        context: p.context,
-        candidates: p.candidates,
-        strategy: p.strategy,
-        strategyReason: p.strategyReason,
-        plan: p.plan,
-        estimatedUsd: p.estimatedUsd,
-      },
-      this.core.hooks,
-    );
+    const acc = this.core.accounting;
+    const recorderInit = (q: Planned) => ({
+      requested: q.requested,
+      route: q.routeName,
+      rule: q.rule,
+      stream,
+      context: q.context,
+      candidates: q.candidates,
+      strategy: q.strategy,
+      strategyReason: q.strategyReason,
+      plan: q.plan,
+      estimatedUsd: q.estimatedUsd,
+    });
+    const asCall = (q: Planned) => ({
+      routeName: q.routeName,
+      requested: q.requested,
+      plan: q.plan,
+      promptTokens: q.requirements.promptTokens,
+      maxOutputTokens: q.requirements.maxOutputTokens,
+      tenant: q.context.tenant,
+      planned: q,
+    });
+    const recorder = new Recorder(recorderInit(p), this.core.hooks);
+
+    // A cached answer costs nothing, so the cache is asked before any budget.
+    const lookup = acc.cacheLookup(body, asCall(p), options?.cache);
+    if (lookup) {
+      acc.attach(recorder, undefined);
+      const hit = await acc.fromCache(lookup, recorder, this.core.registry, body);
+      if (hit) return { data: hit.data, decision: recorder.decision, settled: !stream };
+    }
+    const budget = acc.reserve(asCall(p), (route) => asCall(this.plan({ ...body, model: route }, options)));
+    if (budget.plan.planned !== p) {
+      p = budget.plan.planned;
+      recorder.replan(recorderInit(p));
+    }
+    recorder.setBudgets(budget.checks, budget.downgradedFrom);
+    if (!lookup) acc.attach(recorder, budget.reservation);
+    else if (budget.reservation) recorder.onFinish((d) => budget.reservation!.settle(d.cost.finalUsd));
+    if (budget.error) {
+      recorder.finish('error', undefined, budget.error);
+      throw budget.error;
+    }
+
     const input = {
       plan: p.plan,
       body,
@@ -175,18 +276,36 @@ export class Router {
       timeoutMs: options?.timeout,
       headers: normalizeHeaders(options?.headers),
       recorder,
+      policy: this.core.resilience?.policyFor(p.routeName, options, p.context, p.requirements.promptTokens),
     };
     try {
       if (!stream) {
         const { completion, entry } = await executeGenerate(input);
-        recorder.finish('success', { entry, answeredBy: completion.model });
+        acc.setContent(recorder, body, completion);
+        const d = recorder.finish('success', { entry, answeredBy: completion.model });
+        acc.store(lookup, completion, entry, d.cost.finalUsd);
+        // After the answer is settled: fire-and-forget, never awaited, never throws.
+        if (p.routeName) {
+          const route = this.core.registry.routes.get(p.routeName);
+          if (route?.options.shadow) {
+            maybeShadow({ route, registry: this.core.registry, hooks: this.core.hooks, random: this.core.random, body, decisionId: d.id, promptTokens: p.requirements.promptTokens, primary: { model: entry.id, completion, costUsd: d.cost.finalUsd, latencyMs: d.durationMs } });
+          }
+        }
         return { data: completion, decision: recorder.decision, settled: true };
       }
       const wantsUsage = body.stream_options?.include_usage === true;
+      const capture = acc.needsStreamCapture(lookup) ? new ChunkAccumulator() : undefined;
       const { stream: s } = await executeStream(input, wantsUsage, (outcome, entry, answeredBy, error) => {
-        recorder.finish(outcome, { entry, answeredBy }, error);
+        const assembled = outcome === 'success' ? capture?.result() : undefined;
+        if (capture) acc.setContent(recorder, body, assembled);
+        const d = recorder.finish(outcome, { entry, answeredBy }, error);
+        if (assembled) {
+          // The caller may not have asked for the usage chunk; the record has the usage anyway.
+          assembled.usage ??= toOpenAIUsage(d.attempts.at(-1)?.usage);
+          acc.store(lookup, assembled, entry, d.cost.finalUsd);
+        }
       });
-      return { data: s, decision: recorder.decision, settled: false };
+      return { data: capture ? acc.capture(s, capture) : s, decision: recorder.decision, settled: false };
     } catch (err) {
       const aborted = (err as { name?: string })?.name === 'APIUserAbortError' || err?.constructor?.name === 'APIUserAbortError';
       recorder.finish(aborted ? 'aborted' : 'error', undefined, err);

@@ -4,6 +4,8 @@
  * reported there with its path, never later mid-request.
  */
 import { z } from 'zod';
+import { shadowSchema } from '../shadow/shadow.js';
+import { resilienceSchema, routeExecutionShape } from '../resilience/resilience-schema.js';
 
 const fn = <T extends (...args: any[]) => any>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${what} must be a function` });
@@ -97,12 +99,47 @@ export const modelSchema = z.strictObject({
   quality: z.number().min(0).max(1).optional(),
   tags: z.array(z.string()).optional(),
   weight: z.number().nonnegative().optional(),
+  kind: z.enum(['chat', 'embedding']).optional(),
+  dimensions: z.number().int().positive().optional(),
+  latencyMs: z.number().nonnegative().optional(),
+  ttftMs: z.number().nonnegative().optional(),
 });
 
 export const routeSchema = z.strictObject({
   models: z.array(z.string().min(1)).min(1, 'a route needs at least one model').optional(),
   strategy: z.union([z.string().min(1), fn('strategy')]).optional(),
   minQuality: z.number().min(0).max(1).optional(),
+  // Strategy options; cross-checks against the route's models are in pipeline/routing-config.ts.
+  maxCostUsd: z.number().nonnegative().optional(),
+  weights: z.record(z.string().min(1), z.number().nonnegative()).optional(),
+  split: z.record(z.string().min(1), z.number().min(0).max(100)).optional(),
+  stickyBy: z.enum(['auto', 'user', 'tenant', 'taskId', 'none']).optional(),
+  salt: z.string().optional(),
+  tiers: z
+    .array(z.strictObject({ upTo: z.number().min(0).max(1).optional(), models: z.array(z.string().min(1)).min(1, 'a tier needs at least one model') }))
+    .min(1)
+    .optional(),
+  classifier: fn('classifier').optional(),
+  latencyMetric: z.enum(['auto', 'latency', 'ttft']).optional(),
+  expectedOutputTokens: z.number().int().positive().optional(),
+  // Shadow evaluation against a challenger (shadow/shadow.ts).
+  shadow: shadowSchema.optional(),
+  // Execution mode, retries, timeouts (resilience/resilience-schema.ts).
+  ...routeExecutionShape,
+});
+
+export const ruleSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  // The condition's fields and operators are checked, with paths, in pipeline/routing-config.ts.
+  when: z.union([fn('when'), z.record(z.string(), z.unknown())], {
+    error: () => 'when must be a condition object (e.g. { taskType: "classification" }) or a function (ctx, body) => boolean',
+  }),
+  route: z.string().min(1),
+});
+const accessPolicy = z.strictObject({ models: z.array(z.string().min(1)).optional(), routes: z.array(z.string().min(1)).optional() });
+export const policySchema = z.strictObject({
+  tenants: z.record(z.string().min(1), accessPolicy).optional(),
+  tiers: z.record(z.string().min(1), accessPolicy).optional(),
 });
 
 export const hooksSchema = z.strictObject({
@@ -110,14 +147,51 @@ export const hooksSchema = z.strictObject({
   onAttempt: fn('onAttempt').optional(),
   onFallback: fn('onFallback').optional(),
   onError: fn('onError').optional(),
+  onCacheHit: fn('onCacheHit').optional(),
+  onShadow: fn('onShadow').optional(),
   onHookError: fn('onHookError').optional(),
 });
 
 export const optionsSchema = z.strictObject({
   providers: z.record(z.string().min(1), providerSchema),
+  resilience: resilienceSchema.optional(),
   models: z.array(modelSchema).min(1, 'configure at least one model'),
   routes: z.record(z.string().min(1), routeSchema).optional(),
   defaultRoute: z.string().min(1).optional(),
   hooks: hooksSchema.optional(),
   strategies: z.record(z.string().min(1), fn('strategy')).optional(),
+  rules: z.array(ruleSchema).optional(),
+  ruleAliases: z.array(z.string().min(1)).optional(),
+  policy: policySchema.optional(),
+  seed: z.number().int().optional(),
+  budgets: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).optional(),
+        scope: z.enum(['global', 'tenant', 'route']),
+        tenant: z.string().min(1).optional(),
+        route: z.string().min(1).optional(),
+        limitUsd: z.number().nonnegative('a budget cannot be negative'),
+        period: z.union([z.enum(['day', 'month']), z.strictObject({ rollingMs: z.number().int().positive() })]),
+        onExceeded: z.union([z.literal('error'), z.strictObject({ downgradeTo: z.string().min(1) })]).optional(),
+      }),
+    )
+    .optional(),
+  cache: z
+    .strictObject({
+      ttlMs: z.number().int().positive().optional(),
+      maxEntries: z.number().int().positive().optional(),
+      maxBytes: z.number().int().positive().optional(),
+      mode: z.enum(['deterministic', 'all']).optional(),
+      shareAcrossTenants: z.boolean().optional(),
+      semantic: z
+        .strictObject({ embed: fn('semantic.embed'), threshold: z.number().min(0).max(1).optional(), maxEntries: z.number().int().positive().optional() })
+        .optional(),
+    })
+    .optional(),
+  costTracking: z.strictObject({ maxGroups: z.number().int().positive().optional(), latencySamples: z.number().int().positive().optional() }).optional(),
+  telemetry: z.union([z.boolean(), z.strictObject({ tracer: z.custom<object>((v) => !!v && typeof (v as { startSpan?: unknown }).startSpan === 'function', { message: 'must be an OpenTelemetry Tracer' }).optional() })]).optional(),
+  recordContent: z.boolean().optional(),
+  redact: fn('redact').optional(),
+  tokenizer: fn('tokenizer').optional(),
 });

@@ -14,8 +14,11 @@ export type ExclusionReason =
   | 'context-window'
   | 'min-quality'
   | 'region'
+  | 'policy'
   | 'cost'
-  | 'circuit-open';
+  | 'circuit-open'
+  /** Embeddings: the request asks for longer vectors than the model makes. */
+  | 'dimensions';
 
 export interface CandidateRecord {
   model: string;
@@ -24,6 +27,17 @@ export interface CandidateRecord {
   /** Why it was excluded; absent when kept. */
   reason?: ExclusionReason;
   detail?: string;
+  /** The strategy's score for a kept model (e.g. estimated USD for `cost`, ms for `latency`), when it reports one. */
+  score?: number;
+}
+
+/** The routing rule that chose the route. */
+export interface MatchedRuleRecord {
+  /** 0-based position in `rules`. */
+  index: number;
+  /** The rule's `name`, else `rules[<index>]`. */
+  name: string;
+  route: string;
 }
 
 export type AttemptOutcome = 'success' | 'error' | 'aborted' | 'timeout';
@@ -46,6 +60,12 @@ export interface AttemptRecord {
   latencyMs: number;
   /** Streams only: time to the first chunk. */
   ttftMs?: number;
+  /** Cascade: whether `accept` took this answer (absent outside cascade). */
+  accepted?: boolean;
+  /** Tokens this attempt consumed (failed attempts that consumed tokens are billed too). */
+  usage?: UsageRecord;
+  /** What this attempt cost, from its usage and the model's pricing. */
+  costUsd?: number;
 }
 
 export interface FallbackEvent {
@@ -55,6 +75,60 @@ export interface FallbackEvent {
   reason: string;
   at: string;
 }
+
+/** The same model is tried again after `delayMs` (backoff, or the provider's Retry-After). */
+export interface RetryEvent {
+  type: 'retry';
+  model: string;
+  /** 1-based try of this model that is about to start. */
+  attempt: number;
+  delayMs: number;
+  delaySource: 'retry-after' | 'backoff';
+  reason: string;
+  at: string;
+}
+
+/** A model of the plan was not tried: open circuit, a limit, its provider's credentials failed, too small a context window. */
+export interface SkipEvent {
+  type: 'skip';
+  model: string;
+  reason: 'circuit-open' | 'limited' | 'provider-failed' | 'context-window' | 'attempt-budget';
+  detail: string;
+  at: string;
+}
+
+/** Cascade: an answer was rejected by `accept` and the next model asked. `to` is null when none was left. */
+export interface EscalationEvent {
+  type: 'escalation';
+  from: string;
+  to: string | null;
+  reason: string;
+  at: string;
+}
+
+/** Hedge: a parallel attempt started because the running one had no first byte yet; or one was cancelled because another won. */
+export interface HedgeEvent {
+  type: 'hedge';
+  action: 'start' | 'cancel';
+  model: string;
+  /** The model that was slow ('start') or that won ('cancel'). */
+  other: string;
+  afterMs: number;
+  at: string;
+}
+
+/** A stream that failed mid-answer continued on another model, the partial answer sent as an assistant prefix. */
+export interface ResumeEvent {
+  type: 'resume';
+  from: string;
+  to: string;
+  reason: string;
+  /** Characters of content already delivered to the caller before the failure. */
+  deliveredChars: number;
+  at: string;
+}
+
+export type DecisionEvent = FallbackEvent | RetryEvent | SkipEvent | EscalationEvent | HedgeEvent | ResumeEvent;
 
 export interface UsageRecord {
   promptTokens: number;
@@ -73,6 +147,8 @@ export interface DecisionRecord {
   requested: string | null;
   /** The route used, or null when the caller named a model directly. */
   route: string | null;
+  /** The rule that chose the route; absent when no rule applied. */
+  rule?: MatchedRuleRecord;
   stream: boolean;
   context: RoutingContext;
   candidates: CandidateRecord[];
@@ -81,7 +157,8 @@ export interface DecisionRecord {
   /** Model ids in the order they were to be tried. */
   plan: string[];
   attempts: AttemptRecord[];
-  events: FallbackEvent[];
+  /** Fallbacks, retries, skips, escalations, hedges and resumes, in order. */
+  events: DecisionEvent[];
   outcome: 'success' | 'error' | 'aborted';
   /** The model id (registry) that answered. */
   model?: string;
@@ -96,7 +173,34 @@ export interface DecisionRecord {
     finalUsd: number;
     /** False when a model that answered has no pricing. */
     priced: boolean;
+    /** On a cache hit: what the cached answer cost when it was first made. */
+    savedUsd?: number;
   };
+  /** 'off' when caching is not configured or not allowed for this request. */
   cache: 'miss' | 'hit' | 'off';
+  /** On a hit: whether it came from the semantic layer rather than an exact match. */
+  cacheSemantic?: boolean;
+  /** Every budget that applied to this request, as checked before the call. */
+  budgets: BudgetCheckRecord[];
+  /** Set when a budget moved the request to a cheaper route. */
+  downgradedFrom?: string;
+  /** Prompt and answer, only with `recordContent: true`, after `redact`. */
+  content?: RecordedContent;
   error?: { class: string; message: string; status?: number };
+}
+
+export interface BudgetCheckRecord {
+  budget: string;
+  scope: string;
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  requestedUsd: number;
+  outcome: 'reserved' | 'exceeded';
+}
+
+export interface RecordedContent {
+  messages: unknown[];
+  /** The answer's text (or JSON of its tool calls); null when the call failed. */
+  completion: string | null;
 }

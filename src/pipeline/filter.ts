@@ -1,32 +1,92 @@
 /**
  * Stage 2: constraints → survivors. Every exclusion carries a reason code, so
  * explain(), NoRouteError and the DecisionRecord can say why a model was not used.
+ * Pure and synchronous: no I/O, one small record per model.
  */
 import type { RoutingContext } from '../config/router-options.js';
 import type { ModelEntry, RouteEntry } from '../registry/registry.js';
+import { estimateCost } from '../observability/pricing.js';
 import type { CandidateRecord, ExclusionReason } from './decision-record.js';
 import type { Requirements } from './requirements.js';
+import { policyFor, type CompiledPolicy, type PolicyGate } from './routing-policy.js';
 
 export interface Filtered {
   kept: ModelEntry[];
+  /** One record per route model; kept ones are shared frozen objects (replace, never mutate). */
   candidates: CandidateRecord[];
 }
 
-export function filterCandidates(route: RouteEntry, req: Requirements, context: RoutingContext): Filtered {
+export interface FilterEnv {
+  /** Tenant / tier allow-lists, compiled at createRouter(). */
+  policy?: CompiledPolicy | undefined;
+  /**
+   * Health gate: returns a detail string when the model must not be tried now (its
+   * circuit is open). Wired by the resilience layer; must answer synchronously.
+   */
+  health?: ((m: ModelEntry) => string | undefined) | undefined;
+}
+
+const NO_ENV: FilterEnv = {};
+
+// A kept model's record is the same every call: built once per route, frozen, shared.
+const keptRecords = new WeakMap<RouteEntry, readonly CandidateRecord[]>();
+
+function keptRecordsOf(route: RouteEntry): readonly CandidateRecord[] {
+  let list = keptRecords.get(route);
+  if (!list) {
+    list = Object.freeze(route.models.map((m) => Object.freeze({ model: m.id, provider: m.provider, kept: true })));
+    keptRecords.set(route, list);
+  }
+  return list;
+}
+
+export function filterCandidates(
+  route: RouteEntry,
+  req: Requirements,
+  context: RoutingContext,
+  env: FilterEnv = NO_ENV,
+  routeName: string | null = route.name,
+): Filtered {
   const kept: ModelEntry[] = [];
   const candidates: CandidateRecord[] = [];
-  for (const m of route.models) {
-    const why = exclusion(m, route, req, context);
+  // Per-call values computed once, outside the per-model loop.
+  const gate = env.policy ? policyFor(env.policy, context, routeName) : undefined;
+  const ceiling = minDefined(context.maxCostUsd, route.options.maxCostUsd);
+  const regionPrefix = context.region !== undefined ? `${context.region}-` : undefined;
+  const shared = keptRecordsOf(route);
+  const models = route.models;
+  for (let i = 0; i < models.length; i++) {
+    const m = models[i]!;
+    const why = exclusion(m, route, req, context, gate, ceiling, regionPrefix, env);
     if (why) candidates.push({ model: m.id, provider: m.provider, kept: false, reason: why[0], detail: why[1] });
     else {
       kept.push(m);
-      candidates.push({ model: m.id, provider: m.provider, kept: true });
+      candidates.push(shared[i]!);
     }
   }
   return { kept, candidates };
 }
 
-function exclusion(m: ModelEntry, route: RouteEntry, req: Requirements, ctx: RoutingContext): [ExclusionReason, string] | undefined {
+function exclusion(
+  m: ModelEntry,
+  route: RouteEntry,
+  req: Requirements,
+  ctx: RoutingContext,
+  gate: PolicyGate | undefined,
+  ceiling: number | undefined,
+  regionPrefix: string | undefined,
+  env: FilterEnv,
+): [ExclusionReason, string] | undefined {
+  // Who may use what comes first: it holds whatever the request looks like.
+  if (gate) {
+    const denied = gate(m);
+    if (denied) return ['policy', denied];
+  }
+  // Fail closed: a model that declares no region never serves a request that requires one.
+  // 'eu' admits 'eu' and 'eu-west-1'; 'eu-west-1' admits only itself.
+  if (ctx.region !== undefined && m.region !== ctx.region && !(m.region !== undefined && m.region.startsWith(regionPrefix!))) {
+    return ['region', `requires region '${ctx.region}', model is in '${m.region ?? 'undeclared'}'`];
+  }
   const caps = m.capabilities;
   if (req.tools && !caps.tools) return ['capability-tools', 'the request has tools'];
   if (req.vision && !caps.vision) return ['capability-vision', 'the request has image input'];
@@ -38,7 +98,25 @@ function exclusion(m: ModelEntry, route: RouteEntry, req: Requirements, ctx: Rou
     if (need > m.contextWindow) return ['context-window', `needs ~${need} tokens, window is ${m.contextWindow}`];
   }
   if (route.minQuality !== undefined && m.quality < route.minQuality) return ['min-quality', `quality ${m.quality} < ${route.minQuality}`];
-  // Fail closed: a model that declares no region never serves a request that requires one.
-  if (ctx.region !== undefined && m.region !== ctx.region) return ['region', `requires region '${ctx.region}', model is in '${m.region ?? 'undeclared'}'`];
+  if (ceiling !== undefined) {
+    // Fail closed here too: an unpriced model could cost anything.
+    if (!m.pricing) return ['cost', `no pricing, and the request has a cost ceiling of $${ceiling}`];
+    const usd = estimateCost(req.promptTokens, req.maxOutputTokens ?? m.maxOutputTokens ?? 0, m.pricing);
+    if (usd > ceiling) return ['cost', `estimated $${round(usd)} > ceiling $${ceiling}`];
+  }
+  if (env.health) {
+    const open = env.health(m);
+    if (open !== undefined) return ['circuit-open', open];
+  }
   return undefined;
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a < b ? a : b;
+}
+
+function round(usd: number): string {
+  return usd.toPrecision(3);
 }

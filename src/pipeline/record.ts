@@ -7,11 +7,24 @@ import type { RoutingContext } from '../config/router-options.js';
 import type { ModelEntry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../observability/pricing.js';
-import type { AttemptOutcome, AttemptRecord, CandidateRecord, DecisionRecord, FallbackEvent, UsageRecord } from './decision-record.js';
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  BudgetCheckRecord,
+  CandidateRecord,
+  DecisionRecord,
+  DecisionEvent,
+  FallbackEvent,
+  MatchedRuleRecord,
+  RecordedContent,
+  UsageRecord,
+} from './decision-record.js';
 
 export interface RecorderInit {
   requested: string | null;
   route: string | null;
+  /** The routing rule that chose the route, if any. */
+  rule?: MatchedRuleRecord | undefined;
   stream: boolean;
   context: RoutingContext;
   candidates: CandidateRecord[];
@@ -25,21 +38,61 @@ export class Recorder {
   readonly id = `dec_${randomUUID()}`;
   private readonly started = Date.now();
   private readonly attempts: AttemptRecord[] = [];
-  private readonly events: FallbackEvent[] = [];
+  private readonly events: DecisionEvent[] = [];
   private usage: UsageRecord | undefined;
   private finalUsd = 0;
   private priced = true;
   private done: DecisionRecord | undefined;
   private resolveDecision!: (d: DecisionRecord) => void;
   readonly decision: Promise<DecisionRecord> = new Promise((r) => (this.resolveDecision = r));
+  private cache: DecisionRecord['cache'] = 'off';
+  private cacheSemantic: boolean | undefined;
+  private savedUsd: number | undefined;
+  private budgets: BudgetCheckRecord[] = [];
+  private downgradedFrom: string | undefined;
+  private content: RecordedContent | undefined;
+  private readonly finishListeners: Array<(d: DecisionRecord) => void> = [];
+
+  /**
+   * Internal listeners (cost tracking, budgets, telemetry) that must see every record,
+   * synchronously and before user hooks; unlike hooks they are not user code.
+   */
+  onFinish(fn: (d: DecisionRecord) => void): void {
+    this.finishListeners.push(fn);
+  }
+
+  setCache(status: DecisionRecord['cache'], hit?: { savedUsd: number; semantic: boolean }): void {
+    this.cache = status;
+    if (hit) {
+      this.savedUsd = hit.savedUsd;
+      this.cacheSemantic = hit.semantic;
+    }
+  }
+
+  setBudgets(checks: BudgetCheckRecord[], downgradedFrom?: string): void {
+    this.budgets = checks;
+    this.downgradedFrom = downgradedFrom;
+  }
+
+  setContent(content: RecordedContent): void {
+    this.content = content;
+  }
 
   constructor(
-    private readonly init: RecorderInit,
+    private init: RecorderInit,
     private readonly hooks: HookBus,
   ) {}
 
-  attempt(entry: ModelEntry, startedAt: number, outcome: AttemptOutcome, extra: Partial<AttemptRecord> & { usage?: unknown } = {}): AttemptRecord {
+  /** A budget downgrade re-plans the call on another route before any attempt. */
+  replan(init: RecorderInit): void {
+    this.init = init;
+  }
+
+  attempt(entry: ModelEntry, startedAt: number, outcome: AttemptOutcome, extra: Omit<Partial<AttemptRecord>, 'usage' | 'costUsd'> & { usage?: unknown } = {}): AttemptRecord {
     const { usage, ...rest } = extra;
+    // Failed attempts that consumed tokens are billed too.
+    const u = toUsageRecord(usage);
+    const costUsd = u ? priceUsage(u, entry.pricing) : undefined;
     const rec: AttemptRecord = {
       n: this.attempts.length + 1,
       model: entry.id,
@@ -50,14 +103,13 @@ export class Recorder {
       startedAt: new Date(startedAt).toISOString(),
       latencyMs: Date.now() - startedAt,
       ...rest,
+      ...(u ? { usage: u, costUsd } : {}),
     };
     this.attempts.push(rec);
-    // Failed attempts that consumed tokens are billed too.
-    const u = toUsageRecord(usage);
     if (u) {
       this.usage = addUsage(this.usage, u);
       if (!entry.pricing) this.priced = false;
-      this.finalUsd += priceUsage(u, entry.pricing);
+      this.finalUsd += costUsd!;
     }
     this.hooks.emit('onAttempt', { decisionId: this.id, attempt: rec });
     return rec;
@@ -67,6 +119,11 @@ export class Recorder {
     const event: FallbackEvent = { type: 'fallback', from: from.id, to: to.id, reason, at: new Date().toISOString() };
     this.events.push(event);
     this.hooks.emit('onFallback', { decisionId: this.id, event });
+  }
+
+  /** Retry, skip, escalation, hedge and resume events (resilience); fallbacks go through fallback(). */
+  event(event: Exclude<DecisionEvent, FallbackEvent>): void {
+    this.events.push(event);
   }
 
   get attemptList(): readonly AttemptRecord[] {
@@ -88,6 +145,7 @@ export class Recorder {
       durationMs: ended - this.started,
       requested: i.requested,
       route: i.route,
+      ...(i.rule ? { rule: i.rule } : {}),
       stream: i.stream,
       context: i.context,
       candidates: i.candidates,
@@ -99,11 +157,22 @@ export class Recorder {
       outcome,
       ...(answer ? { model: answer.entry.id, provider: answer.entry.provider, ...(answer.answeredBy ? { answeredBy: answer.answeredBy } : {}) } : {}),
       ...(this.usage ? { usage: this.usage } : {}),
-      cost: { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced },
-      cache: 'off',
+      cost: { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced, ...(this.savedUsd !== undefined ? { savedUsd: this.savedUsd } : {}) },
+      cache: this.cache,
+      ...(this.cacheSemantic !== undefined ? { cacheSemantic: this.cacheSemantic } : {}),
+      budgets: this.budgets,
+      ...(this.downgradedFrom !== undefined ? { downgradedFrom: this.downgradedFrom } : {}),
+      ...(this.content ? { content: this.content } : {}),
       ...(error !== undefined ? { error: describeError(error) } : {}),
     };
     this.done = deepFreeze(rec);
+    for (const fn of this.finishListeners) {
+      try {
+        fn(this.done);
+      } catch {
+        // Bookkeeping must never turn a finished call into a failed one.
+      }
+    }
     this.resolveDecision(this.done);
     this.hooks.emit('onDecision', this.done);
     if (outcome === 'error') this.hooks.emit('onError', { decisionId: this.id, error, decision: this.done });

@@ -8,32 +8,74 @@ export interface Requirements {
   jsonSchema: boolean;
   stream: boolean;
   reasoning: boolean;
-  /** A fast over-estimate of prompt tokens (chars / 4, plus per-message overhead). */
+  /**
+   * Estimated prompt tokens: the router's `tokenizer` when configured, else a fast
+   * over-estimate (chars / 4, plus per-message overhead).
+   */
   promptTokens: number;
   /** What the caller asked for as output, if anything. */
   maxOutputTokens: number | undefined;
 }
 
-export function inferRequirements(body: ChatCompletionCreateParams, context: RoutingContext): Requirements {
-  let chars = 0;
+/** Counts the tokens of one piece of text. */
+export type Tokenizer = (text: string) => number;
+
+// Rough token costs of what the estimator cannot count as text.
+const MESSAGE_OVERHEAD_TOKENS = 4;
+const IMAGE_TOKENS = 765;
+const OTHER_PART_TOKENS = 100;
+
+export function inferRequirements(body: ChatCompletionCreateParams, context: RoutingContext, tokenizer?: Tokenizer): Requirements {
   let vision = false;
-  for (const m of body.messages) {
-    chars += 16;
-    const content = (m as { content?: unknown }).content;
-    if (typeof content === 'string') chars += content.length;
-    else if (Array.isArray(content)) {
-      for (const part of content as Array<{ type?: string; text?: string }>) {
-        if (part.type === 'text') chars += part.text?.length ?? 0;
-        else if (part.type === 'image_url') {
-          vision = true;
-          chars += 3000;
-        } else chars += 400;
+  let promptTokens: number;
+  if (!tokenizer) {
+    let chars = 0;
+    for (const m of body.messages) {
+      chars += 16;
+      const content = (m as { content?: unknown }).content;
+      if (typeof content === 'string') chars += content.length;
+      else if (Array.isArray(content)) {
+        for (const part of content as Array<{ type?: string; text?: string }>) {
+          if (part.type === 'text') chars += part.text?.length ?? 0;
+          else if (part.type === 'image_url') {
+            vision = true;
+            chars += 3000;
+          } else chars += 400;
+        }
       }
+      const calls = (m as { tool_calls?: Array<{ function?: { arguments?: string } }> }).tool_calls;
+      if (calls) for (const c of calls) chars += 32 + (c.function?.arguments?.length ?? 0);
     }
-    const calls = (m as { tool_calls?: Array<{ function?: { arguments?: string } }> }).tool_calls;
-    if (calls) for (const c of calls) chars += 32 + (c.function?.arguments?.length ?? 0);
+    if (body.tools) for (const t of body.tools) chars += JSON.stringify(t).length;
+    promptTokens = Math.ceil(chars / 4);
+  } else {
+    let tokens = 0;
+    const count = (text: string): number => {
+      const n = tokenizer(text);
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+        throw new TypeError(`The router's tokenizer returned ${String(n)}; it must return a non-negative number`);
+      }
+      return n;
+    };
+    for (const m of body.messages) {
+      tokens += MESSAGE_OVERHEAD_TOKENS;
+      const content = (m as { content?: unknown }).content;
+      if (typeof content === 'string') tokens += count(content);
+      else if (Array.isArray(content)) {
+        for (const part of content as Array<{ type?: string; text?: string }>) {
+          if (part.type === 'text') tokens += count(part.text ?? '');
+          else if (part.type === 'image_url') {
+            vision = true;
+            tokens += IMAGE_TOKENS;
+          } else tokens += OTHER_PART_TOKENS;
+        }
+      }
+      const calls = (m as { tool_calls?: Array<{ function?: { name?: string; arguments?: string } }> }).tool_calls;
+      if (calls) for (const c of calls) tokens += MESSAGE_OVERHEAD_TOKENS + count(`${c.function?.name ?? ''}${c.function?.arguments ?? ''}`);
+    }
+    if (body.tools) for (const t of body.tools) tokens += count(JSON.stringify(t));
+    promptTokens = Math.ceil(tokens);
   }
-  if (body.tools) for (const t of body.tools) chars += JSON.stringify(t).length;
   const required = context.requiredCapabilities;
   return {
     tools: (body.tools?.length ?? 0) > 0 || !!required?.includes('tools'),
@@ -41,7 +83,7 @@ export function inferRequirements(body: ChatCompletionCreateParams, context: Rou
     jsonSchema: body.response_format?.type === 'json_schema' || !!required?.includes('json_schema'),
     stream: body.stream === true || !!required?.includes('streaming'),
     reasoning: body.reasoning_effort != null || !!required?.includes('reasoning'),
-    promptTokens: Math.ceil(chars / 4),
+    promptTokens,
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
   };
 }

@@ -13,6 +13,8 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
+import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { Response as OpenAIResponse, ResponseCreateParamsNonStreaming, ResponseStreamEvent } from 'openai/resources/responses/responses';
 
 export interface AdapterCallOptions {
   /** Cancels the upstream request: the caller's abort, a timeout, or a lost hedge. */
@@ -59,6 +61,26 @@ export interface ProviderAdapter {
    * the request; errors after that are thrown from the iterator.
    */
   doStream(body: ChatCompletionCreateParamsStreaming, options: AdapterCallOptions): Promise<AdapterStream>;
+
+  /**
+   * Optional: one embeddings call, answered in OpenAI's shape (`encoding_format` honoured:
+   * float arrays, or base64 of little-endian float32 when asked). Adapters without an
+   * embeddings API leave it out; createRouter() then refuses embedding models on them.
+   */
+  doEmbed?(body: EmbeddingCreateParams, options: EmbedCallOptions): Promise<CreateEmbeddingResponse>;
+
+  /**
+   * Optional: the Responses API spoken natively (OpenAI). Adapters without it are served
+   * by translating the request to chat completions and back.
+   */
+  doResponses?(body: ResponseCreateParamsNonStreaming, options: AdapterCallOptions): Promise<OpenAIResponse>;
+  /** Optional: a streamed Responses API call, events exactly as OpenAI sends them. */
+  doResponsesStream?(body: ResponseCreateParamsNonStreaming, options: AdapterCallOptions): Promise<AsyncIterable<ResponseStreamEvent>>;
+}
+
+export interface EmbedCallOptions extends AdapterCallOptions {
+  /** The descriptor's declared vector size; the mock uses it when the request sets no `dimensions`. */
+  readonly dimensions?: number | undefined;
 }
 
 /**

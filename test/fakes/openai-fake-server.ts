@@ -22,7 +22,9 @@ export type FakeReply =
   /** Never answers (until the client gives up). */
   | { kind: 'hang' }
   /** Closes the socket without a response. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Any bytes as the body (e.g. malformed JSON), with a status and content type. */
+  | { kind: 'raw'; body: string; status?: number; contentType?: string; delayMs?: number };
 
 export type Responder = (req: RecordedRequest) => FakeReply;
 
@@ -107,6 +109,13 @@ async function send(res: ServerResponse, reply: FakeReply, onClosedEarly: () => 
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'x-request-id': 'req_fake_1', ...reply.headers });
       finished = true;
       res.end(body);
+      return;
+    }
+    case 'raw': {
+      if (reply.delayMs) await wait(reply.delayMs);
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json', 'x-request-id': 'req_fake_1' });
+      finished = true;
+      res.end(reply.body);
       return;
     }
     case 'sse': {

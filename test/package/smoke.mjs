@@ -1,4 +1,5 @@
 // ESM import of the built package by name (self-reference through the exports map).
+/* global fetch -- Node 20 has fetch; the eslint preset for scripts predates it */
 import assert from 'node:assert/strict';
 import { createRouter, RateLimitError, ConfigError } from 'llm-switchboard';
 
@@ -7,4 +8,13 @@ const c = await router.chat.completions.create({ messages: [{ role: 'user', cont
 assert.equal(c.choices[0].message.content, 'esm ok');
 assert.equal(typeof RateLimitError, 'function');
 assert.throws(() => createRouter({ providers: {}, models: [] }), ConfigError);
+// Subpaths: the AI SDK provider and the HTTP endpoint.
+const { createSwitchboardProvider } = await import('llm-switchboard/ai-sdk');
+const g = await createSwitchboardProvider(router).languageModel('x').doGenerate({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+assert.deepEqual(g.content, [{ type: 'text', text: 'esm ok' }]);
+assert.equal(g.providerMetadata.switchboard.model, 'x');
+const { serve } = await import('llm-switchboard/server');
+const server = await serve(router, { port: 0 });
+assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+await server.close();
 console.log('esm import: ok');

@@ -14,6 +14,7 @@ import { toChatCompletion } from './from-gemini-response.js';
 import { translateGeminiStream } from './gemini-stream.js';
 import { toOpenAIError, type ErrorContext } from './gemini-errors.js';
 import type { GeminiResponse } from './gemini-wire.js';
+import { createGeminiEmbedder } from './gemini-embeddings.js';
 
 type GeminiSdk = typeof import('@google/generative-ai');
 
@@ -68,6 +69,7 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
     specificationVersion: 'v1',
     type: 'google',
     providerId,
+    doEmbed: createGeminiEmbedder(providerId, config, apiKey),
 
     async doGenerate(body, options): Promise<ChatCompletion> {
       const call = await begin(body, options);

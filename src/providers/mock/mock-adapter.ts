@@ -15,6 +15,7 @@ import { connectionError, providerError, timeoutError } from '../../errors/provi
 import { messageText } from '../../internal/message-text.js';
 import { seededRandom } from '../../internal/random.js';
 import { sleep } from '../../internal/sleep.js';
+import { mockEmbeddings } from './mock-embeddings.js';
 
 const STATUS_TEXT: Record<string, string> = {
   '400': 'Invalid request (injected by mock)',
@@ -95,6 +96,13 @@ export function createMockAdapter(providerId: string, config: MockProviderConfig
     specificationVersion: 'v1',
     type: 'mock',
     providerId,
+    async doEmbed(body, options) {
+      const b = behaviourFor(body.model);
+      const outcome = nextOutcome(body.model, b);
+      await sleep(b.latencyMs ?? 0, options.signal);
+      if (outcome !== 'ok') throw failure(outcome === 'midstream' ? '500' : outcome, body.model, b);
+      return mockEmbeddings(body, options.dimensions);
+    },
     async doGenerate(body, options): Promise<ChatCompletion> {
       const r = await begin(body, options);
       if (r.outcome === 'midstream') throw failure('500', body.model, r.b);

@@ -6,7 +6,7 @@
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { OpenAIProviderConfig } from '../provider-config.js';
-import type { AdapterCallOptions, AdapterStream, ProviderAdapter, ProviderErrorKind } from '../spec.js';
+import type { AdapterCallOptions, ProviderAdapter, ProviderErrorKind } from '../spec.js';
 import { parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 
 export function createOpenAIAdapter(providerId: string, config: OpenAIProviderConfig): ProviderAdapter {
@@ -46,6 +46,29 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       }
       return annotateStream(stream);
     },
+    async doEmbed(body, options) {
+      try {
+        return await client.embeddings.create(body, requestOptions(options));
+      } catch (err) {
+        throw annotate(err);
+      }
+    },
+    async doResponses(body, options) {
+      try {
+        return await client.responses.create({ ...body, stream: false }, requestOptions(options));
+      } catch (err) {
+        throw annotate(err);
+      }
+    },
+    async doResponsesStream(body, options) {
+      let stream;
+      try {
+        stream = await client.responses.create({ ...body, stream: true }, requestOptions(options));
+      } catch (err) {
+        throw annotate(err);
+      }
+      return annotateStream(stream);
+    },
   };
 }
 
@@ -58,7 +81,7 @@ function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
   };
 }
 
-async function* annotateStream(stream: AsyncIterable<ChatCompletionChunk>): AdapterStream {
+async function* annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>): AsyncGenerator<T> {
   try {
     yield* stream;
   } catch (err) {

@@ -1,0 +1,194 @@
+/**
+ * Overhead per request: the router against the raw SDKs it wraps, the Portkey gateway
+ * hop, and the libraries a user might pick instead, all against one fake upstream on
+ * 127.0.0.1 (keep-alive, fixed bodies, no delay). Each client runs in its own process.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BenchSection } from './lib/types.js';
+import { packageUrl } from './lib/build-package.js';
+import type { LoadInput, LoadResult, Variant } from './lib/load-client.js';
+import { PEERS_DIR } from './lib/paths.js';
+import { procStats, runChild, startPortkey, startUpstream, type Service } from './lib/processes.js';
+import { percentile, round, sortedCopy } from './lib/stats.js';
+import { runIfMain } from './lib/standalone.js';
+
+interface VariantSpec {
+  variant: Variant;
+  label: string;
+  baseline: Variant;
+  peer?: string;
+}
+
+export const VARIANTS: VariantSpec[] = [
+  { variant: 'openai-sdk', label: '(a) openai SDK, direct', baseline: 'openai-sdk' },
+  { variant: 'router-openai', label: '(b) router → openai adapter', baseline: 'openai-sdk' },
+  { variant: 'anthropic-sdk', label: '(c) @anthropic-ai/sdk, direct', baseline: 'anthropic-sdk' },
+  { variant: 'router-anthropic', label: '(c) router → anthropic adapter', baseline: 'anthropic-sdk' },
+  { variant: 'gemini-sdk', label: '@google/generative-ai, direct', baseline: 'gemini-sdk' },
+  { variant: 'router-gemini', label: 'router → google adapter', baseline: 'gemini-sdk' },
+  { variant: 'portkey', label: '(d) openai SDK → Portkey gateway', baseline: 'openai-sdk', peer: '@portkey-ai/gateway' },
+  { variant: 'tokenjs-openai', label: '(e) token.js (openai-compatible)', baseline: 'openai-sdk', peer: 'token.js' },
+  { variant: 'polyglot-openai', label: '(e) llm-polyglot (openai)', baseline: 'openai-sdk', peer: 'llm-polyglot' },
+  { variant: 'polyglot-anthropic', label: '(e) llm-polyglot (anthropic)', baseline: 'anthropic-sdk', peer: 'llm-polyglot' },
+];
+
+const peerInstalled = (name: string) => existsSync(resolve(PEERS_DIR, 'node_modules', name, 'package.json'));
+
+interface Pooled {
+  seq: Float64Array;
+  conc: Float64Array;
+  roundP50: number[];
+  rps: number[];
+  cpuSeq: number[];
+  cpuConc: number[];
+  rss: number[];
+  gatewayCpuUsPerReq: number[];
+  gatewayRss: number[];
+  sample: string;
+}
+
+export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
+  const rounds = smoke ? 1 : 3;
+  const counts = smoke ? { warmup: 20, sequential: 60, concurrent: 128 } : { warmup: 500, sequential: 2_000, concurrent: 3_000 };
+  const concurrency = 64;
+  const notes: string[] = [];
+  const failures = new Map<Variant, string>();
+  const raw = new Map<Variant, LoadResult[]>();
+  const gatewayStats = new Map<Variant, { cpuUsPerReq: number; rss: number }[]>();
+
+  const upstream = await startUpstream();
+  const pkgUrl = await packageUrl();
+  let portkey: (Service & { url: string; boundTo: string[] }) | undefined;
+  try {
+    for (const v of VARIANTS) if (v.peer && !peerInstalled(v.peer)) failures.set(v.variant, `${v.peer} is not installed in bench/peers (npm ci --prefix bench/peers failed or was skipped)`);
+    if (!failures.has('portkey')) {
+      try {
+        portkey = await startPortkey();
+        notes.push(`Portkey gateway (@portkey-ai/gateway 1.15.2, @hono/node-server pinned to 1.13.5) listened on ${portkey.boundTo.join(', ')} only (checked in /proc/net/tcp); upstream set per request with x-portkey-provider: openai and x-portkey-custom-host.`);
+      } catch (err) {
+        failures.set('portkey', (err as Error).message.split('\n')[0]!);
+      }
+    }
+    const order = VARIANTS.filter((v) => !failures.has(v.variant));
+    for (let r = 0; r < rounds; r++) {
+      // Rotate the order each round, so no variant always runs first (or right after the gateway).
+      const rotated = [...order.slice(r % order.length), ...order.slice(0, r % order.length)];
+      for (const spec of rotated) {
+        if (failures.has(spec.variant)) continue;
+        const input: LoadInput = { variant: spec.variant, urls: upstream.urls, gatewayUrl: portkey?.url, pkgUrl, mode: 'unary', ...counts, concurrency };
+        const before = spec.variant === 'portkey' && portkey ? procStats(portkey.pid) : undefined;
+        try {
+          const result = await runChild<LoadResult>('lib/load-client.ts', input, { env: { ANTHROPIC_BASE_URL: upstream.urls.anthropic }, timeoutMs: 180_000 });
+          if (!result.sample) throw new Error('the client returned an empty answer');
+          raw.set(spec.variant, [...(raw.get(spec.variant) ?? []), result]);
+          const after = before && portkey ? procStats(portkey.pid) : undefined;
+          if (before && after) {
+            const requests = 1 + counts.warmup + counts.sequential + counts.concurrent;
+            gatewayStats.set(spec.variant, [...(gatewayStats.get(spec.variant) ?? []), { cpuUsPerReq: ((after.cpuMs - before.cpuMs) * 1000) / requests, rss: after.peakRssMb }]);
+          }
+        } catch (err) {
+          failures.set(spec.variant, (err as Error).message.split('\n').slice(0, 2).join(' '));
+        }
+      }
+    }
+  } finally {
+    await portkey?.stop();
+    await upstream.stop();
+  }
+
+  const pooled = new Map<Variant, Pooled>();
+  for (const [variant, results] of raw) {
+    if (failures.has(variant)) continue;
+    pooled.set(variant, {
+      seq: sortedCopy(results.flatMap((x) => x.seqUs)),
+      conc: sortedCopy(results.flatMap((x) => x.concUs)),
+      roundP50: results.map((x) => percentile(sortedCopy(x.seqUs), 50)),
+      rps: results.map((x) => (x.concUs.length * 1000) / x.concWallMs),
+      cpuSeq: results.map((x) => x.seqCpuUsPerReq),
+      cpuConc: results.map((x) => x.concCpuUsPerReq),
+      rss: results.map((x) => x.peakRssMb),
+      gatewayCpuUsPerReq: (gatewayStats.get(variant) ?? []).map((g) => g.cpuUsPerReq),
+      gatewayRss: (gatewayStats.get(variant) ?? []).map((g) => g.rss),
+      sample: results[0]!.sample,
+    });
+  }
+  const med = (xs: number[]) => percentile(sortedCopy(xs), 50);
+
+  const rows: Array<Record<string, string | number>> = [];
+  const concRows: Array<Record<string, string | number>> = [];
+  const added = new Map<Variant, number>();
+  for (const spec of VARIANTS) {
+    const p = pooled.get(spec.variant);
+    const b = pooled.get(spec.baseline);
+    if (!p) {
+      rows.push({ client: spec.label, status: `not run: ${failures.get(spec.variant) ?? 'no result'}` });
+      continue;
+    }
+    const p50 = percentile(p.seq, 50);
+    const b50 = b ? percentile(b.seq, 50) : NaN;
+    const isBase = spec.variant === spec.baseline;
+    if (!isBase) added.set(spec.variant, p50 - b50);
+    const gw = p.gatewayCpuUsPerReq.length ? ` + gateway ${round(med(p.gatewayCpuUsPerReq))}` : '';
+    rows.push({
+      client: spec.label,
+      'p50 µs': round(p50),
+      'p95 µs': round(percentile(p.seq, 95)),
+      'p99 µs': round(percentile(p.seq, 99)),
+      'added p50 µs': isBase ? 'baseline' : round(p50 - b50),
+      'ratio p50': isBase ? '1.00×' : `${(p50 / b50).toFixed(3)}×`,
+      'p50 per round µs': p.roundP50.map((x) => round(x)).join(' / '),
+      'CPU µs/req': `${round(med(p.cpuSeq))}${gw}`,
+      'peak RSS MB': `${round(med(p.rss))}${p.gatewayRss.length ? ` + gateway ${round(Math.max(...p.gatewayRss))}` : ''}`,
+    });
+    const c50 = percentile(p.conc, 50);
+    const bc = b ? percentile(b.conc, 50) : NaN;
+    concRows.push({
+      client: spec.label,
+      'p50 µs': round(c50),
+      'p95 µs': round(percentile(p.conc, 95)),
+      'p99 µs': round(percentile(p.conc, 99)),
+      'added p50 µs': isBase ? 'baseline' : round(c50 - bc),
+      'ratio p50': isBase ? '1.00×' : `${(c50 / bc).toFixed(3)}×`,
+      'req/s': round(med(p.rps)),
+      'req/s ratio': isBase ? '1.00×' : `${(med(p.rps) / med(b?.rps ?? [NaN])).toFixed(3)}×`,
+      'CPU µs/req': `${round(med(p.cpuConc))}`,
+    });
+  }
+  for (const [variant, reason] of failures) {
+    const spec = VARIANTS.find((v) => v.variant === variant)!;
+    notes.push(`${spec.label} could not run here: ${reason}`);
+  }
+
+  // Smoke is CI's rot guard: the router's own variants must run (peers may be unavailable).
+  const broken = [...failures].filter(([v]) => v.startsWith('router-'));
+  if (smoke && broken.length) throw new Error(`router variants failed: ${broken.map(([v, e]) => `${v}: ${e}`).join('; ')}`);
+
+  const routerAdded = added.get('router-openai');
+  const gatewayAdded = added.get('portkey');
+  const headline: Array<Record<string, string | number>> = [];
+  if (routerAdded !== undefined) {
+    const b50 = percentile(pooled.get('openai-sdk')!.seq, 50);
+    headline.push({ figure: 'router overhead over the raw openai SDK, p50 sequential', value: `${round(routerAdded)} µs (ratio ${((b50 + routerAdded) / b50).toFixed(3)}×)`, target: '≤ 50 µs, ≤ 1.10×', met: routerAdded <= 50 ? 'yes' : 'no' });
+  }
+  const ra = added.get('router-anthropic');
+  if (ra !== undefined) headline.push({ figure: 'router overhead over the raw @anthropic-ai/sdk, p50 sequential', value: `${round(ra)} µs`, target: '(context)', met: '' });
+  if (routerAdded !== undefined && gatewayAdded !== undefined) {
+    const times = gatewayAdded / Math.max(routerAdded, 1);
+    headline.push({
+      figure: 'gateway hop added latency ÷ router added latency, p50',
+      value: `${round(gatewayAdded)} µs ÷ ${round(routerAdded)} µs = ${routerAdded <= 1 ? '≥ ' : ''}${round(times)}×`,
+      target: '≥ 20×',
+      met: times >= 20 ? 'yes' : 'no',
+    });
+  }
+
+  const method = `Each client in its own Node process (fresh per round), against one fake upstream process on 127.0.0.1 (keep-alive, fixed recorded bodies, no delay). Per process: ${counts.warmup} warm-up calls, then ${counts.sequential} sequential calls timed one by one, then ${counts.concurrent} calls at ${concurrency} in flight. ${rounds} round(s), order rotated each round; percentiles pooled over rounds. Added = p50 minus the p50 of the raw SDK of the same wire format, measured in the same run. CPU = process.cpuUsage() over the timed phase ÷ calls (the gateway's own CPU from /proc, ÷ all calls it served).`;
+  return [
+    { title: 'Overhead: headline', method, iterations: counts.sequential * rounds, rows: headline, notes: [`Router: priority route of two models on one provider, onDecision hook summing decision.cost.finalUsd (cost tracking on). Sample answers checked non-empty.`] },
+    { title: 'Overhead per request, sequential', method, iterations: counts.sequential * rounds, rows, notes },
+    { title: `Overhead per request, ${concurrency} concurrent`, method, iterations: counts.concurrent * rounds, rows: concRows },
+  ];
+}
+
+runIfMain(import.meta.url, run);

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench` (and `npm run bench:smoke`): runs every bench/*.bench.ts in one run
+ * and writes bench/RESULTS.md and bench/results.json (smoke: .cache/bench/). A bench
+ * file that is missing, fails to import or throws is reported, never fatal.
+ *
+ *   tsx bench/run.ts [--smoke] [--only name,name]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchSection } from './lib/types.js';
+import { BENCH_DIR, CACHE_DIR, PEERS_DIR, REPO_DIR } from './lib/paths.js';
+
+interface FileResult {
+  file: string;
+  ok: boolean;
+  seconds: number;
+  error?: string;
+  sections: BenchSection[];
+}
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const onlyArg = args.find((a, i) => args[i - 1] === '--only' || a.startsWith('--only='));
+const only = onlyArg ? onlyArg.replace(/^--only=/, '').split(',') : undefined;
+
+/**
+ * The peers the comparisons need; installed from bench/peers' own lock file on a fresh
+ * clone. The smoke pass does not install them (that alone takes over a minute here): it
+ * uses them when present and reports them as not installed otherwise.
+ */
+function ensurePeers(): string | undefined {
+  if (existsSync(resolve(PEERS_DIR, 'node_modules/.package-lock.json'))) return undefined;
+  if (smoke) return 'bench/peers is not installed; the smoke pass skips the peers (`npm run bench` installs them)';
+  console.log('bench: installing peers (npm ci --prefix bench/peers)…');
+  try {
+    execFileSync('npm', ['ci', '--prefix', PEERS_DIR, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit', timeout: 300_000 });
+    return undefined;
+  } catch (err) {
+    return `npm ci --prefix bench/peers failed: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+function version(pkgJson: string): string {
+  try {
+    return (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function cell(v: string | number | undefined): string {
+  if (v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : String(v)) : v;
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function table(rows: Array<Record<string, string | number>>): string {
+  if (rows.length === 0) return '_(no rows)_\n';
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`)].join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const peersProblem = ensurePeers();
+  const files = readdirSync(BENCH_DIR)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .filter((f) => !only || only.some((o) => f.startsWith(o)))
+    .sort();
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const t0 = Date.now();
+    process.stdout.write(`bench: ${file}${smoke ? ' (smoke)' : ''}… `);
+    try {
+      const mod = (await import(pathToFileURL(resolve(BENCH_DIR, file)).href)) as { run?: (o: { smoke: boolean }) => Promise<BenchSection[]> };
+      if (typeof mod.run !== 'function') throw new Error('exports no run({ smoke }) function (see bench/lib/types.ts)');
+      const sections = await mod.run({ smoke });
+      if (!Array.isArray(sections)) throw new Error('run() did not return an array of sections');
+      results.push({ file, ok: true, seconds: (Date.now() - t0) / 1000, sections });
+      console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      results.push({ file, ok: false, seconds: (Date.now() - t0) / 1000, error, sections: [] });
+      console.log(`FAILED\n${error}`);
+    }
+  }
+  for (const expected of ['routing-decision.bench.ts', 'fallback.bench.ts']) {
+    if (!files.includes(expected) && !only) results.push({ file: expected, ok: false, seconds: 0, error: 'missing: the file does not exist yet', sections: [] });
+  }
+
+  const cpu = cpus();
+  const machine = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cores: availableParallelism(),
+    cpu: cpu[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    date: new Date().toISOString(),
+    smoke,
+    peers: {
+      '@portkey-ai/gateway': version(resolve(PEERS_DIR, 'node_modules/@portkey-ai/gateway/package.json')),
+      'token.js': version(resolve(PEERS_DIR, 'node_modules/token.js/package.json')),
+      'llm-polyglot': version(resolve(PEERS_DIR, 'node_modules/llm-polyglot/package.json')),
+      '@hono/node-server (Portkey)': version(resolve(PEERS_DIR, 'node_modules/@hono/node-server/package.json')),
+    },
+    sdks: {
+      openai: version(resolve(REPO_DIR, 'node_modules/openai/package.json')),
+      '@anthropic-ai/sdk': version(resolve(REPO_DIR, 'node_modules/@anthropic-ai/sdk/package.json')),
+      '@google/generative-ai': version(resolve(REPO_DIR, 'node_modules/@google/generative-ai/package.json')),
+    },
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+  };
+
+  const md: string[] = [
+    '# Benchmark results',
+    '',
+    `Generated by \`npm run bench${smoke ? ':smoke' : ''}\` (bench/run.ts) — do not edit by hand; rerun to refresh.`,
+    '',
+    `- Node ${machine.node} on ${machine.platform}, ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GiB`,
+    `- SDKs: openai ${machine.sdks.openai}, @anthropic-ai/sdk ${machine.sdks['@anthropic-ai/sdk']}, @google/generative-ai ${machine.sdks['@google/generative-ai']}`,
+    `- Peers (bench/peers): ${Object.entries(machine.peers).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `- ${machine.date}, whole run ${machine.totalSeconds} s${smoke ? ' — SMOKE PASS: tiny iteration counts, figures are not meaningful' : ''}`,
+    '',
+    'Ratios against a baseline measured in the same run are the headline; absolute times depend on the machine and are context. All traffic is on 127.0.0.1.',
+    '',
+  ];
+  if (peersProblem) md.push(`> Peers unavailable: ${peersProblem}`, '');
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) {
+    md.push('## Benchmarks that did not run', '');
+    for (const f of failed) md.push(`- \`bench/${f.file}\`: ${f.error?.split('\n')[0]}`);
+    md.push('');
+  }
+  for (const r of results.filter((x) => x.ok)) {
+    for (const s of r.sections) {
+      md.push(`## ${s.title}`, '', `_Source: bench/${r.file}. Iterations: ${cell(s.iterations)}. Method: ${s.method}_`, '', table(s.rows));
+      for (const n of s.notes ?? []) md.push(`- ${n}`);
+      if (s.notes?.length) md.push('');
+    }
+  }
+  const outDir = smoke ? CACHE_DIR : BENCH_DIR;
+  mkdirSync(outDir, { recursive: true });
+  const base = smoke ? 'smoke-' : '';
+  writeFileSync(resolve(outDir, `${base}RESULTS.md`), md.join('\n'));
+  writeFileSync(resolve(outDir, `${base}results.json`), JSON.stringify({ machine, files: results }, null, 2) + '\n');
+  console.log(`bench: wrote ${resolve(outDir, `${base}RESULTS.md`)} and ${base}results.json in ${machine.totalSeconds} s`);
+  // Smoke is CI's guard against rot: a benchmark that throws fails it. (A missing
+  // file written by someone else is reported, not failed.)
+  if (smoke && failed.some((f) => !f.error?.startsWith('missing'))) process.exitCode = 1;
+}
+
+await main();

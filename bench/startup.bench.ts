@@ -1,0 +1,183 @@
+/**
+ * Start-up: what importing the package costs next to importing openai alone (plain
+ * `node`, no TypeScript loader, separate processes, interleaved runs), and proof that
+ * the Anthropic and Gemini SDKs are not loaded unless such a provider is configured
+ * (a module loader hook in a child process records every module resolved).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BenchSection } from './lib/types.js';
+import { packageUrl } from './lib/build-package.js';
+import { serveUpstream } from './lib/fake-upstream.js';
+import { REPO_DIR } from './lib/paths.js';
+import { percentile, round, sortedCopy } from './lib/stats.js';
+import { runIfMain } from './lib/standalone.js';
+
+interface ChildOut {
+  wallMs: number;
+  out: any;
+}
+
+function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<ChildOut> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`child exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      try {
+        resolve({ wallMs, out: JSON.parse(stdout.trim().split('\n').pop()!) });
+      } catch {
+        reject(new Error(`child printed no result: ${stdout}${stderr}`));
+      }
+    });
+  });
+}
+
+const importScript = (spec: string | null, then = '') => `
+const t0 = performance.now();
+${spec ? `const mod = await import(${JSON.stringify(spec)});` : ''}
+const t1 = performance.now();
+${then}
+const t2 = performance.now();
+const m = process.memoryUsage();
+console.log(JSON.stringify({ importMs: t1 - t0, thenMs: t2 - t1, rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 }));
+`;
+
+async function importCost(smoke: boolean): Promise<BenchSection> {
+  const { dependencies = {} } = JSON.parse(readFileSync(resolve(REPO_DIR, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const runs = smoke ? 2 : 12;
+  const pkg = await packageUrl();
+  const cases = [
+    { name: 'node, empty script', script: importScript(null) },
+    { name: "import('openai')", script: importScript('openai') },
+    { name: "import('llm-switchboard')", script: importScript(pkg) },
+    {
+      name: "import('llm-switchboard') + createRouter(openai provider)",
+      script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
+    },
+    // What the package's own import is made of: each runtime dependency alone.
+    ...Object.keys(dependencies).map((dep) => ({ name: `dependency alone: import('${dep}')`, script: importScript(dep) })),
+  ];
+  const results = new Map<string, ChildOut[]>(cases.map((c) => [c.name, []]));
+  // Warm the OS file cache once, then interleave the cases run by run.
+  for (const c of cases) await node(c.script);
+  for (let i = 0; i < runs; i++) for (const c of cases) results.get(c.name)!.push(await node(c.script));
+  const med = (xs: number[]) => percentile(sortedCopy(xs), 50);
+  const openaiImport = med(results.get("import('openai')")!.map((r) => r.out.importMs));
+  const openaiWall = med(results.get("import('openai')")!.map((r) => r.wallMs));
+  const rows = cases.map((c) => {
+    const rs = results.get(c.name)!;
+    const imp = med(rs.map((r) => r.out.importMs + r.out.thenMs));
+    const wall = med(rs.map((r) => r.wallMs));
+    return {
+      case: c.name,
+      'import (+ setup) ms, median': round(imp),
+      'vs openai alone': c.name.startsWith('node') || c.name.startsWith('dep') ? '' : `${(imp / openaiImport).toFixed(2)}× (+${round(imp - openaiImport)} ms)`,
+      'process wall ms, median': round(wall),
+      'wall vs openai alone': c.name.startsWith('node') || c.name.startsWith('dep') ? '' : `${(wall / openaiWall).toFixed(2)}×`,
+      'RSS MB': round(med(rs.map((r) => r.out.rssMb))),
+      'heap MB': round(med(rs.map((r) => r.out.heapMb))),
+    };
+  });
+  return {
+    title: 'Start-up: cost of importing the package vs openai alone',
+    method: `Plain \`node --input-type=module -e\` per run (no TypeScript loader); the package is src/ bundled by esbuild as tsup ships it (dependencies external, so its import includes openai's). One warm-up run per case for the file cache, then ${runs} runs interleaved case by case; medians. import ms = performance.now() around the dynamic import inside the child; wall = spawn to exit.`,
+    iterations: runs,
+    rows,
+  };
+}
+
+const HOOKS = `
+let port;
+export function initialize(data) { port = data.port; }
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  port.postMessage(r.url);
+  return r;
+}`;
+
+const lazyScript = (pkg: string, providers: string, calls: string) => `
+import { register, createRequire } from 'node:module';
+import { MessageChannel } from 'node:worker_threads';
+const { port1, port2 } = new MessageChannel();
+const seen = new Set();
+port1.on('message', (u) => seen.add(u));
+port1.unref();
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), { data: { port: port2 }, transferList: [port2] });
+const { createRouter } = await import(${JSON.stringify(pkg)});
+const router = createRouter({ providers: ${providers}, models: ${calls} });
+for (const m of ${calls}) {
+  await router.chat.completions.create({ model: m.id, messages: [{ role: 'user', content: 'hi' }], max_tokens: 16 });
+}
+await new Promise((r) => setTimeout(r, 100));
+const req = createRequire(import.meta.url);
+const cjs = Object.keys(req.cache ?? {});
+const loaded = [...seen, ...cjs];
+const has = (name) => loaded.some((u) => u.includes('/node_modules/' + name + '/'));
+console.log(JSON.stringify({ modules: seen.size, openai: has('openai'), anthropic: has('@anthropic-ai/sdk'), google: has('@google/generative-ai') }));
+`;
+
+async function lazyLoading(): Promise<BenchSection> {
+  const pkg = await packageUrl();
+  const up = await serveUpstream();
+  const key = "apiKey: 'sk-bench'";
+  const cases = [
+    {
+      name: 'openai provider only, one request',
+      providers: `{ openai: { type: 'openai', ${key}, baseURL: '${up.urls.openai}' } }`,
+      models: `[{ id: 'gpt', provider: 'openai' }]`,
+      expect: { anthropic: false, google: false },
+    },
+    {
+      name: 'mock provider only, one request',
+      providers: `{ mock: { type: 'mock' } }`,
+      models: `[{ id: 'm', provider: 'mock' }]`,
+      expect: { anthropic: false, google: false },
+    },
+    {
+      name: 'control: anthropic + google providers, one request each',
+      providers: `{ a: { type: 'anthropic', ${key}, baseURL: '${up.urls.anthropic}' }, g: { type: 'google', ${key}, baseURL: '${up.urls.gemini}' } }`,
+      models: `[{ id: 'claude', provider: 'a' }, { id: 'gemini', provider: 'g' }]`,
+      expect: { anthropic: true, google: true },
+    },
+  ];
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    for (const c of cases) {
+      try {
+        const { out } = await node(lazyScript(pkg, c.providers, c.models));
+        const ok = out.anthropic === c.expect.anthropic && out.google === c.expect.google;
+        rows.push({
+          configuration: c.name,
+          'modules resolved': out.modules,
+          'openai loaded': out.openai ? 'yes' : 'no',
+          '@anthropic-ai/sdk loaded': out.anthropic ? 'yes' : 'no',
+          '@google/generative-ai loaded': out.google ? 'yes' : 'no',
+          'as expected': ok ? 'yes' : 'NO',
+        });
+      } catch (err) {
+        rows.push({ configuration: c.name, 'as expected': `failed: ${(err as Error).message.slice(0, 200)}` });
+      }
+    }
+  } finally {
+    await up.close();
+  }
+  return {
+    title: 'Start-up: optional SDKs are loaded only when configured',
+    method: 'Plain node child per configuration; a module.register() resolve hook reports every module URL resolved (plus require.cache for CommonJS); the router is created and one request per model sent to the fake upstream. The last row is the control: it proves the hook sees the SDKs when they are used.',
+    iterations: 1,
+    rows,
+  };
+}
+
+export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
+  return [await importCost(smoke), await lazyLoading()];
+}
+
+runIfMain(import.meta.url, run);

@@ -1,0 +1,99 @@
+/**
+ * OpenAI shapes (what the router returns) → AI SDK v3 shapes: content parts, the finish
+ * reason, usage, and the DecisionRecord as `providerMetadata.switchboard`.
+ */
+import type {
+  JSONObject,
+  LanguageModelV3Content,
+  LanguageModelV3FinishReason,
+  LanguageModelV3Usage,
+  SharedV3ProviderMetadata,
+} from '@ai-sdk/provider';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
+import type { DecisionRecord } from '../pipeline/decision-record.js';
+
+/** What the router adds to OpenAI's message and usage objects. */
+type RoutedMessage = ChatCompletion.Choice['message'] & { reasoning_content?: string | null };
+type RoutedUsage = CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | undefined };
+
+export function toContent(completion: ChatCompletion): LanguageModelV3Content[] {
+  const message = completion.choices[0]?.message as RoutedMessage | undefined;
+  if (!message) return [];
+  const content: LanguageModelV3Content[] = [];
+  if (message.reasoning_content) content.push({ type: 'reasoning', text: message.reasoning_content });
+  if (message.content) content.push({ type: 'text', text: message.content });
+  // A refusal is the model's answer: it reaches the caller as text rather than vanishing.
+  else if (message.refusal) content.push({ type: 'text', text: message.refusal });
+  for (const call of message.tool_calls ?? []) {
+    if (call.type !== 'function') continue;
+    content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input: call.function.arguments || '{}' });
+  }
+  return content;
+}
+
+export function toFinishReason(raw: string | null | undefined): LanguageModelV3FinishReason {
+  switch (raw) {
+    case 'stop':
+      return { unified: 'stop', raw };
+    case 'length':
+      return { unified: 'length', raw };
+    case 'tool_calls':
+    case 'function_call':
+      return { unified: 'tool-calls', raw };
+    case 'content_filter':
+      return { unified: 'content-filter', raw };
+    default:
+      return { unified: 'other', raw: raw ?? undefined };
+  }
+}
+
+export function toUsage(usage: CompletionUsage | null | undefined): LanguageModelV3Usage {
+  if (!usage) {
+    return {
+      inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+    };
+  }
+  const u = usage as RoutedUsage;
+  const cacheRead = u.prompt_tokens_details?.cached_tokens ?? 0;
+  const cacheWrite = u.prompt_tokens_details?.cache_write_tokens ?? 0;
+  const reasoning = u.completion_tokens_details?.reasoning_tokens ?? 0;
+  // OpenAI's prompt_tokens includes cached reads (and, from the router's Anthropic
+  // adapter, cache writes); the AI SDK wants the uncached remainder separately.
+  return {
+    inputTokens: { total: u.prompt_tokens, noCache: Math.max(0, u.prompt_tokens - cacheRead - cacheWrite), cacheRead, cacheWrite },
+    outputTokens: { total: u.completion_tokens, text: Math.max(0, u.completion_tokens - reasoning), reasoning },
+    raw: usage as unknown as JSONObject,
+  };
+}
+
+/**
+ * `providerMetadata.switchboard`: the DecisionRecord, plus the fields most people look
+ * for first. A plain-JSON copy, as the AI SDK's metadata type requires.
+ */
+export interface SwitchboardMetadata {
+  /** The registry model id that answered. */
+  model: string | null;
+  provider: string | null;
+  route: string | null;
+  /** What the provider said answered. */
+  answeredBy: string | null;
+  costUsd: number;
+  attempts: number;
+  decision: DecisionRecord;
+}
+
+export function toProviderMetadata(decision: DecisionRecord | undefined): SharedV3ProviderMetadata | undefined {
+  if (!decision) return undefined;
+  const meta: SwitchboardMetadata = {
+    model: decision.model ?? null,
+    provider: decision.provider ?? null,
+    route: decision.route,
+    answeredBy: decision.answeredBy ?? null,
+    costUsd: decision.cost.finalUsd,
+    attempts: decision.attempts.length,
+    decision,
+  };
+  return { switchboard: JSON.parse(JSON.stringify(meta)) as JSONObject };
+}

@@ -1,0 +1,147 @@
+/**
+ * OpenAI chunks (the router's stream) → AI SDK v3 stream parts. Text and reasoning get
+ * start/delta/end parts; tool-call deltas by index become tool-input parts and, when the
+ * call is complete, one tool-call part; the finish part carries usage, the finish
+ * reason and the DecisionRecord.
+ */
+import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provider';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Stream } from 'openai/streaming';
+import type { DecisionRecord } from '../pipeline/decision-record.js';
+import { toFinishReason, toProviderMetadata, toUsage } from './from-openai-response.js';
+
+interface PendingToolCall {
+  id: string;
+  name: string;
+  args: string;
+}
+
+type RoutedDelta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null };
+
+export function toStreamParts(
+  stream: Stream<ChatCompletionChunk>,
+  decision: Promise<DecisionRecord>,
+  warnings: SharedV3Warning[],
+  includeRaw: boolean,
+): ReadableStream<LanguageModelV3StreamPart> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const tools = new Map<number, PendingToolCall>();
+  let textOpen = false;
+  let reasoningOpen = false;
+  let metadataSent = false;
+  let finishRaw: string | null = null;
+  let usage: ChatCompletionChunk['usage'];
+  let failed = false;
+  let done = false;
+
+  function closeText(out: LanguageModelV3StreamPart[]) {
+    if (textOpen) out.push({ type: 'text-end', id: 'txt-0' });
+    textOpen = false;
+  }
+  function closeReasoning(out: LanguageModelV3StreamPart[]) {
+    if (reasoningOpen) out.push({ type: 'reasoning-end', id: 'reasoning-0' });
+    reasoningOpen = false;
+  }
+  function flushTools(out: LanguageModelV3StreamPart[]) {
+    for (const call of tools.values()) {
+      out.push({ type: 'tool-input-end', id: call.id });
+      out.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.args || '{}' });
+    }
+    tools.clear();
+  }
+
+  function onChunk(chunk: ChatCompletionChunk, out: LanguageModelV3StreamPart[]) {
+    if (includeRaw) out.push({ type: 'raw', rawValue: chunk });
+    if (!metadataSent) {
+      metadataSent = true;
+      out.push({ type: 'response-metadata', id: chunk.id, modelId: chunk.model, timestamp: new Date(chunk.created * 1000) });
+    }
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices[0];
+    if (!choice) return;
+    const delta = choice.delta as RoutedDelta | undefined;
+    if (delta?.reasoning_content) {
+      if (!reasoningOpen) out.push({ type: 'reasoning-start', id: 'reasoning-0' });
+      reasoningOpen = true;
+      out.push({ type: 'reasoning-delta', id: 'reasoning-0', delta: delta.reasoning_content });
+    }
+    const text = delta?.content || delta?.refusal;
+    if (text) {
+      closeReasoning(out);
+      if (!textOpen) out.push({ type: 'text-start', id: 'txt-0' });
+      textOpen = true;
+      out.push({ type: 'text-delta', id: 'txt-0', delta: text });
+    }
+    for (const d of delta?.tool_calls ?? []) {
+      let call = tools.get(d.index);
+      if (!call) {
+        closeReasoning(out);
+        call = { id: d.id ?? `call_${d.index}`, name: d.function?.name ?? '', args: '' };
+        tools.set(d.index, call);
+        out.push({ type: 'tool-input-start', id: call.id, toolName: call.name });
+      }
+      const args = d.function?.arguments;
+      if (args) {
+        call.args += args;
+        out.push({ type: 'tool-input-delta', id: call.id, delta: args });
+      }
+    }
+    if (choice.finish_reason) finishRaw = choice.finish_reason;
+  }
+
+  async function finish(controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>) {
+    const out: LanguageModelV3StreamPart[] = [];
+    closeReasoning(out);
+    closeText(out);
+    if (!failed) flushTools(out);
+    for (const p of out) controller.enqueue(p);
+    // The router settles the decision as the stream ends, so this does not wait on I/O.
+    const record = await decision.catch(() => undefined);
+    const providerMetadata = toProviderMetadata(record);
+    controller.enqueue({
+      type: 'finish',
+      usage: toUsage(usage),
+      finishReason: failed ? { unified: 'error', raw: finishRaw ?? undefined } : toFinishReason(finishRaw),
+      ...(providerMetadata ? { providerMetadata } : {}),
+    });
+    controller.close();
+  }
+
+  return new ReadableStream<LanguageModelV3StreamPart>({
+    start(controller) {
+      controller.enqueue({ type: 'stream-start', warnings });
+    },
+    async pull(controller) {
+      if (done) return;
+      try {
+        // Pull until at least one part is produced, so backpressure is honoured chunk by chunk.
+        for (;;) {
+          const r = await iterator.next();
+          if (r.done) {
+            done = true;
+            await finish(controller);
+            return;
+          }
+          const out: LanguageModelV3StreamPart[] = [];
+          onChunk(r.value, out);
+          if (out.length > 0) {
+            for (const p of out) controller.enqueue(p);
+            return;
+          }
+        }
+      } catch (error) {
+        // As the AI SDK's own providers do: the error is a stream part, then a finish.
+        done = true;
+        failed = true;
+        controller.enqueue({ type: 'error', error });
+        await finish(controller);
+      }
+    },
+    async cancel() {
+      // The consumer went away: cancel the upstream request, as the OpenAI SDK would.
+      done = true;
+      stream.controller.abort();
+      await iterator.return?.().catch(() => undefined);
+    },
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * Exact-match response cache (lru-cache) with an optional semantic layer. Entries are
+ * scoped by tenant unless sharing is configured, bounded by count, bytes and TTL, and
+ * by default only deterministic requests (temperature 0) are cached, since a cached
+ * answer to a sampled request would silently remove the sampling.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+
+export interface SemanticCacheOptions {
+  /** Turns the request's text into a vector; called on every cacheable miss. */
+  embed: (text: string) => number[] | Promise<number[]>;
+  /** Cosine similarity at or above which a cached answer is reused. @default 0.95 */
+  threshold?: number;
+  /** Vectors kept for comparison. @default 500 */
+  maxEntries?: number;
+}
+
+export interface CacheOptions {
+  /** @default 300000 (5 minutes) */
+  ttlMs?: number;
+  /** @default 1000 */
+  maxEntries?: number;
+  /** Upper bound on the JSON size of all cached answers. @default 52428800 (50 MiB) */
+  maxBytes?: number;
+  /**
+   * 'deterministic': only requests with temperature 0 and a single choice; 'all': any
+   * request. Per call, `{ cache: true }` opts a request in and `{ cache: false }` out.
+   * @default 'deterministic'
+   */
+  mode?: 'deterministic' | 'all';
+  /** Let tenants share cached answers. @default false */
+  shareAcrossTenants?: boolean;
+  /** Reuse answers to similar (not identical) requests. @example { embed: (t) => myEmbedder(t), threshold: 0.97 } */
+  semantic?: SemanticCacheOptions;
+}
+
+export interface CachedAnswer {
+  completion: ChatCompletion;
+  model: string;
+  provider: string;
+  costUsd: number;
+}
+
+export interface CacheLookup {
+  key: string;
+  /** Everything but the messages, for semantic matches (which must agree on it). */
+  paramsKey: string;
+  text: string;
+}
+
+export class ResponseCache {
+  private readonly lru: LRUCache<string, CachedAnswer>;
+  private readonly vectors: LRUCache<string, { vector: number[]; paramsKey: string }> | undefined;
+
+  constructor(private readonly options: CacheOptions) {
+    this.lru = new LRUCache<string, CachedAnswer>({
+      max: options.maxEntries ?? 1000,
+      maxSize: options.maxBytes ?? 50 * 1024 * 1024,
+      sizeCalculation: (v) => Math.max(1, JSON.stringify(v.completion).length),
+      ttl: options.ttlMs ?? 300_000,
+    });
+    this.vectors = options.semantic ? new LRUCache({ max: options.semantic.maxEntries ?? 500, ttl: options.ttlMs ?? 300_000 }) : undefined;
+  }
+
+  /** Whether this request may use the cache at all. */
+  allows(body: ChatCompletionCreateParams, perCall: boolean | undefined): boolean {
+    if (perCall === false) return false;
+    if (perCall === true || this.options.mode === 'all') return true;
+    return body.temperature === 0 && (body.n ?? 1) === 1;
+  }
+
+  lookupKey(body: ChatCompletionCreateParams, target: string, tenant: string | undefined): CacheLookup {
+    const scope = this.options.shareAcrossTenants ? '*' : (tenant ?? '');
+    const { messages, stream: _s, stream_options: _o, model: _m, ...params } = body as ChatCompletionCreateParams & { stream_options?: unknown };
+    const paramsKey = `${scope}\u0000${target}\u0000${stableStringify(params)}`;
+    const key = createHash('sha256').update(paramsKey).update('\u0000').update(stableStringify(messages)).digest('hex');
+    return { key, paramsKey, text: messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n') };
+  }
+
+  async get(l: CacheLookup): Promise<{ answer: CachedAnswer; semantic: boolean } | undefined> {
+    const exact = this.lru.get(l.key);
+    if (exact) return { answer: exact, semantic: false };
+    if (!this.vectors || !this.options.semantic) return undefined;
+    const vector = await this.options.semantic.embed(l.text);
+    const threshold = this.options.semantic.threshold ?? 0.95;
+    let best: { key: string; sim: number } | undefined;
+    for (const [key, v] of this.vectors.entries()) {
+      if (v.paramsKey !== l.paramsKey) continue;
+      const sim = cosine(vector, v.vector);
+      if (sim >= threshold && (!best || sim > best.sim)) best = { key, sim };
+    }
+    const hit = best && this.lru.get(best.key);
+    return hit ? { answer: hit, semantic: true } : undefined;
+  }
+
+  async set(l: CacheLookup, answer: CachedAnswer): Promise<void> {
+    this.lru.set(l.key, answer);
+    if (this.vectors && this.options.semantic) {
+      const vector = await this.options.semantic.embed(l.text);
+      this.vectors.set(l.key, { vector, paramsKey: l.paramsKey });
+    }
+  }
+
+  clear(): void {
+    this.lru.clear();
+    this.vectors?.clear();
+  }
+
+  get size(): number {
+    return this.lru.size;
+  }
+}
+
+/** JSON with sorted keys, so property order never splits one request into two keys. */
+export function stableStringify(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  const keys = Object.keys(v as object)
+    .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+function cosine(a: number[], b: number[]): number {
+  if (a.length !== b.length || a.length === 0) return 0;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}

@@ -1,0 +1,179 @@
+/**
+ * Everything around a call that is about money and records rather than routing: budget
+ * reservations (and downgrades), the response cache, cost tracking, telemetry and
+ * recorded content. Kept out of the routing code so each can be reasoned about alone.
+ */
+import { Stream } from 'openai/streaming';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { RouterOptions } from '../config/router-options.js';
+import type { DecisionRecord, RecordedContent } from '../pipeline/decision-record.js';
+import type { Recorder } from '../pipeline/record.js';
+import type { ModelEntry, Registry } from '../registry/registry.js';
+import type { HookBus } from '../observability/hooks.js';
+import { CostTracker } from '../observability/cost-tracker.js';
+import { Telemetry } from '../observability/telemetry.js';
+import { estimateCost } from '../observability/pricing.js';
+import { BudgetLedger, type BudgetCheck, type Reservation } from '../budgets/budget-ledger.js';
+import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
+import { ResponseCache, type CacheLookup } from '../cache/response-cache.js';
+import { ChunkAccumulator, completionToChunks } from '../cache/replay-stream.js';
+
+/** Output tokens assumed for a reservation when neither the request nor the descriptor bounds them. */
+const DEFAULT_RESERVED_OUTPUT = 4096;
+
+export interface PlannedCall {
+  routeName: string | null;
+  requested: string | null;
+  plan: readonly ModelEntry[];
+  promptTokens: number;
+  maxOutputTokens: number | undefined;
+  tenant: string | undefined;
+}
+
+export interface BudgetOutcome<P> {
+  plan: P;
+  checks: BudgetCheck[];
+  reservation?: Reservation;
+  downgradedFrom?: string;
+  error?: BudgetExceededError;
+}
+
+export class Accounting {
+  readonly tracker: CostTracker;
+  readonly budgets: BudgetLedger | undefined;
+  readonly cache: ResponseCache | undefined;
+  private readonly telemetry: Telemetry | undefined;
+  private readonly recordContent: boolean;
+  private readonly redact: RouterOptions['redact'];
+
+  constructor(options: RouterOptions, registry: Registry, private readonly hooks: HookBus) {
+    this.tracker = new CostTracker(options.costTracking);
+    this.budgets = options.budgets?.length ? new BudgetLedger(options.budgets) : undefined;
+    this.cache = options.cache ? new ResponseCache(options.cache) : undefined;
+    const typeOf = (providerId: string) => {
+      for (const m of registry.models.values()) if (m.provider === providerId) return m.providerType;
+      return providerId;
+    };
+    this.telemetry = options.telemetry ? Telemetry.create(options.telemetry === true ? {} : options.telemetry, typeOf) : undefined;
+    this.recordContent = options.recordContent === true;
+    this.redact = options.redact;
+  }
+
+  /** The most this call can cost: the priciest model of the plan at its output ceiling. */
+  maxCost(call: PlannedCall): number {
+    let max = 0;
+    for (const m of call.plan) {
+      const out = call.maxOutputTokens ?? m.maxOutputTokens ?? DEFAULT_RESERVED_OUTPUT;
+      max = Math.max(max, estimateCost(call.promptTokens, out, m.pricing));
+    }
+    return max;
+  }
+
+  /**
+   * Reserves the call's maximum cost on every budget that applies. When one refuses and
+   * is configured to downgrade, the call is re-planned on the cheaper route (once).
+   */
+  reserve<P extends PlannedCall>(call: P, replan: (route: string) => P): BudgetOutcome<P> {
+    if (!this.budgets) return { plan: call, checks: [] };
+    const first = this.budgets.reserve(call.tenant, call.routeName, this.maxCost(call));
+    if (first.ok) return { plan: call, checks: first.checks, reservation: first.reservation! };
+    const refused = first.refused!;
+    const downgrade = refused.config.onExceeded;
+    if (downgrade && downgrade !== 'error' && downgrade.downgradeTo !== call.routeName) {
+      const cheaper = replan(downgrade.downgradeTo);
+      const second = this.budgets.reserve(cheaper.tenant, cheaper.routeName, this.maxCost(cheaper));
+      if (second.ok) return { plan: cheaper, checks: [...first.checks, ...second.checks], reservation: second.reservation!, downgradedFrom: call.routeName ?? call.requested ?? 'default' };
+      return { plan: call, checks: [...first.checks, ...second.checks], error: new BudgetExceededError(second.refused!.state) };
+    }
+    return { plan: call, checks: first.checks, error: new BudgetExceededError(refused.state) };
+  }
+
+  /** Wires the bookkeeping that must see every finished record, before user hooks. */
+  attach(recorder: Recorder, reservation: Reservation | undefined): void {
+    recorder.onFinish((d: DecisionRecord) => {
+      reservation?.settle(d.cost.finalUsd);
+      this.tracker.record(d);
+      this.telemetry?.export(d);
+    });
+  }
+
+  cacheLookup(body: ChatCompletionCreateParams, call: PlannedCall, perCall: boolean | undefined): CacheLookup | undefined {
+    if (!this.cache || !this.cache.allows(body, perCall)) return undefined;
+    return this.cache.lookupKey(body, call.routeName ?? call.requested ?? 'default', call.tenant);
+  }
+
+  /** A cached answer, finished into the record; undefined on a miss. */
+  async fromCache(
+    lookup: CacheLookup,
+    recorder: Recorder,
+    registry: Registry,
+    body: ChatCompletionCreateParams,
+  ): Promise<{ data: ChatCompletion | Stream<ChatCompletionChunk> } | undefined> {
+    let hit;
+    try {
+      hit = await this.cache!.get(lookup);
+    } catch {
+      // A failing semantic embedder is a miss, never a failed call.
+      hit = undefined;
+    }
+    if (!hit) {
+      recorder.setCache('miss');
+      return undefined;
+    }
+    const entry = registry.models.get(hit.answer.model);
+    recorder.setCache('hit', { savedUsd: hit.answer.costUsd, semantic: hit.semantic });
+    const completion = structuredClone(hit.answer.completion);
+    this.setContent(recorder, body, completion);
+    recorder.finish('success', entry ? { entry, answeredBy: completion.model } : undefined);
+    this.hooks.emit('onCacheHit', { decisionId: recorder.id, model: hit.answer.model, savedUsd: hit.answer.costUsd, semantic: hit.semantic });
+    if (body.stream !== true) return { data: completion };
+    const includeUsage = body.stream_options?.include_usage === true;
+    const controller = new AbortController();
+    return {
+      data: new Stream<ChatCompletionChunk>(async function* () {
+        for (const chunk of completionToChunks(completion, includeUsage)) {
+          if (controller.signal.aborted) return;
+          yield chunk;
+        }
+      }, controller),
+    };
+  }
+
+  /** Fills the cache after a successful, complete answer. */
+  store(lookup: CacheLookup | undefined, completion: ChatCompletion, entry: ModelEntry, costUsd: number): void {
+    if (!lookup || !this.cache) return;
+    void this.cache.set(lookup, { completion: structuredClone(completion), model: entry.id, provider: entry.provider, costUsd }).catch(() => undefined);
+  }
+
+  /** Whether a stream's chunks must be collected (to cache the answer or record its text). */
+  needsStreamCapture(lookup: CacheLookup | undefined): boolean {
+    return lookup !== undefined || this.recordContent;
+  }
+
+  /** Re-wraps a stream so its chunks are also collected into a completion. */
+  capture(stream: Stream<ChatCompletionChunk>, acc: ChunkAccumulator): Stream<ChatCompletionChunk> {
+    return new Stream<ChatCompletionChunk>(async function* () {
+      for await (const chunk of stream) {
+        acc.add(chunk);
+        yield chunk;
+      }
+    }, stream.controller);
+  }
+
+  setContent(recorder: Recorder, body: ChatCompletionCreateParams, completion: ChatCompletion | undefined | null): void {
+    if (!this.recordContent) return;
+    const message = completion?.choices[0]?.message;
+    const text = message ? (message.content ?? (message.tool_calls ? JSON.stringify(message.tool_calls) : (message.refusal ?? null))) : null;
+    // Cloned: the record is frozen, and the caller's own objects must stay theirs.
+    let content: RecordedContent = { messages: structuredClone(body.messages), completion: text };
+    if (this.redact) {
+      try {
+        content = this.redact(content);
+      } catch {
+        // A redactor that fails must not leak what it was meant to mask.
+        content = { messages: [], completion: null };
+      }
+    }
+    recorder.setContent(content);
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * One call's execution state and its fallback walk along the plan: per-model retries
+ * (p-retry, with our own Retry-After-aware delays), the attempt budget, the overall
+ * deadline, skips (open circuits, limits, a provider whose credentials failed, too small
+ * a context window), and the bookkeeping every attempt needs (record, stats, breaker,
+ * limit slots). Execution modes (fallback, cascade, hedge, ensemble, streams) are built
+ * from `walk` and `runCandidate`.
+ */
+import pRetry from 'p-retry';
+import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ModelEntry } from '../registry/registry.js';
+import type { ProviderErrorInfo } from '../providers/spec.js';
+import { abortError, providerError, timeoutError } from '../errors/provider-error.js';
+import { markAllFailed } from '../errors/all-candidates-failed-error.js';
+import { classifyError, type Classification } from '../resilience/classify-error.js';
+import { circuitExclusion } from '../resilience/circuit-breaker.js';
+import { retryDelay } from '../resilience/retry-policy.js';
+import { defaultPolicy, type CallPolicy } from '../resilience/resilience.js';
+import type { Slot } from '../resilience/limits.js';
+import { sleep } from '../internal/sleep.js';
+import type { Recorder } from './record.js';
+import type { AttemptRecord, SkipEvent } from './decision-record.js';
+import { attribute, failureFields, normalizeError, observeSuccess, openAttempt, type AttemptHandle } from './attempt.js';
+
+export interface ExecuteInput {
+  plan: readonly ModelEntry[];
+  body: ChatCompletionCreateParams;
+  signal: AbortSignal | undefined;
+  /** The caller's per-attempt timeout (request option `timeout`). */
+  timeoutMs: number | undefined;
+  headers: Record<string, string> | undefined;
+  recorder: Recorder;
+  /** Retry, timeout, breaker and mode settings for this call. @default the built-in defaults */
+  policy?: CallPolicy | undefined;
+}
+
+/** A candidate that was not tried (not a failure of the model). */
+export class SkipCandidate extends Error {
+  constructor(
+    readonly reason: SkipEvent['reason'],
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** What a successful attempt hands on: the value, and (streams) the resources still held. */
+export interface Lease<T> {
+  value: T;
+  entry: ModelEntry;
+  started: number;
+  handle: AttemptHandle;
+  slot: Slot;
+  /** The attempt record, once written (non-streaming success). */
+  record?: AttemptRecord;
+}
+
+/** Performs the upstream call of one attempt. */
+export type Op<T> = (entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined) => Promise<T>;
+
+export interface RunOptions {
+  /** 'generate': the attempt is finished on success; 'stream': the caller finishes it when the stream ends. */
+  kind: 'generate' | 'stream';
+  /** A hedge leg's own signal (already linked to the caller's). */
+  leg?: AbortSignal | undefined;
+}
+
+const classes = new WeakMap<object, Classification>();
+const kDeadline = Symbol.for('llm-switchboard.deadline');
+const noop = () => undefined;
+
+export function isDeadlineError(err: unknown): boolean {
+  return !!err && typeof err === 'object' && kDeadline in err;
+}
+
+export class Call {
+  readonly policy: CallPolicy;
+  /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
+  attempts = 0;
+  lastErr: unknown;
+  private readonly failedProviders = new Map<string, string>();
+  /** After a context-length failure: only models with a larger window may follow. */
+  private minContext: number | undefined;
+  private readonly skips: string[] = [];
+  private limitedOnly = true;
+
+  constructor(readonly input: ExecuteInput) {
+    this.policy = input.policy ?? defaultPolicy();
+  }
+
+  get recorder(): Recorder {
+    return this.input.recorder;
+  }
+
+  classify(err: unknown): Classification {
+    const known = err !== null && typeof err === 'object' ? classes.get(err) : undefined;
+    return known ?? classifyError(err, { contentPolicyFallback: this.policy.contentPolicyFallback });
+  }
+
+  checkAbort(leg?: AbortSignal): void {
+    if (this.input.signal?.aborted || leg?.aborted) throw abortError();
+  }
+
+  /** Throws the deadline error when the call's deadline has passed. */
+  checkDeadline(): void {
+    const d = this.policy.deadline;
+    if (d !== undefined && Date.now() >= d) throw this.deadlineError();
+  }
+
+  deadlineError(): Error {
+    const err = timeoutError(`Deadline of ${this.policy.deadlineMs} ms exceeded after ${this.attempts} attempt(s).`);
+    Object.defineProperty(err, kDeadline, { value: true });
+    return this.attempts > 0 ? markAllFailed(err, this.recorder.attemptList) : err;
+  }
+
+  /** Why this model must be skipped before trying it (scope of earlier failures), or undefined. */
+  precheck(entry: ModelEntry): SkipCandidate | undefined {
+    const p = this.failedProviders.get(entry.provider);
+    if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
+    if (this.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= this.minContext)) {
+      return new SkipCandidate('context-window', `the prompt exceeded a ${this.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
+    }
+    if (this.attempts >= this.policy.retry.maxAttempts) return new SkipCandidate('attempt-budget', `the call's budget of ${this.policy.retry.maxAttempts} attempts is spent`);
+    return undefined;
+  }
+
+  recordSkip(entry: ModelEntry, s: SkipCandidate): void {
+    if (s.reason !== 'limited') this.limitedOnly = false;
+    this.skips.push(`${entry.id}: ${s.detail}`);
+    this.recorder.event({ type: 'skip', model: entry.id, reason: s.reason, detail: s.detail, at: new Date().toISOString() });
+  }
+
+  /** What a failure rules out for the rest of the plan. */
+  applyScope(entry: ModelEntry, c: Classification): void {
+    if (c.scope === 'provider') this.failedProviders.set(entry.provider, c.reason);
+    else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) this.minContext = Math.max(this.minContext ?? 0, entry.contextWindow);
+  }
+
+  /** The timeout for the next attempt, and the message it fails with. */
+  private attemptTimeout(kind: RunOptions['kind']): { ms: number | undefined; message: string | undefined } {
+    const p = this.policy;
+    let ms = p.attemptMs;
+    let message = ms !== undefined ? `Request timed out after ${ms} ms.` : undefined;
+    if (kind === 'stream' && p.firstTokenMs !== undefined && (ms === undefined || p.firstTokenMs < ms)) {
+      ms = p.firstTokenMs;
+      message = `No first token within ${ms} ms.`;
+    }
+    if (p.deadline !== undefined) {
+      const left = Math.max(0, p.deadline - Date.now());
+      if (ms === undefined || left < ms) {
+        ms = left;
+        message = `Deadline of ${p.deadlineMs} ms exceeded.`;
+      }
+    }
+    return { ms, message };
+  }
+
+  /** One upstream attempt on one model, with its bookkeeping. */
+  async attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    this.checkAbort(o.leg);
+    this.checkDeadline();
+    const pre = this.precheck(entry);
+    if (pre) throw pre;
+    const rt = this.policy.runtime;
+    if (rt.breakers && !rt.breakers.admit(entry)) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
+    let slot: Slot;
+    if (rt.limiter.unlimited(entry)) slot = NO_SLOT;
+    else {
+      const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
+      let got;
+      try {
+        got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
+      } catch (err) {
+        rt.breakers?.onNeutral(entry);
+        if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
+        throw err;
+      }
+      if ('limited' in got) {
+        rt.breakers?.onNeutral(entry);
+        throw new SkipCandidate('limited', got.limited);
+      }
+      slot = got.slot;
+    }
+    const t = this.attemptTimeout(o.kind);
+    const started = Date.now();
+    const handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message);
+    this.attempts++;
+    entry.stats.inFlight++;
+    let kept = false;
+    try {
+      const value = await raceAbort(op(entry, handle, t.ms), handle.controller.signal);
+      if (o.kind === 'stream') {
+        kept = true;
+        return { value, entry, started, handle, slot };
+      }
+      const completion = value as unknown as ChatCompletion;
+      const record = this.recorder.attempt(entry, started, 'success', { answeredBy: completion.model, usage: completion.usage });
+      observeSuccess(entry, record.latencyMs);
+      rt.latency.observe(entry, record.latencyMs);
+      void rt.breakers?.onSuccess(entry).catch(noop);
+      slot.release(completion.usage?.total_tokens);
+      return { value, entry, started, handle, slot, record };
+    } catch (raw) {
+      const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
+      this.fail(entry, started, err, slot, undefined);
+      throw err;
+    } finally {
+      if (!kept) {
+        entry.stats.inFlight--;
+        handle.release();
+      }
+    }
+  }
+
+  /** Records a failed attempt (before or during a stream) and updates stats and breaker. */
+  fail(entry: ModelEntry, started: number, err: unknown, slot: Slot, extra: { ttftMs?: number; usage?: unknown; answeredBy?: string } | undefined): Classification {
+    const c = this.classify(err);
+    if (err && typeof err === 'object') classes.set(err, c);
+    this.lastErr = err;
+    const outcome = c.reason === 'aborted' ? 'aborted' : c.reason === 'timeout' ? 'timeout' : 'error';
+    this.recorder.attempt(entry, started, outcome, { ...extra, ...failureFields(err) });
+    if (outcome !== 'aborted') entry.stats.failures++;
+    const rt = this.policy.runtime;
+    if (rt.breakers) {
+      if (c.countsAsFailure) {
+        const ra = (err as ProviderErrorInfo).retryAfterMs;
+        const tooLong = ra !== undefined && ra > this.policy.retry.maxRetryAfterMs;
+        void rt.breakers.onFailure(entry, c.reason, ra, tooLong).catch(noop);
+      } else rt.breakers.onNeutral(entry);
+    }
+    slot.release();
+    return c;
+  }
+
+  /** Finishes a stream attempt that had delivered its first chunk. */
+  finishStream(lease: Lease<unknown>, outcome: 'success' | 'aborted', extra: { ttftMs: number; usage?: unknown; answeredBy?: string }): void {
+    const { entry, started, slot, handle } = lease;
+    entry.stats.inFlight--;
+    handle.release();
+    const rec = this.recorder.attempt(entry, started, outcome, extra);
+    const rt = this.policy.runtime;
+    if (outcome === 'success') {
+      observeSuccess(entry, rec.latencyMs, extra.ttftMs);
+      rt.latency.observe(entry, rec.latencyMs);
+      void rt.breakers?.onSuccess(entry).catch(noop);
+    } else rt.breakers?.onNeutral(entry);
+    const total = (extra.usage as { total_tokens?: number } | undefined)?.total_tokens;
+    slot.release(total);
+  }
+
+  /** Like finishStream, for a stream that failed after its first chunk. */
+  failStream(lease: Lease<unknown>, err: unknown, extra: { ttftMs: number; usage?: unknown; answeredBy?: string }): Classification {
+    lease.entry.stats.inFlight--;
+    lease.handle.release();
+    return this.fail(lease.entry, lease.started, err, lease.slot, extra);
+  }
+
+  /** Tries one model: the first attempt and its retries. Rejects with the last failure or a SkipCandidate. */
+  async runCandidate<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    let tries = 0;
+    const signal = o.leg ?? this.input.signal;
+    try {
+      return await pRetry(
+        () => {
+          tries++;
+          return this.attemptOnce(entry, op, o);
+        },
+        {
+          retries: this.policy.retry.attemptsPerModel - 1,
+          minTimeout: 0,
+          maxTimeout: 0,
+          ...(signal ? { signal } : {}),
+          shouldRetry: ({ error }) => this.beforeRetry(entry, error, tries + 1, signal),
+        },
+      );
+    } catch (err) {
+      if (this.input.signal?.aborted || o.leg?.aborted) throw err instanceof SkipCandidate ? err : abortError();
+      throw err;
+    }
+  }
+
+  /** p-retry's shouldRetry: decides, records and sleeps (abortably) before a same-model retry. */
+  private async beforeRetry(entry: ModelEntry, error: unknown, nextTry: number, signal: AbortSignal | undefined): Promise<boolean> {
+    if (error instanceof SkipCandidate || isDeadlineError(error)) return false;
+    const c = this.classify(error);
+    if (c.action !== 'retry') return false;
+    if (this.attempts >= this.policy.retry.maxAttempts) return false;
+    if (this.policy.runtime.breakers && circuitExclusion(entry)) return false;
+    const d = retryDelay(nextTry - 1, (error as ProviderErrorInfo).retryAfterMs, this.policy.retry, this.policy.runtime.random);
+    if (!d) return false;
+    if (this.policy.deadline !== undefined && Date.now() + d.delayMs >= this.policy.deadline) return false;
+    this.recorder.event({ type: 'retry', model: entry.id, attempt: nextTry, delayMs: d.delayMs, delaySource: d.source, reason: c.reason, at: new Date().toISOString() });
+    await sleep(d.delayMs, signal);
+    return true;
+  }
+
+  /**
+   * Fallback: tries `plan[from]`, `plan[from + 1]`, … until one succeeds. Stops at once
+   * on a failure classified 'stop' (the caller's bad request, an abort) or the deadline.
+   */
+  async walk<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, from = 0): Promise<{ lease: Lease<T>; index: number }> {
+    for (let i = from; i < plan.length; i++) {
+      const entry = plan[i]!;
+      this.checkAbort(o.leg);
+      this.checkDeadline();
+      const pre = this.precheck(entry);
+      if (pre) {
+        this.recordSkip(entry, pre);
+        continue;
+      }
+      try {
+        return { lease: await this.runCandidate(entry, op, o), index: i };
+      } catch (err) {
+        if (err instanceof SkipCandidate) {
+          this.recordSkip(entry, err);
+          continue;
+        }
+        if (isDeadlineError(err)) throw err;
+        const c = this.classify(err);
+        if (c.action === 'stop') throw err;
+        this.applyScope(entry, c);
+        const next = plan[i + 1];
+        if (next) this.recorder.fallback(entry, next, c.reason);
+      }
+    }
+    throw this.exhausted();
+  }
+
+  /** The error for a plan with nothing left to try. */
+  exhausted(): unknown {
+    if (this.policy.deadline !== undefined && Date.now() >= this.policy.deadline) return this.deadlineError();
+    const lastErr = this.lastErr;
+    const attempts = this.recorder.attemptList;
+    if (lastErr instanceof Error) {
+      if (attempts.length > 1 || this.skips.length) {
+        const summary = attempts.map((a) => a.errorMessage ?? `[${a.model} via ${a.provider}] ${a.outcome}`);
+        lastErr.message = `All ${attempts.length} attempts failed — ${[...summary, ...this.skips.map((s) => `skipped ${s}`)].join('; ')}`;
+        markAllFailed(lastErr, attempts);
+      }
+      return lastErr;
+    }
+    // Nothing was tried: every candidate was skipped.
+    const status = this.limitedOnly ? 429 : 503;
+    const message = `No model of the plan could be tried: ${this.skips.join('; ')}`;
+    return markAllFailed(providerError({ status, message, error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'service_unavailable', code: 'no_candidate_available' } }), attempts);
+  }
+}
+
+const NO_SLOT: Slot = { release: () => undefined };
+
+/**
+ * Settles with the op, or rejects when the attempt's signal aborts — even if an adapter
+ * ignores the signal. A stream the op opens after losing the race is closed.
+ */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.then(closeLate, noop);
+    return Promise.reject(abortError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      p.then(closeLate, noop);
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function closeLate(v: unknown): void {
+  const it = (v as { iterator?: AsyncIterator<unknown> } | undefined)?.iterator;
+  if (it?.return) void it.return().catch(noop);
+}

@@ -1,0 +1,105 @@
+/**
+ * The routing decision: requirements → resolve (rules) → filter → rank. Synchronous,
+ * no I/O; shared by real calls and explain(), so a dry run is the same code path.
+ */
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { RoutingContext } from '../config/router-options.js';
+import type { ModelEntry, Registry } from '../registry/registry.js';
+import type { StrategyFunction, StrategyScores } from '../strategies/strategy.js';
+import { estimateCost } from '../observability/pricing.js';
+import { NoRouteError } from '../errors/no-route-error.js';
+import { RouterError } from '../errors/router-error.js';
+import type { CandidateRecord } from './decision-record.js';
+import { inferRequirements, type Requirements, type Tokenizer } from './requirements.js';
+import { resolve } from './resolve.js';
+import { filterCandidates } from './filter.js';
+import { rank } from './rank.js';
+import type { CompiledPolicy } from './routing-policy.js';
+import type { MatchedRule, RuleSet } from './routing-rules.js';
+import type { RandomSource } from './random-source.js';
+
+/** Everything routing needs besides the registry, built once at createRouter(). */
+export interface RoutingSetup {
+  rules: RuleSet | undefined;
+  policy: CompiledPolicy | undefined;
+  tokenizer: Tokenizer | undefined;
+  randomSource: RandomSource;
+  /** Health gate (open circuits); see FilterEnv.health. */
+  health?: ((m: ModelEntry) => string | undefined) | undefined;
+}
+
+export interface Decision {
+  requested: string | null;
+  routeName: string | null;
+  rule: MatchedRule | undefined;
+  context: RoutingContext;
+  requirements: Requirements;
+  candidates: CandidateRecord[];
+  strategy: string;
+  strategyReason: string;
+  plan: ModelEntry[];
+  estimatedUsd: number;
+}
+
+export function decide(
+  registry: Registry,
+  strategies: ReadonlyMap<string, StrategyFunction>,
+  setup: RoutingSetup,
+  body: ChatCompletionCreateParams,
+  context: RoutingContext,
+  dryRun: boolean,
+): Decision {
+  const requested = body.model ?? null;
+  let requirements: Requirements;
+  try {
+    requirements = inferRequirements(body, context, setup.tokenizer);
+  } catch (err) {
+    throw new RouterError(`Estimating the prompt's tokens failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  }
+  const { routeName, route, rule } = resolve(registry, requested, setup.rules ? { set: setup.rules, context, body, requirements } : undefined);
+  const { kept, candidates } = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health }, routeName);
+  if (kept.length === 0) throw new NoRouteError(routeName ?? route.name, candidates);
+  const ranked = rank({
+    route,
+    routeName,
+    kept,
+    context,
+    body,
+    requirements,
+    // A dry run draws from a copy of the seeded sequence: it shows the next real call's draw.
+    random: dryRun ? setup.randomSource.fork() : setup.randomSource.next,
+    strategies,
+    dryRun,
+  });
+  if (ranked.scores !== undefined) attachScores(candidates, ranked.scores);
+  const first = ranked.plan[0]!;
+  return {
+    requested,
+    routeName,
+    rule,
+    context,
+    requirements,
+    candidates,
+    strategy: route.strategyName,
+    strategyReason: ranked.reason,
+    plan: ranked.plan,
+    estimatedUsd: estimateCost(requirements.promptTokens, requirements.maxOutputTokens ?? first.maxOutputTokens ?? 0, first.pricing),
+  };
+}
+
+/**
+ * Puts the strategy's scores on the kept candidates' records (finite numbers only: the
+ * record is JSON). Kept records are shared and frozen, so scored ones are replaced.
+ */
+function attachScores(candidates: CandidateRecord[], scores: StrategyScores): void {
+  const aligned = Array.isArray(scores) || scores instanceof Float64Array ? (scores as ArrayLike<number>) : undefined;
+  const byId = aligned ? undefined : (scores as Readonly<Record<string, number>>);
+  // Aligned scores follow the kept candidates, which are the kept records in order.
+  let j = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    if (!c.kept) continue;
+    const s = aligned ? aligned[j++] : byId![c.model];
+    if (typeof s === 'number' && Number.isFinite(s)) candidates[i] = { model: c.model, provider: c.provider, kept: true, score: s };
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The caller's Stream: chunks from the model that answered, with an idle limit between
+ * chunks and the call's deadline. A failure after chunks reached the caller is thrown to
+ * the consumer — never a stream that simply ends early — unless the route opted into
+ * `resumeOnMidStreamFailure`, in which case the next model continues the answer from the
+ * delivered text (sent as an assistant prefix) and the DecisionRecord says so.
+ */
+import { OpenAIError } from 'openai';
+import { Stream } from 'openai/streaming';
+import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ModelEntry } from '../registry/registry.js';
+import { timeoutError } from '../errors/provider-error.js';
+import { attribute, malformed } from './attempt.js';
+import { isDeadlineError, type Call, type Lease } from './call.js';
+
+export interface Opened {
+  iterator: AsyncIterator<ChatCompletionChunk>;
+  first: IteratorResult<ChatCompletionChunk>;
+  ttftMs: number;
+}
+
+export type StreamEnd = (outcome: 'success' | 'error' | 'aborted', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
+
+/** Opens another stream to continue from `index + 1`; used for resume. */
+export type Reopen = (delivered: string, from: number) => Promise<{ lease: Lease<Opened>; index: number }>;
+
+export function wrapStream(
+  call: Call,
+  opened: { lease: Lease<Opened>; index: number },
+  wantsUsage: boolean,
+  reopen: Reopen,
+  onEnd: StreamEnd,
+): Stream<ChatCompletionChunk> {
+  const policy = call.policy;
+  const callerSignal = call.input.signal;
+  // The Stream's own controller: `stream.controller.abort()` must cancel the upstream
+  // request, as it does with the OpenAI SDK. The caller's signal keeps doing so too.
+  const controller = new AbortController();
+  let cur = opened.lease;
+  let index = opened.index;
+  controller.signal.addEventListener('abort', () => cur.handle.controller.abort(), { once: true });
+  const onCallerAbort = () => controller.abort();
+  if (callerSignal?.aborted) controller.abort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  let consumed = false;
+
+  async function* iterate(): AsyncGenerator<ChatCompletionChunk> {
+    if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
+    consumed = true;
+    let answeredBy: string | undefined;
+    let usage: unknown;
+    let delivered = '';
+    let resumed = false;
+    let settled = false;
+    let stall: string | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const disarm = () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    };
+    // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
+    const next = (): Promise<IteratorResult<ChatCompletionChunk>> => {
+      const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
+      const idle = policy.idleMs;
+      if (idle === undefined && left === undefined) return cur.value.iterator.next();
+      const byDeadline = left !== undefined && (idle === undefined || left <= idle);
+      const ms = Math.max(0, byDeadline ? left! : idle!);
+      return new Promise((resolve, reject) => {
+        timer = setTimeout(() => {
+          stall = byDeadline ? `Deadline of ${policy.deadlineMs} ms exceeded mid-stream.` : `No chunk for ${idle} ms (stream idle limit).`;
+          cur.handle.controller.abort();
+          reject(timeoutError(stall));
+        }, ms);
+        cur.value.iterator.next().then(
+          (r) => {
+            disarm();
+            resolve(r);
+          },
+          (e) => {
+            disarm();
+            reject(e);
+          },
+        );
+      });
+    };
+    const end = (outcome: 'success' | 'error' | 'aborted', err?: unknown) => {
+      settled = true;
+      disarm();
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+      onEnd(outcome, cur.entry, answeredBy, err);
+    };
+    const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
+
+    let r = cur.value.first;
+    try {
+      for (;;) {
+        try {
+          while (!r.done) {
+            const chunk = r.value;
+            answeredBy ??= chunk.model;
+            if (chunk.usage) usage = chunk.usage;
+            if (resumed) {
+              // The continuation is one answer with what came before: no second role.
+              const d = chunk.choices[0]?.delta;
+              if (d && 'role' in d) delete (d as { role?: unknown }).role;
+            }
+            const text = chunk.choices[0]?.delta?.content;
+            if (text) delivered += text;
+            if (chunk.choices.length === 0 && chunk.usage) {
+              if (wantsUsage) yield chunk;
+            } else {
+              if (!wantsUsage && chunk.usage === null) delete (chunk as { usage?: unknown }).usage;
+              yield chunk;
+            }
+            r = await next();
+          }
+          // Some SDKs end an aborted stream quietly; it is still not a complete answer.
+          const outcome = controller.signal.aborted ? 'aborted' : 'success';
+          call.finishStream(cur, outcome, extra());
+          end(outcome);
+          return;
+        } catch (raw) {
+          disarm();
+          // Like the OpenAI SDK: a stream the caller aborted ends quietly.
+          if (controller.signal.aborted) {
+            call.finishStream(cur, 'aborted', extra());
+            end('aborted');
+            return;
+          }
+          const err = attribute(stall && !(raw as { status?: number })?.status ? timeoutError(stall) : malformed(raw), cur.entry);
+          stall = undefined;
+          const c = call.failStream(cur, err, extra());
+          const from = cur.entry;
+          if (policy.resume && c.action !== 'stop' && !isDeadlineError(err) && index + 1 < call.input.plan.length) {
+            try {
+              call.checkDeadline();
+              const again = await reopen(delivered, index + 1);
+              call.recorder.event({ type: 'resume', from: from.id, to: again.lease.entry.id, reason: c.reason, deliveredChars: delivered.length, at: new Date().toISOString() });
+              cur = again.lease;
+              index = again.index;
+              r = cur.value.first;
+              answeredBy = undefined;
+              usage = undefined;
+              resumed = true;
+              if (controller.signal.aborted) cur.handle.controller.abort();
+              continue;
+            } catch {
+              // Nothing could continue the answer: the consumer gets the original failure.
+            }
+          }
+          end('error', err);
+          throw err;
+        }
+      }
+    } finally {
+      if (!settled) {
+        // The consumer stopped early (break / return): cancel upstream, record it.
+        disarm();
+        controller.abort();
+        void cur.value.iterator.return?.().catch(() => undefined);
+        call.finishStream(cur, 'aborted', extra());
+        end('aborted');
+      }
+    }
+  }
+
+  return new Stream<ChatCompletionChunk>(iterate, controller);
+}
+
+/** The request that continues a partial answer on another model. */
+export function resumeBody(body: ChatCompletionCreateParams, delivered: string): ChatCompletionCreateParams {
+  if (!delivered) return body;
+  return { ...body, messages: [...body.messages, { role: 'assistant', content: delivered }] };
+}
+

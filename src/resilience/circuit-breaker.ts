@@ -1,0 +1,189 @@
+/**
+ * Per-model circuit breakers. A model opens after N failures in a row, or when its
+ * failure rate over a sliding window passes a threshold (with a minimum number of
+ * requests, so one failure in two requests does not open it). Open models are filtered
+ * out with the reason 'circuit-open' until the cooldown ends (a Retry-After extends
+ * it); then one request is let through as a probe: success closes the circuit, failure
+ * opens it again.
+ *
+ * Counters live in the StateStore (shareable across processes); the filter, which must
+ * stay synchronous and allocation-free, reads a per-process view updated on every write.
+ */
+import type { ModelEntry } from '../registry/registry.js';
+import type { CircuitBreakerOptions } from './resilience-options.js';
+import type { StateStore } from './state-store.js';
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export interface CircuitView {
+  state: CircuitState;
+  /** Epoch ms when an open circuit lets a probe through. */
+  reopensAt: number;
+  consecutiveFailures: number;
+  /** A half-open probe is in flight: other requests keep away until it settles. */
+  probing: boolean;
+  /** Times this circuit opened. */
+  opened: number;
+  lastReason: string | undefined;
+}
+
+export const BREAKER_DEFAULTS: Required<CircuitBreakerOptions> = Object.freeze({
+  consecutiveFailures: 5,
+  failureRate: 0.5,
+  windowMs: 60_000,
+  minimumRequests: 20,
+  cooldownMs: 30_000,
+  maxCooldownMs: 300_000,
+});
+
+// One view per model entry; entries belong to exactly one router, so this is per router.
+const views = new WeakMap<ModelEntry, CircuitView>();
+
+/** The filter's check: why this model must not be tried now, or undefined. No I/O. */
+export function circuitExclusion(m: ModelEntry, now: number = Date.now()): string | undefined {
+  const v = views.get(m);
+  if (!v || v.state === 'closed') return undefined;
+  if (v.state === 'open' && now < v.reopensAt) {
+    return `circuit open after ${v.lastReason ?? 'failures'}; reopens at ${new Date(v.reopensAt).toISOString()} (in ${v.reopensAt - now} ms)`;
+  }
+  if (v.probing) return 'circuit half-open: a probe request is in flight';
+  return undefined;
+}
+
+/** When the earliest of these models' circuits lets a request through again, if all are open. */
+export function earliestReopen(models: readonly ModelEntry[], now: number = Date.now()): number | undefined {
+  let earliest: number | undefined;
+  for (const m of models) {
+    const v = views.get(m);
+    if (!v || v.state === 'closed') return undefined;
+    const at = v.state === 'open' ? Math.max(now, v.reopensAt) : now;
+    earliest = earliest === undefined ? at : Math.min(earliest, at);
+  }
+  return earliest;
+}
+
+export class CircuitBreakers {
+  readonly options: Required<CircuitBreakerOptions>;
+
+  constructor(
+    options: CircuitBreakerOptions | undefined,
+    private readonly store: StateStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.options = { ...BREAKER_DEFAULTS, ...options };
+  }
+
+  view(m: ModelEntry): CircuitView {
+    let v = views.get(m);
+    if (!v) {
+      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined };
+      views.set(m, v);
+    }
+    return v;
+  }
+
+  /**
+   * Right before an attempt: may this model be called now? Claims the half-open probe
+   * slot when the cooldown has passed; the caller must then report the outcome.
+   */
+  admit(m: ModelEntry): boolean {
+    const v = views.get(m);
+    if (!v || v.state === 'closed') return true;
+    if (v.state === 'open') {
+      if (this.now() < v.reopensAt) return false;
+      v.state = 'half-open';
+    }
+    if (v.probing) return false;
+    v.probing = true;
+    return true;
+  }
+
+  async onSuccess(m: ModelEntry): Promise<void> {
+    const v = this.view(m);
+    const k = `cb:${m.id}`;
+    await this.countRequest(k, false);
+    await this.store.set(`${k}:consec`, 0);
+    if (v.state !== 'closed') await this.store.delete(`${k}:open`);
+    v.consecutiveFailures = 0;
+    v.state = 'closed';
+    v.probing = false;
+  }
+
+  /** A failure that says nothing about the model (the caller's bad request, an abort). */
+  onNeutral(m: ModelEntry): void {
+    const v = views.get(m);
+    if (v?.probing) {
+      // The probe proved nothing: let the next request probe again.
+      v.probing = false;
+    }
+  }
+
+  /**
+   * A failure that counts. A Retry-After (`retryAfterMs`) extends the cooldown when the
+   * circuit opens or is open; `forceOpen` opens it at once for that long (the provider
+   * asked for a longer pause than the retry policy waits for).
+   */
+  async onFailure(m: ModelEntry, reason: string, retryAfterMs?: number, forceOpen = false): Promise<void> {
+    const v = this.view(m);
+    const o = this.options;
+    const k = `cb:${m.id}`;
+    const rate = await this.countRequest(k, true);
+    const consecutive = await this.store.increment(`${k}:consec`, 1);
+    v.consecutiveFailures = consecutive;
+    const now = this.now();
+    const hold = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, o.maxCooldownMs) : 0;
+    const wasProbe = v.probing;
+    v.probing = false;
+    const byCount = consecutive >= o.consecutiveFailures;
+    const byRate = rate.requests >= o.minimumRequests && rate.failures / rate.requests >= o.failureRate;
+    const trip = wasProbe || v.state === 'half-open' || byCount || byRate || (forceOpen && hold > 0);
+    if (!trip) {
+      // Already open (e.g. a concurrent request failed after it opened): only a Retry-After extends it.
+      if (v.state === 'open' && hold > 0) v.reopensAt = Math.max(v.reopensAt, now + hold);
+      return;
+    }
+    const until = Math.max(v.state === 'open' ? v.reopensAt : 0, now + Math.max(forceOpen ? 0 : o.cooldownMs, hold));
+    if (v.state !== 'open') v.opened++;
+    v.state = 'open';
+    v.reopensAt = until;
+    v.lastReason = wasProbe
+      ? `a failed probe (${reason})`
+      : byCount
+        ? `${consecutive} consecutive failures (last: ${reason})`
+        : byRate
+          ? `a ${Math.round((100 * rate.failures) / rate.requests)}% failure rate over ${o.windowMs} ms (last: ${reason})`
+          : `${reason} with Retry-After ${Math.round(hold)} ms`;
+    await this.store.set(`${k}:open`, until, Math.max(1, until - now));
+  }
+
+  /** Sliding-window counts: the current bucket plus the previous one, weighted by overlap. */
+  private async countRequest(k: string, failed: boolean): Promise<{ requests: number; failures: number }> {
+    const w = this.options.windowMs;
+    const now = this.now();
+    const bucket = Math.floor(now / w);
+    const ttl = 2 * w;
+    const req = await this.store.increment(`${k}:req:${bucket}`, 1, ttl);
+    const fail = failed ? await this.store.increment(`${k}:fail:${bucket}`, 1, ttl) : ((await this.store.get(`${k}:fail:${bucket}`)) ?? 0);
+    const weight = 1 - (now % w) / w;
+    const prevReq = (await this.store.get(`${k}:req:${bucket - 1}`)) ?? 0;
+    const prevFail = (await this.store.get(`${k}:fail:${bucket - 1}`)) ?? 0;
+    return { requests: req + prevReq * weight, failures: fail + prevFail * weight };
+  }
+}
+
+/**
+ * When a NoRouteError excluded models for open circuits, says when the earliest of them
+ * lets a request through again (in the message, and as `retryAfterMs` / `reopensAt`).
+ */
+export function withReopenHint<E>(err: E, models: ReadonlyMap<string, ModelEntry>, now: number = Date.now()): E {
+  const candidates = (err as { candidates?: ReadonlyArray<{ model: string; reason?: string }> })?.candidates;
+  if (!(err instanceof Error) || !Array.isArray(candidates)) return err;
+  const open = candidates.filter((c) => c.reason === 'circuit-open').map((c) => models.get(c.model)).filter((m): m is ModelEntry => !!m);
+  if (open.length === 0) return err;
+  const at = earliestReopen(open, now);
+  if (at === undefined) return err;
+  const all = open.length === candidates.length;
+  err.message += ` ${all ? 'Every candidate has an open circuit; the' : 'The'} earliest reopens at ${new Date(at).toISOString()} (in ${at - now} ms).`;
+  Object.assign(err, { retryAfterMs: at - now, reopensAt: new Date(at).toISOString() });
+  return err;
+}

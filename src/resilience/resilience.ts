@@ -1,0 +1,139 @@
+/**
+ * The per-router resilience runtime: breakers, limits, latency windows and the merged
+ * retry/timeout policy of each route. createRouter() builds one; each call asks it for
+ * the policy that applies (`policyFor`).
+ */
+import type { ModelEntry } from '../registry/registry.js';
+import type { RoutingContext } from '../config/router-options.js';
+import { CircuitBreakers, type CircuitState } from './circuit-breaker.js';
+import { Limiter } from './limits.js';
+import { LatencyWindows } from './latency-window.js';
+import { resolveRetry, type ResolvedRetry } from './retry-policy.js';
+import { MemoryStateStore, type StateStore } from './state-store.js';
+import type {
+  AcceptCheck,
+  ExecutionMode,
+  HedgeOptions,
+  ResilienceOptions,
+  RouteExecutionOptions,
+  SelectFunction,
+  TimeoutOptions,
+} from './resilience-options.js';
+
+export interface CallPolicy {
+  readonly runtime: Resilience;
+  readonly mode: ExecutionMode;
+  readonly retry: ResolvedRetry;
+  /** Per attempt (the caller's `timeout` wins over the configured one). */
+  readonly attemptMs: number | undefined;
+  readonly firstTokenMs: number | undefined;
+  readonly idleMs: number | undefined;
+  /** Epoch ms by which the whole call must be done. */
+  readonly deadline: number | undefined;
+  readonly deadlineMs: number | undefined;
+  readonly accept: readonly AcceptCheck[];
+  readonly hedge: Required<HedgeOptions>;
+  readonly ensembleSize: number;
+  readonly select: 'majority' | SelectFunction;
+  readonly resume: boolean;
+  readonly contentPolicyFallback: boolean;
+  readonly promptTokens: number;
+}
+
+export interface ModelHealth {
+  model: string;
+  provider: string;
+  circuit: CircuitState;
+  /** ISO time when an open circuit lets a probe through. */
+  reopensAt?: string;
+  /** Why it opened last. */
+  reason?: string;
+  consecutiveFailures: number;
+  inFlight: number;
+  successes: number;
+  failures: number;
+  latencyMs: number | undefined;
+  p95Ms: number | undefined;
+}
+
+export class Resilience {
+  readonly store: StateStore;
+  readonly breakers: CircuitBreakers | undefined;
+  readonly limiter: Limiter;
+  readonly latency = new LatencyWindows();
+  private readonly routes = new Map<string, RouteExecutionOptions>();
+
+  constructor(
+    readonly options: ResilienceOptions = {},
+    routes: Record<string, RouteExecutionOptions> = {},
+    readonly random: () => number = Math.random,
+    readonly now: () => number = Date.now,
+  ) {
+    this.store = options.store ?? new MemoryStateStore(now);
+    this.breakers = options.circuitBreaker === false ? undefined : new CircuitBreakers(options.circuitBreaker, this.store, now);
+    this.limiter = new Limiter(options.limits, this.store, now);
+    for (const [name, r] of Object.entries(routes)) this.routes.set(name, r);
+  }
+
+  policyFor(
+    routeName: string | null,
+    request: { timeout?: number | undefined; maxRetries?: number | undefined } | undefined,
+    context: RoutingContext,
+    promptTokens: number,
+  ): CallPolicy {
+    const r = (routeName !== null ? this.routes.get(routeName) : undefined) ?? {};
+    const o = this.options;
+    const retry = resolveRetry(o.retry, r.retry);
+    // The caller's maxRetries (an OpenAI SDK option) may lower our per-model retries, never raise them.
+    const maxRetries = request?.maxRetries;
+    if (typeof maxRetries === 'number' && maxRetries >= 0) retry.attemptsPerModel = Math.min(retry.attemptsPerModel, Math.floor(maxRetries) + 1);
+    const t: TimeoutOptions = { ...o.timeouts, ...r.timeouts };
+    const deadlineMs = context.maxLatencyMs ?? t.totalMs;
+    const accept = r.accept === undefined ? ['non-empty' as const] : Array.isArray(r.accept) ? r.accept : [r.accept as AcceptCheck];
+    return {
+      runtime: this,
+      mode: r.mode ?? 'fallback',
+      retry,
+      attemptMs: request?.timeout ?? t.attemptMs,
+      firstTokenMs: t.firstTokenMs,
+      idleMs: t.idleMs,
+      deadline: deadlineMs !== undefined ? this.now() + deadlineMs : undefined,
+      deadlineMs,
+      accept,
+      hedge: { afterMs: r.hedge?.afterMs ?? 1000, p95: r.hedge?.p95 ?? true, maxParallel: r.hedge?.maxParallel ?? 2 },
+      ensembleSize: r.ensembleSize ?? 3,
+      select: r.select ?? 'majority',
+      resume: r.resumeOnMidStreamFailure ?? false,
+      contentPolicyFallback: r.contentPolicyFallback ?? o.contentPolicyFallback ?? false,
+      promptTokens,
+    };
+  }
+
+  health(models: Iterable<ModelEntry>): Record<string, ModelHealth> {
+    const out: Record<string, ModelHealth> = {};
+    const now = this.now();
+    for (const m of models) {
+      const v = this.breakers?.view(m);
+      const state: CircuitState = !v ? 'closed' : v.state === 'open' && now >= v.reopensAt ? 'half-open' : v.state;
+      out[m.id] = {
+        model: m.id,
+        provider: m.provider,
+        circuit: state,
+        ...(v && state !== 'closed' ? { reopensAt: new Date(v.reopensAt).toISOString(), ...(v.lastReason ? { reason: v.lastReason } : {}) } : {}),
+        consecutiveFailures: v?.consecutiveFailures ?? 0,
+        inFlight: m.stats.inFlight,
+        successes: m.stats.successes,
+        failures: m.stats.failures,
+        latencyMs: m.stats.latencyMs,
+        p95Ms: this.latency.percentile(m, 0.95, 1),
+      };
+    }
+    return out;
+  }
+}
+
+/** The policy for calls made without a configured runtime (defaults everywhere). */
+let fallbackRuntime: Resilience | undefined;
+export function defaultPolicy(promptTokens = 0): CallPolicy {
+  return (fallbackRuntime ??= new Resilience()).policyFor(null, undefined, {}, promptTokens);
+}

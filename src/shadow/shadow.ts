@@ -1,0 +1,158 @@
+/**
+ * Shadow evaluation: a sampled share of a route's live requests is also sent, in the
+ * background, to a challenger model. The caller's answer is never delayed or changed;
+ * both outcomes go to the `onShadow` hook so a team can compare tiers on its own traffic.
+ * Spend is capped: per shadow call (estimate) and in total per route.
+ */
+import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import type { ConfigIssue } from '../errors/config-error.js';
+import type { ModelEntry, Registry, RouteEntry } from '../registry/registry.js';
+import type { HookBus } from '../observability/hooks.js';
+import { estimateCost, priceUsage, toUsageRecord } from '../observability/pricing.js';
+
+export interface ShadowOptions {
+  /**
+   * Share of the route's successful non-streaming requests that are shadowed, 0..1.
+   * @example 0.05
+   */
+  rate: number;
+  /**
+   * Challenger model ids; each shadowed request goes to one, in turn. A challenger that
+   * already answered the request is skipped.
+   * @example ['gpt-4o-mini']
+   */
+  models: string[];
+  /**
+   * Skip a shadow call whose estimated cost (prompt + output ceiling) exceeds this, USD.
+   * @default no per-call cap
+   * @example 0.01
+   */
+  maxCostUsd?: number;
+  /**
+   * Total USD the route may spend on shadow calls over the router's life; shadowing stops
+   * when reached.
+   * @default no total cap
+   * @example 5
+   */
+  budgetUsd?: number;
+  /**
+   * Shadow calls in flight at once for this route; more are skipped, never queued.
+   * @default 4
+   */
+  maxInFlight?: number;
+  /** Per shadow call timeout, ms. @default 60000 */
+  timeoutMs?: number;
+}
+
+export const shadowSchema = z.strictObject({
+  rate: z.number().min(0, 'rate must be in [0, 1]').max(1, 'rate must be in [0, 1]'),
+  models: z.array(z.string().min(1)).min(1, 'name at least one challenger model'),
+  maxCostUsd: z.number().nonnegative().optional(),
+  budgetUsd: z.number().nonnegative().optional(),
+  maxInFlight: z.number().int().positive().optional(),
+  timeoutMs: z.number().int().positive().optional(),
+});
+
+/** One side of a shadow comparison. */
+export interface ShadowSide {
+  model: string;
+  completion?: ChatCompletion | undefined;
+  /** The error's message when the shadow call failed. */
+  error?: string | undefined;
+  costUsd: number;
+  latencyMs?: number | undefined;
+}
+
+export interface ShadowHookState {
+  /** The live call's DecisionRecord id. */
+  decisionId: string;
+  route: string;
+  body: ChatCompletionCreateParams;
+  primary: ShadowSide;
+  shadow: ShadowSide;
+}
+
+/** Cross-checks `routes.*.shadow.models` against the registry's model ids. */
+export function checkShadowConfig(routes: Record<string, { shadow?: ShadowOptions | undefined }> | undefined, modelIds: ReadonlySet<string>, issues: ConfigIssue[]): void {
+  for (const [name, r] of Object.entries(routes ?? {})) {
+    r.shadow?.models.forEach((id, j) => {
+      if (!modelIds.has(id)) issues.push({ path: `routes.${name}.shadow.models.${j}`, message: `unknown model '${id}' (configured: ${[...modelIds].join(', ')})` });
+    });
+  }
+}
+
+interface ShadowState {
+  spentUsd: number;
+  inFlight: number;
+  next: number;
+}
+const states = new WeakMap<RouteEntry, ShadowState>();
+
+export interface ShadowInput {
+  route: RouteEntry | undefined;
+  registry: Registry;
+  hooks: HookBus;
+  random: () => number;
+  body: ChatCompletionCreateParams;
+  decisionId: string;
+  primary: { model: string; completion: ChatCompletion; costUsd: number; latencyMs?: number | undefined };
+  promptTokens: number;
+}
+
+/**
+ * Fires a shadow call when the route asks for one and the sample, caps and hooks allow it.
+ * Never throws and never awaits: the caller's answer is already on its way.
+ */
+export function maybeShadow(input: ShadowInput): void {
+  try {
+    const cfg = (input.route?.options as { shadow?: ShadowOptions } | undefined)?.shadow;
+    if (!cfg || !input.route || !input.hooks.has('onShadow')) return;
+    if (!(input.random() < cfg.rate)) return;
+    let st = states.get(input.route);
+    if (!st) states.set(input.route, (st = { spentUsd: 0, inFlight: 0, next: 0 }));
+    if (st.inFlight >= (cfg.maxInFlight ?? 4)) return;
+    if (cfg.budgetUsd !== undefined && st.spentUsd >= cfg.budgetUsd) return;
+    const candidates = cfg.models.map((id) => input.registry.models.get(id)).filter((m): m is ModelEntry => !!m && m.id !== input.primary.model);
+    if (candidates.length === 0) return;
+    const entry = candidates[st.next++ % candidates.length]!;
+    const outTokens = (input.body as { max_completion_tokens?: number | null; max_tokens?: number | null }).max_completion_tokens ?? input.body.max_tokens ?? entry.maxOutputTokens ?? 0;
+    const estimate = estimateCost(input.promptTokens, outTokens, entry.pricing);
+    if (cfg.maxCostUsd !== undefined && estimate > cfg.maxCostUsd) return;
+    if (cfg.budgetUsd !== undefined && st.spentUsd + estimate > cfg.budgetUsd) return;
+    st.inFlight++;
+    void run(input, cfg, entry, st);
+  } catch {
+    // Shadowing is best effort; it must never reach the caller.
+  }
+}
+
+async function run(input: ShadowInput, cfg: ShadowOptions, entry: ModelEntry, st: ShadowState): Promise<void> {
+  const started = Date.now();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), cfg.timeoutMs ?? 60_000);
+  timer.unref?.();
+  const shadow: ShadowSide = { model: entry.id, costUsd: 0 };
+  try {
+    const body = { ...input.body, model: entry.upstream, stream: false } as ChatCompletionCreateParamsNonStreaming;
+    delete (body as { stream_options?: unknown }).stream_options;
+    const completion = await entry.adapter.doGenerate(body, { signal: controller.signal, timeoutMs: cfg.timeoutMs, maxOutputTokens: entry.maxOutputTokens });
+    shadow.completion = completion;
+    const usage = toUsageRecord(completion.usage);
+    shadow.costUsd = usage ? priceUsage(usage, entry.pricing) : 0;
+  } catch (err) {
+    shadow.error = (err as Error)?.message ?? String(err);
+  } finally {
+    clearTimeout(timer);
+    shadow.latencyMs = Date.now() - started;
+    st.spentUsd += shadow.costUsd;
+    st.inFlight--;
+  }
+  input.hooks.emit('onShadow', {
+    decisionId: input.decisionId,
+    route: input.route!.name,
+    body: input.body,
+    primary: { ...input.primary },
+    shadow,
+  });
+}
