@@ -50,7 +50,7 @@ interface Pooled {
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
   const rounds = smoke ? 1 : 3;
-  const counts = smoke ? { warmup: 20, sequential: 60, concurrent: 128 } : { warmup: 500, sequential: 2_000, concurrent: 3_000 };
+  const counts = smoke ? { warmup: 20, sequential: 60, concurrent: 128 } : { warmup: 500, sequential: 2_000, concurrent: 1_500 };
   const concurrency = 64;
   const notes: string[] = [];
   const failures = new Map<Variant, string>();

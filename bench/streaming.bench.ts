@@ -27,8 +27,8 @@ const med = (xs: number[]) => percentile(sortedCopy(xs), 50);
 
 async function overHttp(smoke: boolean): Promise<BenchSection[]> {
   const rounds = smoke ? 1 : 3;
-  const ttftCounts = smoke ? { warmup: 10, sequential: 30 } : { warmup: 200, sequential: 1_000 };
-  const longCounts = smoke ? { warmup: 2, sequential: 3 } : { warmup: 10, sequential: 30 };
+  const ttftCounts = smoke ? { warmup: 5, sequential: 20 } : { warmup: 100, sequential: 500 };
+  const longCounts = smoke ? { warmup: 2, sequential: 3 } : { warmup: 5, sequential: 20 };
   const upstream = await startUpstream();
   const pkgUrl = await packageUrl();
   let portkey: Awaited<ReturnType<typeof startPortkey>> | undefined;

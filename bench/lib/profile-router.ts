@@ -80,6 +80,8 @@ function summarize(dir: string): void {
     [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
   console.log(`\nself time by file (of ${(total / 1000).toFixed(0)} ms on-CPU):\n${top(byFile, 25).join('\n')}`);
   console.log(`\nself time by function:\n${top(byFn, 30).join('\n')}`);
+  const own = new Map([...byFn].filter(([k]) => / (src\/|\.cache\/bench\/pkg\/)/.test(k)));
+  console.log(`\nthe router's own functions:\n${top(own, 25).join('\n')}`);
 }
 
 if (process.env.PROFILE_ROUTER_CHILD) {

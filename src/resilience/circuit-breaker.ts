@@ -25,6 +25,8 @@ export interface CircuitView {
   /** Times this circuit opened. */
   opened: number;
   lastReason: string | undefined;
+  /** When this process last changed the circuit (a shared-store read older than this is stale). */
+  changedAt: number;
 }
 
 export const BREAKER_DEFAULTS: Required<CircuitBreakerOptions> = Object.freeze({
@@ -76,7 +78,7 @@ export class CircuitBreakers {
   view(m: ModelEntry): CircuitView {
     let v = views.get(m);
     if (!v) {
-      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined };
+      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined, changedAt: 0 };
       views.set(m, v);
     }
     return v;
@@ -101,12 +103,40 @@ export class CircuitBreakers {
   async onSuccess(m: ModelEntry): Promise<void> {
     const v = this.view(m);
     const k = `cb:${m.id}`;
-    await this.countRequest(k, false);
-    await this.store.set(`${k}:consec`, 0);
-    if (v.state !== 'closed') await this.store.delete(`${k}:open`);
+    const wasClosed = v.state === 'closed';
+    if (!wasClosed) v.changedAt = this.now();
     v.consecutiveFailures = 0;
     v.state = 'closed';
     v.probing = false;
+    await this.countRequest(k, false);
+    await this.store.set(`${k}:consec`, 0);
+    if (!wasClosed) await this.store.delete(`${k}:open`);
+  }
+
+  /**
+   * Applies what a shared store says about this model's circuit (`until`: the epoch ms an
+   * opening by any instance lasts to, or undefined when none is recorded). `readAt` is when
+   * the read started: a local change after it wins.
+   */
+  applyShared(m: ModelEntry, until: number | undefined, readAt: number): void {
+    const v = this.view(m);
+    if (v.changedAt >= readAt) return;
+    const now = this.now();
+    if (until !== undefined && until > now) {
+      if (v.state === 'open' && v.reopensAt >= until) return;
+      if (v.state !== 'open') {
+        v.opened++;
+        v.lastReason = 'an opening by another instance';
+      }
+      v.state = 'open';
+      v.reopensAt = until;
+      v.probing = false;
+    } else if (until === undefined && v.state === 'open' && v.reopensAt > now) {
+      // Cleared before its time: another instance's probe succeeded.
+      v.state = 'closed';
+      v.consecutiveFailures = 0;
+      v.probing = false;
+    }
   }
 
   /** A failure that says nothing about the model (the caller's bad request, an abort). */
@@ -143,6 +173,7 @@ export class CircuitBreakers {
       return;
     }
     const until = Math.max(v.state === 'open' ? v.reopensAt : 0, now + Math.max(forceOpen ? 0 : o.cooldownMs, hold));
+    v.changedAt = now;
     if (v.state !== 'open') v.opened++;
     v.state = 'open';
     v.reopensAt = until;

@@ -29,7 +29,8 @@ export function orderBy(candidates: readonly Candidate[], primary: ArrayLike<num
   if (n <= FULL_SORT_LIMIT) {
     const idx: number[] = [];
     for (let i = 0; i < n; i++) idx.push(i);
-    idx.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    // The index tiebreak makes the order total: 'not before' means 'after'.
+    idx.sort((a, b) => (before(a, b) ? -1 : 1));
     const out: Candidate[] = [];
     for (let i = 0; i < n; i++) out.push(candidates[idx[i]!]!);
     return out;

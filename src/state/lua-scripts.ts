@@ -1,0 +1,83 @@
+/**
+ * The Redis store's atomic operations, one Lua script each (a script runs without any
+ * other command interleaving, so two instances can never both take the last unit).
+ * Numbers travel as strings: Redis truncates Lua numbers in replies to integers, and
+ * '%.17g' round-trips a double exactly.
+ */
+
+/** KEYS[1]; ARGV: by, ttlMs ('' = none). Adds; a key created here gets the TTL. */
+export const INCREMENT = `
+local existed = redis.call('EXISTS', KEYS[1])
+local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+if existed == 0 and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return v`;
+
+/** KEYS[1]; ARGV: by, limit, ttlMs, admitWhenEmpty ('1'/'0'). New value, or nil when refused. */
+export const TAKE_WITHIN = `
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local by = tonumber(ARGV[1])
+if cur + by > tonumber(ARGV[2]) and not (ARGV[4] == '1' and cur <= 0) then return false end
+local existed = redis.call('EXISTS', KEYS[1])
+local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+if existed == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return v`;
+
+/**
+ * KEYS: per window its spent keys, then its reserved key. ARGV: amount, reservation TTL,
+ * then per window: number of spent keys, limit. Reply: ok ('1'/'0'), then spent and
+ * reserved per window (before this request).
+ */
+export const RESERVE_BUDGET = `
+local amount = tonumber(ARGV[1])
+local nw = (#ARGV - 2) / 2
+local k = 1
+local out = {}
+local reservedKeys = {}
+local ok = true
+for w = 1, nw do
+  local n = tonumber(ARGV[1 + 2 * w])
+  local limit = tonumber(ARGV[2 + 2 * w])
+  local spent = 0
+  for i = 1, n do
+    spent = spent + tonumber(redis.call('GET', KEYS[k]) or '0')
+    k = k + 1
+  end
+  local rk = KEYS[k]
+  k = k + 1
+  local reserved = tonumber(redis.call('GET', rk) or '0')
+  reservedKeys[w] = rk
+  if spent + reserved + amount > limit then ok = false end
+  out[#out + 1] = string.format('%.17g', spent)
+  out[#out + 1] = string.format('%.17g', reserved)
+end
+if ok then
+  for w = 1, nw do
+    local r = tonumber(redis.call('GET', reservedKeys[w]) or '0') + amount
+    redis.call('SET', reservedKeys[w], string.format('%.17g', r), 'PX', ARGV[2])
+  end
+end
+table.insert(out, 1, ok and '1' or '0')
+return out`;
+
+/**
+ * KEYS: per window its reserved key and its spend key. ARGV: reserved amount, actual
+ * spend, then per window the spend key's TTL.
+ */
+export const SETTLE_BUDGET = `
+local amount = tonumber(ARGV[1])
+local actual = tonumber(ARGV[2])
+for w = 1, #KEYS / 2 do
+  local rk = KEYS[2 * w - 1]
+  local sk = KEYS[2 * w]
+  if amount ~= 0 then
+    local r = tonumber(redis.call('GET', rk) or '0') - amount
+    if r < 0 then r = 0 end
+    redis.call('SET', rk, string.format('%.17g', r), 'KEEPTTL')
+  end
+  if actual ~= 0 then
+    local existed = redis.call('EXISTS', sk)
+    redis.call('INCRBYFLOAT', sk, ARGV[2])
+    if existed == 0 then redis.call('PEXPIRE', sk, ARGV[2 + w]) end
+  end
+end
+return 1`;
