@@ -4,21 +4,17 @@
  * reports no token usage for embeddings, so usage is estimated (chars / 4).
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
-import type { GoogleGenerativeAI } from '@google/generative-ai';
 import type { EmbedCallOptions } from '../spec.js';
 import type { GoogleProviderConfig } from '../provider-config.js';
-import { loadPeer } from '../../internal/load-peer.js';
-import { abortError, providerError } from '../../errors/provider-error.js';
+import { providerError } from '../../errors/provider-error.js';
 import { embeddingInputs, estimateEmbeddingTokens, toEmbeddingResponse } from '../embeddings-response.js';
-import { toOpenAIError, type ErrorContext } from './gemini-errors.js';
-
-type GeminiSdk = typeof import('@google/generative-ai');
+import { geminiCaller } from './gemini-call.js';
 
 /** Gemini's batch endpoint takes at most 100 requests. */
 const MAX_BATCH = 100;
 
 export function createGeminiEmbedder(providerId: string, config: GoogleProviderConfig, apiKey: string) {
-  let client: { sdk: GeminiSdk; genAI: GoogleGenerativeAI } | undefined;
+  const open = geminiCaller(providerId, config, apiKey);
 
   return async function doEmbed(body: EmbeddingCreateParams, options: EmbedCallOptions): Promise<CreateEmbeddingResponse> {
     const inputs = embeddingInputs(body.input);
@@ -30,28 +26,8 @@ export function createGeminiEmbedder(providerId: string, config: GoogleProviderC
       const message = "'input' must not be empty";
       throw providerError({ status: 400, message, error: { message, type: 'invalid_request_error', param: 'input' } });
     }
-    if (!apiKey) throw providerError({ status: 401, message: `provider '${providerId}': no Gemini API key (set apiKey or GEMINI_API_KEY)` });
-    if (!client) {
-      const sdk = await loadPeer<GeminiSdk>('@google/generative-ai');
-      client = { sdk, genAI: new sdk.GoogleGenerativeAI(apiKey) };
-    }
-    if (options.signal.aborted) throw abortError();
-
-    const ctx: ErrorContext = { sdk: client.sdk, apiKey, timedOut: false };
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    const timeoutMs = options.timeoutMs ?? config.timeout;
-    const timer = timeoutMs ? setTimeout(() => ((ctx.timedOut = true), controller.abort()), timeoutMs) : undefined;
-    const headers = { ...config.defaultHeaders, ...options.headers };
-    const model = client.genAI.getGenerativeModel(
-      { model: body.model },
-      {
-        ...(config.baseURL ? { baseUrl: config.baseURL.replace(/\/+$/, '') } : {}),
-        ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
-        ...(Object.keys(headers).length > 0 ? { customHeaders: headers } : {}),
-      },
-    );
+    const call = await open(body.model, options);
+    const { model, controller } = call;
     // outputDimensionality is in Gemini's API but not in this SDK's types; the SDK sends the request as-is.
     const request = (text: string) => ({
       content: { role: 'user', parts: [{ text }] },
@@ -72,10 +48,9 @@ export function createGeminiEmbedder(providerId: string, config: GoogleProviderC
       }
       return toEmbeddingResponse(vectors, body, estimateEmbeddingTokens(texts));
     } catch (err) {
-      throw toOpenAIError(err, ctx);
+      throw call.toError(err);
     } finally {
-      clearTimeout(timer);
-      options.signal.removeEventListener('abort', onAbort);
+      call.release();
     }
   };
 }

@@ -4,19 +4,17 @@
  * timeout and a caller's abort can be told apart.
  */
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { GenerateContentRequest, GenerativeModel, GoogleGenerativeAI } from '@google/generative-ai';
+import type { GenerateContentRequest } from '@google/generative-ai';
 import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
 import type { GoogleProviderConfig } from '../provider-config.js';
-import { assertPeerInstalled, loadPeer } from '../../internal/load-peer.js';
-import { abortError, providerError } from '../../errors/provider-error.js';
+import { assertPeerInstalled } from '../../internal/load-peer.js';
+import { abortError } from '../../errors/provider-error.js';
 import { toGeminiRequest } from './to-gemini-request.js';
 import { toChatCompletion } from './from-gemini-response.js';
 import { translateGeminiStream } from './gemini-stream.js';
-import { toOpenAIError, type ErrorContext } from './gemini-errors.js';
+import { geminiCaller } from './gemini-call.js';
 import type { GeminiResponse } from './gemini-wire.js';
 import { createGeminiEmbedder } from './gemini-embeddings.js';
-
-type GeminiSdk = typeof import('@google/generative-ai');
 
 const PACKAGE = '@google/generative-ai';
 /** Enough for any live conversation's tool calls; old signatures only matter for replayed history. */
@@ -30,39 +28,11 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
     signatures.set(toolCallId, signature);
     if (signatures.size > MAX_SIGNATURES) signatures.delete(signatures.keys().next().value as string);
   };
-  let client: { sdk: GeminiSdk; genAI: GoogleGenerativeAI } | undefined;
+  const open = geminiCaller(providerId, config, apiKey);
 
   async function begin(body: ChatCompletionCreateParams, options: AdapterCallOptions) {
     const request = toGeminiRequest(body, { signatureFor: (id) => signatures.get(id) }) as unknown as GenerateContentRequest;
-    if (!apiKey) throw providerError({ status: 401, message: `provider '${providerId}': no Gemini API key (set apiKey or GEMINI_API_KEY)` });
-    if (!client) {
-      const sdk = await loadPeer<GeminiSdk>(PACKAGE);
-      client = { sdk, genAI: new sdk.GoogleGenerativeAI(apiKey) };
-    }
-    if (options.signal.aborted) throw abortError();
-
-    const ctx: ErrorContext = { sdk: client.sdk, apiKey, timedOut: false };
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    const timeoutMs = options.timeoutMs ?? config.timeout;
-    let timer = timeoutMs ? setTimeout(() => ((ctx.timedOut = true), controller.abort()), timeoutMs) : undefined;
-    const stopTimer = () => (clearTimeout(timer), (timer = undefined));
-    const release = () => {
-      stopTimer();
-      options.signal.removeEventListener('abort', onAbort);
-    };
-
-    const headers = { ...config.defaultHeaders, ...options.headers };
-    const model: GenerativeModel = client.genAI.getGenerativeModel(
-      { model: body.model },
-      {
-        ...(config.baseURL ? { baseUrl: config.baseURL.replace(/\/+$/, '') } : {}),
-        ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
-        ...(Object.keys(headers).length > 0 ? { customHeaders: headers } : {}),
-      },
-    );
-    return { request, model, ctx, controller, stopTimer, release, toError: (e: unknown) => toOpenAIError(e, ctx) };
+    return { request, ...(await open(body.model, options)) };
   }
 
   return {
