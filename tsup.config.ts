@@ -7,7 +7,7 @@ const shared: Options = {
   target: 'node20',
   // `import.meta.url` is used to resolve optional peer SDKs; the CJS build needs the shim.
   shims: true,
-  external: ['openai', '@anthropic-ai/sdk', '@google/generative-ai', 'ai', '@ai-sdk/provider'],
+  external: ['openai', '@anthropic-ai/sdk', '@google/generative-ai', 'ai', '@ai-sdk/provider', 'redis'],
 };
 
 export default defineConfig([

@@ -22,6 +22,8 @@ import { circuitExclusion } from './resilience/circuit-breaker.js';
 import { Accounting } from './client/accounting.js';
 import { checkEmbeddingConfig, takeEmbeddingModels } from './client/embedding-registry.js';
 import { checkShadowConfig } from './shadow/shadow.js';
+import { MemoryStateStore } from './resilience/state-store.js';
+import { connectState } from './state/connect-state.js';
 
 /** Environment variables read when a provider gives no apiKey, as each official SDK does. */
 const KEY_ENV: Record<string, string[]> = {
@@ -123,8 +125,11 @@ export function createRouter(options: RouterOptions): Router {
 
   const registry: Registry = { models, routes: routeEntries, defaultRoute };
   const hooks = new HookBus(opts.hooks);
-  const accounting = new Accounting(opts, registry, hooks);
-  const resilience = new Resilience(opts.resilience, routes);
+  // One store for all shared state (`state`); `resilience.store` may still override breakers and limits.
+  const state = opts.state ?? new MemoryStateStore();
+  const accounting = new Accounting(opts, registry, hooks, state);
+  const resilience = new Resilience({ ...opts.resilience, store: opts.resilience?.store ?? state }, routes);
+  connectState(state, hooks, resilience, models.values());
   if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
   return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience }, {});
 }

@@ -99,7 +99,12 @@ export type {
   SelectFunction,
 } from './resilience/resilience-options.js';
 export { MemoryStateStore } from './resilience/state-store.js';
-export type { StateStore, MaybePromise } from './resilience/state-store.js';
+export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, BreakerKeys, BreakerCounts, StateEvent } from './resilience/state-store.js';
+// Shared state on Redis (the `redis` client is an optional peer, loaded on first use).
+export { redisStore, RedisStateStore } from './state/redis-store.js';
+export type { RedisStoreOptions, RedisClientLike } from './state/redis-store.js';
+export { StateUnavailableError } from './state/state-unavailable-error.js';
+export type { StateErrorHookState, StateRecoveredHookState } from './config/router-options.js';
 export { majorityVote } from './resilience/select.js';
 export type { ModelHealth } from './resilience/resilience.js';
 export type { CircuitState } from './resilience/circuit-breaker.js';

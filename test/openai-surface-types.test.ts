@@ -9,7 +9,11 @@ import { z } from 'zod';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import { createRouter } from 'llm-switchboard';
 
-const router = createRouter({ providers: { m: { type: 'mock' } }, models: [{ id: 'gpt-4o', provider: 'm' }, { id: 'emb', provider: 'm', kind: 'embedding', dimensions: 8 }] });
+// The calls below really run (expectTypeOf evaluates its argument), so the mock answers valid JSON.
+const router = createRouter({
+  providers: { m: { type: 'mock', reply: JSON.stringify({ name: 'launch', date: '2026-12-01' }) } },
+  models: [{ id: 'gpt-4o', provider: 'm' }, { id: 'emb', provider: 'm', kind: 'embedding', dimensions: 8 }],
+});
 const openai = new OpenAI({ apiKey: 'sk-types-only' });
 const Event = z.object({ name: z.string(), date: z.string() });
 const messages = [{ role: 'user' as const, content: 'hi' }];

@@ -113,7 +113,7 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
   /** Current state of every budget window seen so far, for dashboards and tests. */
   snapshot(): Array<{ key: string; spentUsd: number; reservedUsd: number }> {
     const now = this.now();
-    const fresh = this.store instanceof MemoryStateStore ? this.store : undefined;
+    const fresh = this.store instanceof MemoryStateStore ? (this.store as MemoryStateStore) : undefined;
     return [...this.seen].map(([key, w]) => {
       if (!fresh) return { key, spentUsd: w.spentUsd, reservedUsd: w.reservedUsd };
       const k = this.keys({ config: w.config, name: '', scope: '', id: key }, now);

@@ -3,10 +3,15 @@
  * scoped by tenant unless sharing is configured, bounded by count, bytes and TTL, and
  * by default only deterministic requests (temperature 0) are cached, since a cached
  * answer to a sampled request would silently remove the sampling.
+ *
+ * With a shared StateStore (Redis) the LRU is a first tier in front of it: answers are
+ * stored serialized with their TTL under the same tenant-scoped key, so one instance's
+ * answer serves the others. An unreachable store is a miss, never a failed call.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { StateStore } from '../resilience/state-store.js';
 
 export interface SemanticCacheOptions {
   /** Turns the request's text into a vector; called on every cacheable miss. */
@@ -53,8 +58,13 @@ export interface CacheLookup {
 export class ResponseCache {
   private readonly lru: LRUCache<string, CachedAnswer>;
   private readonly vectors: LRUCache<string, { vector: number[]; paramsKey: string }> | undefined;
+  private readonly shared: StateStore | undefined;
 
-  constructor(private readonly options: CacheOptions) {
+  constructor(
+    private readonly options: CacheOptions,
+    store?: StateStore,
+  ) {
+    this.shared = store?.shared && store.getText && store.setText ? store : undefined;
     this.lru = new LRUCache<string, CachedAnswer>({
       max: options.maxEntries ?? 1000,
       maxSize: options.maxBytes ?? 50 * 1024 * 1024,
@@ -80,7 +90,7 @@ export class ResponseCache {
   }
 
   async get(l: CacheLookup): Promise<{ answer: CachedAnswer; semantic: boolean } | undefined> {
-    const exact = this.lru.get(l.key);
+    const exact = this.lru.get(l.key) ?? (await this.remote(l.key));
     if (exact) return { answer: exact, semantic: false };
     if (!this.vectors || !this.options.semantic) return undefined;
     const vector = await this.options.semantic.embed(l.text);
@@ -97,12 +107,33 @@ export class ResponseCache {
 
   async set(l: CacheLookup, answer: CachedAnswer): Promise<void> {
     this.lru.set(l.key, answer);
+    if (this.shared) {
+      const json = JSON.stringify(answer);
+      if (json.length <= (this.options.maxBytes ?? 50 * 1024 * 1024)) await this.shared.setText!(`rc:${l.key}`, json, this.options.ttlMs ?? 300_000);
+    }
     if (this.vectors && this.options.semantic) {
       const vector = await this.options.semantic.embed(l.text);
       this.vectors.set(l.key, { vector, paramsKey: l.paramsKey });
     }
   }
 
+  /** An answer another instance stored; kept in the local tier from then on. */
+  private async remote(key: string): Promise<CachedAnswer | undefined> {
+    if (!this.shared) return undefined;
+    const text = await this.shared.getText!(`rc:${key}`);
+    if (text === undefined) return undefined;
+    let answer: CachedAnswer;
+    try {
+      answer = JSON.parse(text) as CachedAnswer;
+    } catch {
+      return undefined;
+    }
+    if (!answer || typeof answer !== 'object' || !answer.completion) return undefined;
+    this.lru.set(key, answer);
+    return answer;
+  }
+
+  /** Empties this process's tier (entries in a shared store expire by their TTL). */
   clear(): void {
     this.lru.clear();
     this.vectors?.clear();

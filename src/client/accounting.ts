@@ -15,6 +15,8 @@ import { Telemetry } from '../observability/telemetry.js';
 import { estimateCost } from '../observability/pricing.js';
 import { BudgetLedger, type BudgetCheck, type Reservation } from '../budgets/budget-ledger.js';
 import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
+import type { StateStore } from '../resilience/state-store.js';
+import { StateUnavailableError } from '../state/state-unavailable-error.js';
 import { ResponseCache, type CacheLookup } from '../cache/response-cache.js';
 import { ChunkAccumulator, completionToChunks } from '../cache/replay-stream.js';
 
@@ -35,21 +37,22 @@ export interface BudgetOutcome<P> {
   checks: BudgetCheck[];
   reservation?: Reservation;
   downgradedFrom?: string;
-  error?: BudgetExceededError;
+  error?: BudgetExceededError | StateUnavailableError;
 }
 
 export class Accounting {
   readonly tracker: CostTracker;
-  readonly budgets: BudgetLedger | undefined;
+  readonly budgets: BudgetLedger<StateStore> | undefined;
   readonly cache: ResponseCache | undefined;
   private readonly telemetry: Telemetry | undefined;
   private readonly recordContent: boolean;
   private readonly redact: RouterOptions['redact'];
 
-  constructor(options: RouterOptions, registry: Registry, private readonly hooks: HookBus) {
+  constructor(options: RouterOptions, registry: Registry, private readonly hooks: HookBus, store?: StateStore) {
     this.tracker = new CostTracker(options.costTracking);
-    this.budgets = options.budgets?.length ? new BudgetLedger(options.budgets) : undefined;
-    this.cache = options.cache ? new ResponseCache(options.cache) : undefined;
+    // Budgets and the cache live in the router's state store (`state`), in memory by default.
+    this.budgets = options.budgets?.length ? new BudgetLedger<StateStore>(options.budgets, Date.now, store) : undefined;
+    this.cache = options.cache ? new ResponseCache(options.cache, store) : undefined;
     const typeOf = (providerId: string) => {
       for (const m of registry.models.values()) if (m.provider === providerId) return m.providerType;
       return providerId;
@@ -73,15 +76,25 @@ export class Accounting {
    * Reserves the call's maximum cost on every budget that applies. When one refuses and
    * is configured to downgrade, the call is re-planned on the cheaper route (once).
    */
-  reserve<P extends PlannedCall>(call: P, replan: (route: string) => P): BudgetOutcome<P> {
+  async reserve<P extends PlannedCall>(call: P, replan: (route: string) => P): Promise<BudgetOutcome<P>> {
+    try {
+      return await this.reserveOn(call, replan);
+    } catch (err) {
+      // A shared store that is unreachable and configured to refuse: the call fails, nothing is reserved.
+      if (err instanceof StateUnavailableError) return { plan: call, checks: [], error: err };
+      throw err;
+    }
+  }
+
+  private async reserveOn<P extends PlannedCall>(call: P, replan: (route: string) => P): Promise<BudgetOutcome<P>> {
     if (!this.budgets) return { plan: call, checks: [] };
-    const first = this.budgets.reserve(call.tenant, call.routeName, this.maxCost(call));
+    const first = await this.budgets.reserve(call.tenant, call.routeName, this.maxCost(call));
     if (first.ok) return { plan: call, checks: first.checks, reservation: first.reservation! };
     const refused = first.refused!;
     const downgrade = refused.config.onExceeded;
     if (downgrade && downgrade !== 'error' && downgrade.downgradeTo !== call.routeName) {
       const cheaper = replan(downgrade.downgradeTo);
-      const second = this.budgets.reserve(cheaper.tenant, cheaper.routeName, this.maxCost(cheaper));
+      const second = await this.budgets.reserve(cheaper.tenant, cheaper.routeName, this.maxCost(cheaper));
       if (second.ok) return { plan: cheaper, checks: [...first.checks, ...second.checks], reservation: second.reservation!, downgradedFrom: call.routeName ?? call.requested ?? 'default' };
       return { plan: call, checks: [...first.checks, ...second.checks], error: new BudgetExceededError(second.refused!.state) };
     }

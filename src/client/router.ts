@@ -176,6 +176,14 @@ export class Router {
     return this.core.accounting.budgets?.snapshot() ?? [];
   }
 
+  /**
+   * Like `budgets()`, read from the state store now: with a shared store (Redis), the
+   * totals of every instance rather than the last values this one saw.
+   */
+  async budgetTotals(): Promise<Array<{ key: string; spentUsd: number; reservedUsd: number }>> {
+    return (await this.core.accounting.budgets?.refresh()) ?? [];
+  }
+
   /** Empties the response cache. */
   clearCache(): void {
     this.core.accounting.cache?.clear();
@@ -256,7 +264,7 @@ export class Router {
       const hit = await acc.fromCache(lookup, recorder, this.core.registry, body);
       if (hit) return { data: hit.data, decision: recorder.decision, settled: !stream };
     }
-    const budget = acc.reserve(asCall(p), (route) => asCall(this.plan({ ...body, model: route }, options)));
+    const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan({ ...body, model: route }, options)));
     if (budget.plan.planned !== p) {
       p = budget.plan.planned;
       recorder.replan(recorderInit(p));

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { shadowSchema } from '../shadow/shadow.js';
-import { resilienceSchema, routeExecutionShape } from '../resilience/resilience-schema.js';
+import { resilienceSchema, routeExecutionShape, stateStoreSchema } from '../resilience/resilience-schema.js';
 
 const fn = <T extends (...args: any[]) => any>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${what} must be a function` });
@@ -149,12 +149,15 @@ export const hooksSchema = z.strictObject({
   onError: fn('onError').optional(),
   onCacheHit: fn('onCacheHit').optional(),
   onShadow: fn('onShadow').optional(),
+  onStateError: fn('onStateError').optional(),
+  onStateRecovered: fn('onStateRecovered').optional(),
   onHookError: fn('onHookError').optional(),
 });
 
 export const optionsSchema = z.strictObject({
   providers: z.record(z.string().min(1), providerSchema),
   resilience: resilienceSchema.optional(),
+  state: stateStoreSchema.optional(),
   models: z.array(modelSchema).min(1, 'configure at least one model'),
   routes: z.record(z.string().min(1), routeSchema).optional(),
   defaultRoute: z.string().min(1).optional(),

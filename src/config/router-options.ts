@@ -11,6 +11,7 @@ import type { CacheOptions } from '../cache/response-cache.js';
 import type { CostTrackerOptions } from '../observability/cost-tracker.js';
 import type { TelemetryOptions } from '../observability/telemetry.js';
 import type { ResilienceOptions, RouteExecutionOptions } from '../resilience/resilience-options.js';
+import type { StateStore } from '../resilience/state-store.js';
 import type { StrategyFunction } from '../strategies/strategy.js';
 
 export interface ModelPricing {
@@ -234,6 +235,19 @@ export interface CacheHitHookState {
   semantic: boolean;
 }
 
+/** The shared state store (`state`) failed; the router carried on per `fallback`. */
+export interface StateErrorHookState {
+  /** The store operation that failed, e.g. 'reserveBudget', 'takeWithin', 'connection'. */
+  operation: string;
+  error: unknown;
+  /** 'local': served from per-process state; 'refuse': the request was refused (StateUnavailableError). */
+  fallback: 'local' | 'refuse';
+}
+/** The shared state store answers again after an outage. */
+export interface StateRecoveredHookState {
+  downMs: number;
+}
+
 /** Hooks run after the caller has its answer; a hook that throws never affects the call. */
 export interface RouterHooks {
   /** Once per call, when it finishes (for streams: when the stream ends, fails or is aborted). */
@@ -251,6 +265,14 @@ export interface RouterHooks {
    * side by side, with their costs. Shadow calls are only made when this hook is set.
    */
   onShadow?: (state: ShadowHookState) => void | Promise<void>;
+  /**
+   * When the shared state store (`state`) is slow or unreachable. Reported when an outage
+   * starts and at most every 10 s while it lasts.
+   * @default a console.warn per report
+   */
+  onStateError?: (state: StateErrorHookState) => void | Promise<void>;
+  /** When the shared state store answers again after an outage. */
+  onStateRecovered?: (state: StateRecoveredHookState) => void | Promise<void>;
   /** When a hook throws. @default one console.warn per hook name */
   onHookError?: (state: HookErrorState) => void;
 }
@@ -280,6 +302,15 @@ export interface RouterOptions {
    * @example { retry: { attemptsPerModel: 3 }, timeouts: { attemptMs: 30000 }, circuitBreaker: { cooldownMs: 10000 } }
    */
   resilience?: ResilienceOptions;
+  /**
+   * Where shared state lives: rate-limit counters, circuit breakers, budget spend and
+   * reservations, latency statistics and the response cache. Give every instance of a
+   * service the same Redis store and limits, budgets and breakers hold across all of them
+   * (`resilience.store`, when set, still wins for breakers and limits).
+   * @default an in-memory store (per process)
+   * @example redisStore({ url: process.env.REDIS_URL })
+   */
+  state?: StateStore;
   /**
    * Ordered conditional rules: the first whose `when` matches picks the route. Rules apply
    * only when `body.model` is omitted or names one of `ruleAliases`; no match → the route

@@ -165,7 +165,7 @@ export class Recorder {
       ...(this.content ? { content: this.content } : {}),
       ...(error !== undefined ? { error: describeError(error) } : {}),
     };
-    this.done = deepFreeze(rec);
+    this.done = freezeRecord(rec);
     for (const fn of this.finishListeners) {
       try {
         fn(this.done);
@@ -195,4 +195,32 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * Freezes a record along its known shape: the generic walk above costs more than the
+ * rest of the bookkeeping on the hot path; only user-shaped parts (context, content)
+ * take it.
+ */
+function freezeRecord(rec: DecisionRecord): DecisionRecord {
+  const freezeAll = (list: readonly object[]) => {
+    for (const x of list) Object.freeze(x);
+    Object.freeze(list);
+  };
+  freezeAll(rec.candidates);
+  for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
+  freezeAll(rec.attempts);
+  freezeAll(rec.events);
+  freezeAll(rec.budgets);
+  Object.freeze(rec.plan);
+  Object.freeze(rec.cost);
+  if (rec.usage) Object.freeze(rec.usage);
+  if (rec.error) Object.freeze(rec.error);
+  deepFreeze(rec.context);
+  if (rec.content) deepFreeze(rec.content);
+  for (const [k, v] of Object.entries(rec)) {
+    // Fields added later (by other stages) are frozen generically rather than missed.
+    if (v && typeof v === 'object' && !Object.isFrozen(v) && k !== 'context') deepFreeze(v);
+  }
+  return Object.freeze(rec);
 }

@@ -108,8 +108,11 @@ export class CircuitBreakers {
     v.consecutiveFailures = 0;
     v.state = 'closed';
     v.probing = false;
-    await this.countRequest(k, false);
-    await this.store.set(`${k}:consec`, 0);
+    if (this.store.recordOutcome) await this.record(k, false);
+    else {
+      await this.countRequest(k, false);
+      await this.store.set(`${k}:consec`, 0);
+    }
     if (!wasClosed) await this.store.delete(`${k}:open`);
   }
 
@@ -157,8 +160,13 @@ export class CircuitBreakers {
     const v = this.view(m);
     const o = this.options;
     const k = `cb:${m.id}`;
-    const rate = await this.countRequest(k, true);
-    const consecutive = await this.store.increment(`${k}:consec`, 1);
+    let rate: { requests: number; failures: number };
+    let consecutive: number;
+    if (this.store.recordOutcome) ({ consecutive, ...rate } = await this.record(k, true));
+    else {
+      rate = await this.countRequest(k, true);
+      consecutive = await this.store.increment(`${k}:consec`, 1);
+    }
     v.consecutiveFailures = consecutive;
     const now = this.now();
     const hold = retryAfterMs !== undefined && retryAfterMs > 0 ? Math.min(retryAfterMs, o.maxCooldownMs) : 0;
@@ -185,6 +193,20 @@ export class CircuitBreakers {
           ? `a ${Math.round((100 * rate.failures) / rate.requests)}% failure rate over ${o.windowMs} ms (last: ${reason})`
           : `${reason} with Retry-After ${Math.round(hold)} ms`;
     await this.store.set(`${k}:open`, until, Math.max(1, until - now));
+  }
+
+  /** countRequest and the consecutive count in one atomic store operation (a shared store's round trip). */
+  private async record(k: string, failed: boolean): Promise<{ requests: number; failures: number; consecutive: number }> {
+    const w = this.options.windowMs;
+    const now = this.now();
+    const bucket = Math.floor(now / w);
+    const c = await this.store.recordOutcome!(
+      { requests: `${k}:req:${bucket}`, failures: `${k}:fail:${bucket}`, previousRequests: `${k}:req:${bucket - 1}`, previousFailures: `${k}:fail:${bucket - 1}`, consecutive: `${k}:consec` },
+      failed,
+      2 * w,
+    );
+    const weight = 1 - (now % w) / w;
+    return { requests: c.requests + c.previousRequests * weight, failures: c.failures + c.previousFailures * weight, consecutive: c.consecutive };
   }
 
   /** Sliding-window counts: the current bucket plus the previous one, weighted by overlap. */

@@ -83,7 +83,7 @@ export class Limiter {
         release: (total) => {
           for (const r of releases) r();
           const extra = total !== undefined ? total - booked : 0;
-          if (l?.tokensPerMinute && extra > 0) void this.store.increment(`rl:${m.id}:tpm:${minute}`, extra, MINUTE * 2);
+          if (l?.tokensPerMinute && extra > 0) Promise.resolve(this.store.increment(`rl:${m.id}:tpm:${minute}`, extra, MINUTE * 2)).catch(() => undefined);
         },
       },
     };
@@ -92,23 +92,41 @@ export class Limiter {
   /** Books one request and its estimated tokens in this minute; a reason string when over. */
   private async book(id: string, l: ModelLimits, tokens: number): Promise<number | string> {
     const minute = Math.floor(this.now() / MINUTE);
+    const rpmKey = `rl:${id}:rpm:${minute}`;
+    const tpmKey = `rl:${id}:tpm:${minute}`;
+    const rpmOver = `model '${id}' is at its limit of ${l.requestsPerMinute} requests per minute`;
+    const tpmOver = `model '${id}' is at its limit of ${l.tokensPerMinute} tokens per minute`;
+    const s = this.store;
+    if (s.takeWithin) {
+      // One atomic check-and-take per counter, so instances sharing a store cannot both take the last unit.
+      try {
+        if (l.requestsPerMinute && (await s.takeWithin(rpmKey, 1, l.requestsPerMinute, MINUTE * 2)) === undefined) return rpmOver;
+        if (!l.tokensPerMinute) return 0;
+        // An empty window admits even one oversized request, or it could never be served.
+        if ((await s.takeWithin(tpmKey, tokens, l.tokensPerMinute, MINUTE * 2, true)) === undefined) {
+          if (l.requestsPerMinute) await s.increment(rpmKey, -1);
+          return tpmOver;
+        }
+        return tokens;
+      } catch (err) {
+        // A shared store configured to refuse while unreachable: the model counts as limited.
+        return `rate-limit state is unavailable (${(err as Error)?.message ?? String(err)})`;
+      }
+    }
     if (l.requestsPerMinute) {
-      const key = `rl:${id}:rpm:${minute}`;
-      const n = await this.store.increment(key, 1, MINUTE * 2);
+      const n = await s.increment(rpmKey, 1, MINUTE * 2);
       if (n > l.requestsPerMinute) {
-        await this.store.increment(key, -1);
-        return `model '${id}' is at its limit of ${l.requestsPerMinute} requests per minute`;
+        await s.increment(rpmKey, -1);
+        return rpmOver;
       }
     }
     if (l.tokensPerMinute) {
-      const key = `rl:${id}:tpm:${minute}`;
-      const used = (await this.store.get(key)) ?? 0;
-      // An empty window admits even one oversized request, or it could never be served.
+      const used = (await s.get(tpmKey)) ?? 0;
       if (used > 0 && used + tokens > l.tokensPerMinute) {
-        if (l.requestsPerMinute) await this.store.increment(`rl:${id}:rpm:${minute}`, -1);
-        return `model '${id}' is at its limit of ${l.tokensPerMinute} tokens per minute`;
+        if (l.requestsPerMinute) await s.increment(rpmKey, -1);
+        return tpmOver;
       }
-      await this.store.increment(key, tokens, MINUTE * 2);
+      await s.increment(tpmKey, tokens, MINUTE * 2);
       return tokens;
     }
     return 0;

@@ -36,7 +36,7 @@ const modelLimits = z.strictObject({
   tokensPerMinute: z.number().int().min(1).optional(),
 });
 
-const storeSchema = z.custom<object>(
+export const stateStoreSchema = z.custom<object>(
   (v) => !!v && typeof v === 'object' && ['get', 'set', 'increment', 'delete'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
   { message: 'must implement get, set, increment and delete' },
 );
@@ -54,7 +54,7 @@ export const resilienceSchema = z.strictObject({
     })
     .optional(),
   contentPolicyFallback: z.boolean().optional(),
-  store: storeSchema.optional(),
+  store: stateStoreSchema.optional(),
 });
 
 const acceptCheck = z.union([

@@ -38,6 +38,22 @@ export interface BudgetSettle {
   local?: boolean;
 }
 
+export interface BreakerKeys {
+  requests: string;
+  failures: string;
+  previousRequests: string;
+  previousFailures: string;
+  consecutive: string;
+}
+
+export interface BreakerCounts {
+  requests: number;
+  failures: number;
+  previousRequests: number;
+  previousFailures: number;
+  consecutive: number;
+}
+
 /** What a shared store reports to the routers using it. */
 export type StateEvent =
   | { type: 'error'; operation: string; error: unknown; fallback: 'local' | 'refuse' }
@@ -68,6 +84,12 @@ export interface StateStore {
   reserveBudget?(windows: readonly BudgetWindowKeys[], amountUsd: number): MaybePromise<BudgetReserveReply>;
   /** Releases a reservation and books the real spend. */
   settleBudget?(settle: BudgetSettle): MaybePromise<void>;
+  /**
+   * A circuit breaker's bookkeeping for one outcome, atomically: counts the request (and
+   * the failure) in the current bucket, sets or bumps the consecutive-failure count, and
+   * returns both buckets' counts and the consecutive count.
+   */
+  recordOutcome?(keys: BreakerKeys, failed: boolean, bucketTtlMs: number): MaybePromise<BreakerCounts>;
   /** A string value (serialized cached answers). */
   getText?(key: string): MaybePromise<string | undefined>;
   setText?(key: string, value: string, ttlMs: number): MaybePromise<void>;

@@ -12,6 +12,26 @@ local v = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
 if existed == 0 and ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return v`;
 
+/**
+ * A breaker's bookkeeping for one outcome in one round trip. KEYS: requests and failures
+ * of the current bucket, of the previous bucket, consecutive failures. ARGV: failed
+ * ('1'/'0'), bucket TTL. Reply: requests, failures, previous requests, previous
+ * failures, consecutive failures.
+ */
+export const RECORD_OUTCOME = `
+local req = redis.call('INCR', KEYS[1])
+if req == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local fail
+if ARGV[1] == '1' then
+  fail = redis.call('INCR', KEYS[2])
+  if fail == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+else
+  fail = tonumber(redis.call('GET', KEYS[2]) or '0')
+end
+local consec = 0
+if ARGV[1] == '1' then consec = redis.call('INCR', KEYS[5]) else redis.call('SET', KEYS[5], '0') end
+return { tostring(req), tostring(fail), redis.call('GET', KEYS[3]) or '0', redis.call('GET', KEYS[4]) or '0', tostring(consec) }`;
+
 /** KEYS[1]; ARGV: by, limit, ttlMs, admitWhenEmpty ('1'/'0'). New value, or nil when refused. */
 export const TAKE_WITHIN = `
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')

@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { assertPeerInstalled, loadPeer } from '../internal/load-peer.js';
-import { MemoryStateStore, type BudgetReserveReply, type BudgetSettle, type BudgetWindowKeys, type StateEvent, type StateStore } from '../resilience/state-store.js';
-import { INCREMENT, RESERVE_BUDGET, SETTLE_BUDGET, TAKE_WITHIN } from './lua-scripts.js';
+import { MemoryStateStore, type BreakerCounts, type BreakerKeys, type BudgetReserveReply, type BudgetSettle, type BudgetWindowKeys, type StateEvent, type StateStore } from '../resilience/state-store.js';
+import { INCREMENT, RECORD_OUTCOME, RESERVE_BUDGET, SETTLE_BUDGET, TAKE_WITHIN } from './lua-scripts.js';
 import { StateUnavailableError } from './state-unavailable-error.js';
 
 /** What the store needs from a node-redis client (v5 or v6); a client you pass stays yours. */
@@ -92,7 +92,7 @@ export interface RedisStoreOptions {
 type Category = 'budgets' | 'limits' | 'state';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-const SCRIPTS = { INCREMENT, TAKE_WITHIN, RESERVE_BUDGET, SETTLE_BUDGET };
+const SCRIPTS = { INCREMENT, TAKE_WITHIN, RESERVE_BUDGET, SETTLE_BUDGET, RECORD_OUTCOME };
 const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<keyof typeof SCRIPTS, string>;
 /** While Redis stays down, an error is reported again at most this often. */
 const REPORT_EVERY_MS = 10_000;
@@ -121,7 +121,8 @@ export class RedisStateStore implements StateStore {
   private readonly reservationTtlMs: number;
   private readonly listeners = new Set<(e: StateEvent) => void>();
   private downSince: number | undefined;
-  private lastReport = 0;
+  /** Per fallback kind: a refusal is reported even if a local fallback was just reported. */
+  private readonly lastReport = { local: 0, refuse: 0 };
   private skipUntil = 0;
   private closed = false;
 
@@ -273,6 +274,27 @@ export class RedisStateStore implements StateStore {
     );
   }
 
+  recordOutcome(k: BreakerKeys, failed: boolean, bucketTtlMs: number): Promise<BreakerCounts> {
+    const keys = [k.requests, k.failures, k.previousRequests, k.previousFailures, k.consecutive].map((x) => this.prefix + x);
+    return this.run(
+      'recordOutcome',
+      'state',
+      async (c) => {
+        const r = ((await this.script(c, 'RECORD_OUTCOME', keys, [failed ? '1' : '0', String(Math.max(1, Math.ceil(bucketTtlMs)))])) as string[]).map(Number);
+        return { requests: r[0] ?? 0, failures: r[1] ?? 0, previousRequests: r[2] ?? 0, previousFailures: r[3] ?? 0, consecutive: r[4] ?? 0 };
+      },
+      () => {
+        const l = this.local;
+        const requests = l.increment(k.requests, 1, bucketTtlMs);
+        const failures = failed ? l.increment(k.failures, 1, bucketTtlMs) : (l.get(k.failures) ?? 0);
+        let consecutive = 0;
+        if (failed) consecutive = l.increment(k.consecutive, 1);
+        else l.set(k.consecutive, 0);
+        return { requests, failures, previousRequests: l.get(k.previousRequests) ?? 0, previousFailures: l.get(k.previousFailures) ?? 0, consecutive };
+      },
+    );
+  }
+
   getText(key: string): Promise<string | undefined> {
     return this.run('getText', 'state', async (c) => ((await this.cmd(c, ['GET', this.prefix + key])) as string | null) ?? undefined, () => undefined);
   }
@@ -367,8 +389,8 @@ export class RedisStateStore implements StateStore {
     const now = Date.now();
     this.skipUntil = now + this.retryAfterMs;
     if (this.downSince === undefined) this.downSince = now;
-    else if (now - this.lastReport < REPORT_EVERY_MS) return;
-    this.lastReport = now;
+    if (now - this.lastReport[fallback] < REPORT_EVERY_MS) return;
+    this.lastReport[fallback] = now;
     this.emit({ type: 'error', operation, error, fallback });
   }
 
@@ -376,7 +398,8 @@ export class RedisStateStore implements StateStore {
     if (this.downSince === undefined) return;
     const downMs = Date.now() - this.downSince;
     this.downSince = undefined;
-    this.lastReport = 0;
+    this.lastReport.local = 0;
+    this.lastReport.refuse = 0;
     this.emit({ type: 'recovered', downMs });
   }
 
