@@ -9,6 +9,7 @@
 import type { BudgetState } from '../errors/budget-exceeded-error.js';
 import { MemoryStateStore, type BudgetWindowKeys, type MaybePromise, type StateStore } from '../resilience/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
+import type { BudgetCheckRecord } from '../pipeline/decision-record.js';
 
 export interface BudgetConfig {
   /** A name for records and errors. @default 'budget-<index>' */
@@ -35,15 +36,8 @@ export interface BudgetConfig {
   onExceeded?: 'error' | { downgradeTo: string };
 }
 
-export interface BudgetCheck {
-  budget: string;
-  scope: string;
-  limitUsd: number;
-  spentUsd: number;
-  reservedUsd: number;
-  requestedUsd: number;
-  outcome: 'reserved' | 'exceeded';
-}
+/** One budget's check for one request, exactly as the DecisionRecord keeps it. */
+export type BudgetCheck = BudgetCheckRecord;
 
 export interface Reservation {
   readonly checks: BudgetCheck[];

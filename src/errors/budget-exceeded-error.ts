@@ -1,15 +1,8 @@
 import { RateLimitError } from 'openai';
+import type { BudgetCheckRecord } from '../pipeline/decision-record.js';
 
-export interface BudgetState {
-  /** The budget's id (or its index in `budgets`). */
-  budget: string;
-  /** What it applies to, e.g. 'tenant:acme', 'route:auto', 'global'. */
-  scope: string;
-  limitUsd: number;
-  spentUsd: number;
-  reservedUsd: number;
-  /** The reservation this request needed. */
-  requestedUsd: number;
+/** The refusing budget's state: its check for this request, and when its period resets. */
+export interface BudgetState extends Omit<BudgetCheckRecord, 'outcome'> {
   /** When the current period ends (ISO time); absent for rolling windows. */
   resetsAt?: string;
 }
