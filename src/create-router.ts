@@ -117,7 +117,8 @@ export function createRouter(options: RouterOptions): Router {
   for (const [name, r] of Object.entries(routes)) {
     if (embeddingSplit.routeNames.has(name)) continue;
     const inline = typeof r.strategy === 'function' ? r.strategy : undefined;
-    const strategyName = inline ? 'inline' : ((r.strategy as string | undefined) ?? 'priority');
+    // A cascade tries the cheapest model first unless the route says otherwise.
+    const strategyName = inline ? 'inline' : ((r.strategy as string | undefined) ?? (r.mode === 'cascade' ? 'cost' : 'priority'));
     routeEntries.set(name, toRouteEntry(name, r, models, strategyName, inline));
   }
   const defaultName = opts.defaultRoute ?? (routeEntries.has('default') ? 'default' : undefined);

@@ -106,3 +106,15 @@ describe('decision records', () => {
     expect(decisions[0]!.error).toMatchObject({ class: 'InternalServerError', status: 500 });
   });
 });
+
+describe('withResponse', () => {
+  it('gives the data, a synthesized response naming what answered, and the upstream request id', async () => {
+    const { data, response, request_id } = await router().chat.completions.create({ model: 'r', messages: msg }).withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchboard-model')).toBe('second');
+    expect(response.headers.get('x-switchboard-provider')).toBe('ok');
+    expect(response.headers.get('x-switchboard-decision-id')).toMatch(/^dec_/);
+    expect(request_id).toBeNull();
+  });
+});

@@ -59,6 +59,11 @@ describe('drop-in types', () => {
     expectTypeOf(router.chat.completions.create({ messages: [{ role: 'user', content: 'hi' }] })).resolves.toExtend<ChatCompletion>();
   });
 
+  it('withResponse / asResponse have the SDK’s shapes', () => {
+    expectTypeOf(router.chat.completions.create(nonStreaming).withResponse()).resolves.toExtend<Awaited<ReturnType<ReturnType<typeof _viaOpenAI.plain>['withResponse']>>>();
+    expectTypeOf(router.chat.completions.create(streaming).asResponse()).resolves.toEqualTypeOf<Response>();
+  });
+
   it('withDecision: a record for completions, a promise of one for streams', () => {
     expectTypeOf(router.chat.completions.create(nonStreaming).withDecision()).resolves.toEqualTypeOf<{
       data: Awaited<ReturnType<typeof _viaOpenAI.plain>>;

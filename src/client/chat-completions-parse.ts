@@ -76,7 +76,8 @@ export function parseCompletion<Params extends RouterParseParams, ParsedT = Pars
 ): RoutedPromise<WithRequestID<ParsedChatCompletion<ParsedT>>> {
   // As the SDK: non-strict tools are a caller bug, reported before any request.
   validateInputTools(body.tools);
-  const routed = router._run({ ...body, stream: false } as ChatCompletionCreateParams, options).then((r) => {
+  // On a cascade route an answer that does not parse escalates to the next model.
+  const routed = router._run({ ...body, stream: false } as ChatCompletionCreateParams, options, structuredOutputValidator(body)).then((r) => {
     const parsed = parseOrThrow(r.data as ChatCompletion, body) as WithRequestID<ParsedChatCompletion<ParsedT>>;
     const requestId = (r.data as WithRequestID<ChatCompletion>)._request_id;
     if (requestId !== undefined) Object.defineProperty(parsed, '_request_id', { value: requestId, enumerable: false, configurable: true, writable: true });

@@ -49,6 +49,33 @@ export class RoutedPromise<T> extends Promise<T> {
     return { data: r.data, decision: decision as DecisionFor<T> };
   }
 
+  /**
+   * As the OpenAI SDK's `withResponse()`. The call may have crossed several providers (or
+   * none, on a cache hit), so `response` is synthesized: status 200, no body, and headers
+   * `x-request-id` (the upstream request id, when the provider gave one),
+   * `x-switchboard-decision-id`, `x-switchboard-model` and `x-switchboard-provider`.
+   * @example const { data, request_id } = await router.chat.completions.create(body).withResponse();
+   */
+  async withResponse(): Promise<{ data: T; response: Response; request_id: string | null }> {
+    const r = await this.#inner;
+    const requestId = (r.data as { _request_id?: string | null } | null)?._request_id ?? null;
+    const headers = new Headers();
+    if (requestId) headers.set('x-request-id', requestId);
+    // A stream's decision exists only once it ends; what answered is known now only for completions.
+    const decision = r.settled ? await r.decision : undefined;
+    if (decision) {
+      headers.set('x-switchboard-decision-id', decision.id);
+      if (decision.model) headers.set('x-switchboard-model', decision.model);
+      if (decision.provider) headers.set('x-switchboard-provider', decision.provider);
+    }
+    return { data: r.data, response: new Response(null, { status: 200, headers }), request_id: requestId };
+  }
+
+  /** As the OpenAI SDK's `asResponse()`: the synthesized response of `withResponse()`. */
+  async asResponse(): Promise<Response> {
+    return (await this.withResponse()).response;
+  }
+
   private parse(): Promise<T> {
     return (this.#data ??= this.#inner.then((r) => r.data));
   }

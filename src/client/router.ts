@@ -22,6 +22,8 @@ import { Resilience, type ModelHealth } from '../resilience/resilience.js';
 import { withReopenHint } from '../resilience/circuit-breaker.js';
 import type { CandidateRecord, MatchedRuleRecord } from '../pipeline/decision-record.js';
 import { Accounting } from './accounting.js';
+import type { CallPolicy } from '../resilience/resilience.js';
+import type { AcceptFunction } from '../resilience/resilience-options.js';
 import { ChunkAccumulator, toOpenAIUsage } from '../cache/replay-stream.js';
 import type { CostDimension, CostSummaryRow } from '../observability/cost-tracker.js';
 import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';
@@ -230,7 +232,11 @@ export class Router {
   }
 
   /** @internal */
-  async _run(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined): Promise<Routed<any>> {
+  /**
+   * @internal `extraAccept` joins the route's cascade checks for this call only (parse()
+   * uses it so an answer that does not parse escalates instead of failing).
+   */
+  async _run(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined, extraAccept?: AcceptFunction): Promise<Routed<any>> {
     let p = this.plan(body, options);
     const stream = body.stream === true;
     const acc = this.core.accounting;
@@ -284,7 +290,7 @@ export class Router {
       timeoutMs: options?.timeout,
       headers: normalizeHeaders(options?.headers),
       recorder,
-      policy: this.core.resilience?.policyFor(p.routeName, options, p.context, p.requirements.promptTokens),
+      policy: withAccept(this.core.resilience?.policyFor(p.routeName, options, p.context, p.requirements.promptTokens), extraAccept),
     };
     try {
       if (!stream) {
@@ -320,6 +326,10 @@ export class Router {
       throw err;
     }
   }
+}
+
+function withAccept(policy: CallPolicy | undefined, extra: AcceptFunction | undefined): CallPolicy | undefined {
+  return policy && extra ? { ...policy, accept: [...policy.accept, extra] } : policy;
 }
 
 function parseContext(ctx: unknown): RoutingContext {

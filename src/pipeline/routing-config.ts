@@ -66,7 +66,7 @@ export function buildRoutingSetup(
 function checkRouteOptions(name: string, r: RouteConfig, modelIds: ReadonlySet<string>, strategies: ReadonlyMap<string, StrategyFunction>, issues: ConfigIssue[]): void {
   const path = `routes.${name}`;
   const members = new Set(r.models ?? modelIds);
-  const strategy = typeof r.strategy === 'string' ? r.strategy : r.strategy ? undefined : 'priority';
+  const strategy = typeof r.strategy === 'string' ? r.strategy : r.strategy ? undefined : r.mode === 'cascade' ? 'cost' : 'priority';
   // Only a built-in, unreplaced strategy is known not to read an option.
   const builtin = strategy !== undefined && strategies.get(strategy) === builtinStrategies[strategy] ? strategy : undefined;
 
