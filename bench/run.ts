@@ -77,7 +77,16 @@ async function main(): Promise<void> {
     try {
       const mod = (await import(pathToFileURL(resolve(BENCH_DIR, file)).href)) as { run?: (o: { smoke: boolean }) => Promise<BenchSection[]> };
       if (typeof mod.run !== 'function') throw new Error('exports no run({ smoke }) function (see bench/lib/types.ts)');
-      const sections = await mod.run({ smoke });
+      // A benchmark that hangs is reported as failed, never a run (or CI) that never ends.
+      const limitS = smoke ? 180 : 1200;
+      let timer: NodeJS.Timeout | undefined;
+      const sections = await Promise.race([
+        mod.run({ smoke }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`did not finish within ${limitS} s`)), limitS * 1000);
+          timer.unref();
+        }),
+      ]).finally(() => clearTimeout(timer));
       if (!Array.isArray(sections)) throw new Error('run() did not return an array of sections');
       results.push({ file, ok: true, seconds: (Date.now() - t0) / 1000, sections });
       console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -86,6 +95,12 @@ async function main(): Promise<void> {
       results.push({ file, ok: false, seconds: (Date.now() - t0) / 1000, error, sections: [] });
       console.log(`FAILED\n${error}`);
     }
+  }
+  // With --only, a partial run must not overwrite the full results.
+  if (only) {
+    console.log('bench: --only run, RESULTS.md left as it is');
+    process.exitCode = results.some((r) => !r.ok) ? 1 : 0;
+    return;
   }
   for (const expected of ['routing-decision.bench.ts', 'fallback.bench.ts']) {
     if (!files.includes(expected) && !only) results.push({ file: expected, ok: false, seconds: 0, error: 'missing: the file does not exist yet', sections: [] });
@@ -153,3 +168,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// A benchmark that timed out may still hold sockets or child processes: leave anyway.
+process.exit(process.exitCode ?? 0);
