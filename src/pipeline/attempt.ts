@@ -14,10 +14,19 @@ export interface AttemptHandle {
   timedOut: () => string | undefined;
   /** Stops the timer and unlinks the parent signal. Idempotent. */
   release: () => void;
+  /**
+   * False when nothing links the controller (no parent signal, no timer): only code that
+   * holds the handle can abort it then.
+   */
+  linked: boolean;
 }
+
+const never = (): undefined => undefined;
 
 export function openAttempt(parent: AbortSignal | undefined, timeoutMs: number | undefined, timeoutMessage?: string): AttemptHandle {
   const controller = new AbortController();
+  // The common call (no caller signal, no timeout): no listener, no timer, no closures.
+  if (parent === undefined && timeoutMs === undefined) return { controller, timedOut: never, release: never, linked: false };
   let timedOut: string | undefined;
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
@@ -37,6 +46,7 @@ export function openAttempt(parent: AbortSignal | undefined, timeoutMs: number |
       timer = undefined;
       parent?.removeEventListener('abort', onAbort);
     },
+    linked: true,
   };
 }
 

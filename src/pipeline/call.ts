@@ -188,7 +188,10 @@ export class Call {
     entry.stats.inFlight++;
     let kept = false;
     try {
-      const value = await raceAbort(op(entry, handle, t.ms), handle.controller.signal);
+      // An unlinked generate attempt's controller is aborted by nobody while the op runs
+      // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
+      const pending = op(entry, handle, t.ms);
+      const value = await (handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending);
       if (o.kind === 'stream') {
         kept = true;
         return { value, entry, started, handle, slot };

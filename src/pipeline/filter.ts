@@ -55,8 +55,33 @@ export function filterCandidates(
   const regionPrefix = context.region !== undefined ? `${context.region}-` : undefined;
   const shared = keptRecordsOf(route);
   const models = route.models;
+  // The checks every model passes in the common case, hoisted: a model that passes them
+  // all is kept without the full walk; any other goes through exclusion() for its reason.
+  const need = req.promptTokens + (req.maxOutputTokens ?? 0);
+  const simple = !gate && context.region === undefined && ceiling === undefined;
+  const { tools, vision, jsonSchema, stream, reasoning } = req;
+  const minQuality = route.minQuality;
+  const health = env.health;
   for (let i = 0; i < models.length; i++) {
     const m = models[i]!;
+    if (simple) {
+      const caps = m.capabilities;
+      const cw = m.contextWindow;
+      if (
+        !(tools && !caps.tools) &&
+        !(vision && !caps.vision) &&
+        !(jsonSchema && !caps.json_schema) &&
+        !(stream && !caps.streaming) &&
+        !(reasoning && !caps.reasoning) &&
+        (cw === undefined || need <= cw) &&
+        (minQuality === undefined || !(m.quality < minQuality)) &&
+        (health === undefined || health(m) === undefined)
+      ) {
+        kept.push(m);
+        candidates.push(shared[i]!);
+        continue;
+      }
+    }
     const why = exclusion(m, route, req, context, gate, ceiling, regionPrefix, env);
     if (why) candidates.push({ model: m.id, provider: m.provider, kept: false, reason: why[0], detail: why[1] });
     else {

@@ -89,22 +89,20 @@ export class Recorder {
   }
 
   attempt(entry: ModelEntry, startedAt: number, outcome: AttemptOutcome, extra: Omit<Partial<AttemptRecord>, 'usage' | 'costUsd'> & { usage?: unknown } = {}): AttemptRecord {
-    const { usage, ...rest } = extra;
     // Failed attempts that consumed tokens are billed too.
-    const u = toUsageRecord(usage);
+    const u = toUsageRecord(extra.usage);
     const costUsd = u ? priceUsage(u, entry.pricing) : undefined;
-    const rec: AttemptRecord = {
-      n: this.attempts.length + 1,
-      model: entry.id,
-      provider: entry.provider,
-      upstreamModel: entry.upstream,
-      ...(entry.region !== undefined ? { region: entry.region } : {}),
-      outcome,
-      startedAt: new Date(startedAt).toISOString(),
-      latencyMs: Date.now() - startedAt,
-      ...rest,
-      ...(u ? { usage: u, costUsd } : {}),
-    };
+    // Built by assignment in the record's field order (no spread temporaries on the hot path).
+    const rec = { n: this.attempts.length + 1, model: entry.id, provider: entry.provider, upstreamModel: entry.upstream } as AttemptRecord;
+    if (entry.region !== undefined) rec.region = entry.region;
+    rec.outcome = outcome;
+    rec.startedAt = isoTime(startedAt);
+    rec.latencyMs = Date.now() - startedAt;
+    for (const k in extra) if (k !== 'usage' && Object.hasOwn(extra, k)) (rec as unknown as Record<string, unknown>)[k] = (extra as Record<string, unknown>)[k];
+    if (u) {
+      rec.usage = u;
+      rec.costUsd = costUsd;
+    }
     this.attempts.push(rec);
     if (u) {
       this.usage = addUsage(this.usage, u);
@@ -138,33 +136,43 @@ export class Recorder {
     if (this.done) return this.done;
     const ended = Date.now();
     const i = this.init;
-    const rec: DecisionRecord = {
+    const plan: string[] = [];
+    for (const m of i.plan) plan.push(m.id);
+    // Built by assignment in the record's field order: optional fields keep their place,
+    // and no spread temporaries are allocated per call.
+    const rec = {
       id: this.id,
-      startedAt: new Date(this.started).toISOString(),
-      endedAt: new Date(ended).toISOString(),
+      startedAt: isoTime(this.started),
+      endedAt: isoTime(ended),
       durationMs: ended - this.started,
       requested: i.requested,
       route: i.route,
-      ...(i.rule ? { rule: i.rule } : {}),
-      stream: i.stream,
-      context: i.context,
-      candidates: i.candidates,
-      strategy: i.strategy,
-      strategyReason: i.strategyReason,
-      plan: i.plan.map((m) => m.id),
-      attempts: this.attempts,
-      events: this.events,
-      outcome,
-      ...(answer ? { model: answer.entry.id, provider: answer.entry.provider, ...(answer.answeredBy ? { answeredBy: answer.answeredBy } : {}) } : {}),
-      ...(this.usage ? { usage: this.usage } : {}),
-      cost: { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced, ...(this.savedUsd !== undefined ? { savedUsd: this.savedUsd } : {}) },
-      cache: this.cache,
-      ...(this.cacheSemantic !== undefined ? { cacheSemantic: this.cacheSemantic } : {}),
-      budgets: this.budgets,
-      ...(this.downgradedFrom !== undefined ? { downgradedFrom: this.downgradedFrom } : {}),
-      ...(this.content ? { content: this.content } : {}),
-      ...(error !== undefined ? { error: describeError(error) } : {}),
-    };
+    } as DecisionRecord;
+    if (i.rule) rec.rule = i.rule;
+    rec.stream = i.stream;
+    rec.context = i.context;
+    rec.candidates = i.candidates;
+    rec.strategy = i.strategy;
+    rec.strategyReason = i.strategyReason;
+    rec.plan = plan;
+    rec.attempts = this.attempts;
+    rec.events = this.events;
+    rec.outcome = outcome;
+    if (answer) {
+      rec.model = answer.entry.id;
+      rec.provider = answer.entry.provider;
+      if (answer.answeredBy) rec.answeredBy = answer.answeredBy;
+    }
+    if (this.usage) rec.usage = this.usage;
+    const cost: DecisionRecord['cost'] = { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced };
+    if (this.savedUsd !== undefined) cost.savedUsd = this.savedUsd;
+    rec.cost = cost;
+    rec.cache = this.cache;
+    if (this.cacheSemantic !== undefined) rec.cacheSemantic = this.cacheSemantic;
+    rec.budgets = this.budgets;
+    if (this.downgradedFrom !== undefined) rec.downgradedFrom = this.downgradedFrom;
+    if (this.content) rec.content = this.content;
+    if (error !== undefined) rec.error = describeError(error);
     this.done = freezeRecord(rec);
     for (const fn of this.finishListeners) {
       try {
@@ -202,11 +210,24 @@ function deepFreeze<T>(value: T): T {
  * rest of the bookkeeping on the hot path; only user-shaped parts (context, content)
  * take it.
  */
+function freezeAll(list: readonly object[]): void {
+  for (const x of list) Object.freeze(x);
+  Object.freeze(list);
+}
+
+// Consecutive timestamps often fall in the same millisecond: reuse its ISO string.
+let lastMs = NaN;
+let lastIso = '';
+
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
-  const freezeAll = (list: readonly object[]) => {
-    for (const x of list) Object.freeze(x);
-    Object.freeze(list);
-  };
   freezeAll(rec.candidates);
   for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
   freezeAll(rec.attempts);
@@ -218,8 +239,9 @@ function freezeRecord(rec: DecisionRecord): DecisionRecord {
   if (rec.error) Object.freeze(rec.error);
   deepFreeze(rec.context);
   if (rec.content) deepFreeze(rec.content);
-  for (const [k, v] of Object.entries(rec)) {
+  for (const k in rec) {
     // Fields added later (by other stages) are frozen generically rather than missed.
+    const v = (rec as unknown as Record<string, unknown>)[k];
     if (v && typeof v === 'object' && !Object.isFrozen(v) && k !== 'context') deepFreeze(v);
   }
   return Object.freeze(rec);

@@ -41,10 +41,22 @@ export const BREAKER_DEFAULTS: Required<CircuitBreakerOptions> = Object.freeze({
 // One view per model entry; entries belong to exactly one router, so this is per router.
 const views = new WeakMap<ModelEntry, CircuitView>();
 
+// How many views are not closed (an upper bound: a view whose entry was collected while
+// open stays counted). While it is 0 the filter's per-model check needs no lookup.
+let notClosed = 0;
+
+function setState(v: CircuitView, state: CircuitState): void {
+  if ((v.state === 'closed') !== (state === 'closed')) notClosed += state === 'closed' ? -1 : 1;
+  v.state = state;
+}
+
 /** The filter's check: why this model must not be tried now, or undefined. No I/O. */
-export function circuitExclusion(m: ModelEntry, now: number = Date.now()): string | undefined {
+export function circuitExclusion(m: ModelEntry, at?: number): string | undefined {
+  if (notClosed === 0) return undefined;
   const v = views.get(m);
   if (!v || v.state === 'closed') return undefined;
+  // The clock is read only for a circuit that is not closed: the filter asks for every model.
+  const now = at ?? Date.now();
   if (v.state === 'open' && now < v.reopensAt) {
     return `circuit open after ${v.lastReason ?? 'failures'}; reopens at ${new Date(v.reopensAt).toISOString()} (in ${v.reopensAt - now} ms)`;
   }
@@ -93,7 +105,7 @@ export class CircuitBreakers {
     if (!v || v.state === 'closed') return true;
     if (v.state === 'open') {
       if (this.now() < v.reopensAt) return false;
-      v.state = 'half-open';
+      setState(v, 'half-open');
     }
     if (v.probing) return false;
     v.probing = true;
@@ -106,7 +118,7 @@ export class CircuitBreakers {
     const wasClosed = v.state === 'closed';
     if (!wasClosed) v.changedAt = this.now();
     v.consecutiveFailures = 0;
-    v.state = 'closed';
+    setState(v, 'closed');
     v.probing = false;
     if (this.store.recordOutcome) await this.record(k, false);
     else {
@@ -131,12 +143,12 @@ export class CircuitBreakers {
         v.opened++;
         v.lastReason = 'an opening by another instance';
       }
-      v.state = 'open';
+      setState(v, 'open');
       v.reopensAt = until;
       v.probing = false;
     } else if (until === undefined && v.state === 'open' && v.reopensAt > now) {
       // Cleared before its time: another instance's probe succeeded.
-      v.state = 'closed';
+      setState(v, 'closed');
       v.consecutiveFailures = 0;
       v.probing = false;
     }
@@ -183,7 +195,7 @@ export class CircuitBreakers {
     const until = Math.max(v.state === 'open' ? v.reopensAt : 0, now + Math.max(forceOpen ? 0 : o.cooldownMs, hold));
     v.changedAt = now;
     if (v.state !== 'open') v.opened++;
-    v.state = 'open';
+    setState(v, 'open');
     v.reopensAt = until;
     v.lastReason = wasProbe
       ? `a failed probe (${reason})`
