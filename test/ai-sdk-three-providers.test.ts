@@ -4,44 +4,22 @@
  * tool calls over several steps, generateObject, and a fallback from one vendor to
  * another — with the wire requests checked and the DecisionRecord in providerMetadata.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { createSwitchboardProvider, type SwitchboardMetadata } from 'llm-switchboard/ai-sdk';
-import { startOpenAIFake, jsonFixture, sseFixture, type OpenAIFake } from './fakes/openai-fake-server.js';
-import { startAnthropicFake, reply, type AnthropicFake } from './fakes/anthropic-fake-server.js';
-import { startGeminiFake, generativeAiJs, pydanticAi, type GeminiFake } from './fakes/gemini-fake-server.js';
+import { jsonFixture, sseFixture } from './fakes/openai-fake-server.js';
+import { reply } from './fakes/anthropic-fake-server.js';
+import { generativeAiJs, pydanticAi } from './fakes/gemini-fake-server.js';
+import { useThreeVendors } from './fakes/three-vendors.js';
 import { readChunkLines, readJsonFixture } from './fakes/fixtures.js';
 
-const KEYS = { openai: 'sk-openai-SECRET-1111', anthropic: 'sk-ant-SECRET-2222', google: 'AIza-SECRET-3333' };
-let oa: OpenAIFake;
-let an: AnthropicFake;
-let ge: GeminiFake;
-
-beforeAll(async () => {
-  [oa, an, ge] = await Promise.all([startOpenAIFake(), startAnthropicFake(), startGeminiFake(KEYS.google)]);
-});
-afterAll(() => Promise.all([oa.close(), an.close(), ge.close()]));
-beforeEach(() => {
-  oa.requests.length = 0;
-  an.requests.length = 0;
-  ge.requests.length = 0;
-});
+const vendors = useThreeVendors();
 
 function makeProvider(decisions: DecisionRecord[] = []) {
   const router = createRouter({
-    providers: {
-      openai: { type: 'openai', apiKey: KEYS.openai, baseURL: oa.url },
-      anthropic: { type: 'anthropic', apiKey: KEYS.anthropic, baseURL: an.url },
-      google: { type: 'google', apiKey: KEYS.google, baseURL: ge.url },
-    },
-    models: [
-      { id: 'gpt', provider: 'openai', model: 'gpt-4o', pricing: { input: 2.5, output: 10 } },
-      { id: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-6', pricing: { input: 3, output: 15 }, maxOutputTokens: 1024 },
-      { id: 'gemini', provider: 'google', model: 'gemini-2.0-flash', pricing: { input: 0.1, output: 0.4 } },
-    ],
-    routes: { 'claude-first': { models: ['claude', 'gemini', 'gpt'] } },
+    ...vendors.options(),
     hooks: { onDecision: (d) => void decisions.push(d) },
   });
   return createSwitchboardProvider(router);
@@ -56,9 +34,9 @@ const textOf = (rel: string) =>
 
 describe('generateText on each vendor', () => {
   it('answers with the recorded text, usage and the model that answered', async () => {
-    oa.enqueue(jsonFixture('openai/vercel-ai/openai-text.json'));
-    an.enqueue(reply.jsonFixture('anthropic/vercel-ai/anthropic-text.json'));
-    ge.enqueue(pydanticAi('test_google_model'));
+    vendors.oa.enqueue(jsonFixture('openai/vercel-ai/openai-text.json'));
+    vendors.an.enqueue(reply.jsonFixture('anthropic/vercel-ai/anthropic-text.json'));
+    vendors.ge.enqueue(pydanticAi('test_google_model'));
     const sb = makeProvider();
     const rec = {
       gpt: readJsonFixture('openai/vercel-ai/openai-text.json'),
@@ -75,15 +53,15 @@ describe('generateText on each vendor', () => {
     for (const r of [gpt, claude, gemini]) expect(r!.finishReason).toBe('stop');
     expect([gpt, claude, gemini].map((r) => meta(r!.providerMetadata).provider)).toEqual(['openai', 'anthropic', 'google']);
     // The system prompt went where each vendor wants it.
-    expect(an.requests[0]!.body.system).toBe('Be brief.');
-    expect(ge.requests[0]!.body.systemInstruction).toMatchObject({ parts: [{ text: 'Be brief.' }] });
+    expect(vendors.an.requests[0]!.body.system).toBe('Be brief.');
+    expect(vendors.ge.requests[0]!.body.systemInstruction).toMatchObject({ parts: [{ text: 'Be brief.' }] });
     // Keys only ever go to their own provider; none reaches the metadata.
     expect(JSON.stringify([gpt, claude, gemini].map((r) => r!.providerMetadata))).not.toMatch(/SECRET/);
   });
 
   it('falls back from an Anthropic 529 to Gemini, recorded in the decision', async () => {
-    an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
-    ge.enqueue(pydanticAi('test_google_model'));
+    vendors.an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+    vendors.ge.enqueue(pydanticAi('test_google_model'));
     const decisions: DecisionRecord[] = [];
     const r = await generateText({ model: makeProvider(decisions)('claude-first'), prompt: 'Say hello.' });
     expect(r.response.modelId).toBe(readJsonFixture('gemini/pydantic-ai/test_google_model.i0.response.json').modelVersion);
@@ -105,7 +83,7 @@ describe('streamText with tools over several steps', () => {
   };
 
   it('OpenAI: two parallel calls, one more call, then text; tool results go back on the wire', async () => {
-    oa.enqueue(
+    vendors.oa.enqueue(
       sseFixture('openai/pydantic-ai/test_complex_agent_run.i0.sse.txt'),
       sseFixture('openai/pydantic-ai/test_complex_agent_run.i1.sse.txt'),
       openaiChunks('openai/vercel-ai/openai-text.chunks.txt'),
@@ -120,7 +98,7 @@ describe('streamText with tools over several steps', () => {
     expect(steps[1]!.toolResults[0]!.output).toBe('sunny in Mexico City');
     expect([...types]).toEqual(expect.arrayContaining(['tool-input-start', 'tool-input-delta', 'tool-call', 'tool-result', 'text-delta', 'finish-step', 'finish']));
     // Step 2's request: the assistant's two calls, then one tool message per call.
-    const second = oa.requests[1]!.body;
+    const second = vendors.oa.requests[1]!.body;
     expect(second.stream_options).toEqual({ include_usage: true });
     expect(second.messages.map((m: any) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
     const calls = second.messages[1].tool_calls;
@@ -133,26 +111,26 @@ describe('streamText with tools over several steps', () => {
   });
 
   it('Anthropic: a streamed tool_use with input_json_delta, then text', async () => {
-    an.enqueue(reply.sseFixture('anthropic/anthropic-sdk-typescript/tool_use_response.txt'), reply.chunksFixture('anthropic/vercel-ai/anthropic-text.chunks.txt'));
+    vendors.an.enqueue(reply.sseFixture('anthropic/anthropic-sdk-typescript/tool_use_response.txt'), reply.chunksFixture('anthropic/vercel-ai/anthropic-text.chunks.txt'));
     const result = streamText({ model: makeProvider()('claude'), prompt: 'Weather?', tools, stopWhen: stepCountIs(3) });
     const steps = await result.steps;
     expect(steps[0]!.toolCalls[0]).toMatchObject({ toolName: 'get_weather' });
     expect(steps[0]!.finishReason).toBe('tool-calls');
     expect(await result.text).toBe("Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?");
-    const second = an.requests[1]!.body;
+    const second = vendors.an.requests[1]!.body;
     const toolUse = second.messages[1].content.find((b: any) => b.type === 'tool_use');
     expect(second.messages[2].content[0]).toMatchObject({ type: 'tool_result', tool_use_id: toolUse.id });
     expect(meta(await result.providerMetadata)).toMatchObject({ model: 'claude', provider: 'anthropic' });
   });
 
   it('Gemini: a whole functionCall part, then text; the result goes back as functionResponse', async () => {
-    ge.enqueue(generativeAiJs('streaming-success-function-call-short.txt'), generativeAiJs('streaming-success-basic-reply-short.txt'));
+    vendors.ge.enqueue(generativeAiJs('streaming-success-function-call-short.txt'), generativeAiJs('streaming-success-basic-reply-short.txt'));
     const getTemperature = tool({ description: 'Temperature', inputSchema: z.object({ city: z.string() }), execute: async () => ({ celsius: 21 }) });
     const result = streamText({ model: makeProvider()('gemini'), prompt: 'Temperature in San Jose?', tools: { getTemperature }, stopWhen: stepCountIs(3) });
     const steps = await result.steps;
     expect(steps[0]!.toolCalls[0]).toMatchObject({ toolName: 'getTemperature', input: { city: 'San Jose' } });
     expect((await result.text).length).toBeGreaterThan(0);
-    const second = ge.requests[1]!.body;
+    const second = vendors.ge.requests[1]!.body;
     const parts = second.contents.flatMap((c: any) => c.parts);
     expect(parts.find((p: any) => p.functionResponse)?.functionResponse).toMatchObject({ name: 'getTemperature' });
   });
@@ -162,25 +140,25 @@ describe('generateObject on each vendor', () => {
   const place = z.object({ city: z.string(), country: z.string() });
 
   it('OpenAI: response_format json_schema', async () => {
-    oa.enqueue(jsonFixture('openai/pydantic-ai/test_openai_native_output.i1.response.json'));
+    vendors.oa.enqueue(jsonFixture('openai/pydantic-ai/test_openai_native_output.i1.response.json'));
     const r = await generateObject({ model: makeProvider()('gpt'), schema: place, schemaName: 'place', prompt: 'Largest city in Mexico?' });
     expect(r.object).toEqual({ city: 'Mexico City', country: 'Mexico' });
-    expect(oa.requests[0]!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'place' } });
+    expect(vendors.oa.requests[0]!.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'place' } });
   });
 
   it('Gemini: responseSchema', async () => {
-    ge.enqueue(pydanticAi('test_google_native_output'));
+    vendors.ge.enqueue(pydanticAi('test_google_native_output'));
     const r = await generateObject({ model: makeProvider()('gemini'), schema: place, prompt: 'Largest city in Mexico?' });
     expect(r.object).toEqual({ city: 'Mexico City', country: 'Mexico' });
-    expect(ge.requests[0]!.body.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
+    expect(vendors.ge.requests[0]!.body.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
   });
 
   it('Anthropic: a forced tool whose input comes back as the object', async () => {
-    an.enqueue(reply.jsonFixture('anthropic/vercel-ai/anthropic-json-tool.1.json'));
+    vendors.an.enqueue(reply.jsonFixture('anthropic/vercel-ai/anthropic-json-tool.1.json'));
     const weather = z.object({ elements: z.array(z.object({ location: z.string(), temperature: z.number(), condition: z.string() })) });
     const r = await generateObject({ model: makeProvider()('claude'), schema: weather, prompt: 'Weather in four cities' });
     expect(r.object.elements.map((e) => e.location)).toEqual(['San Francisco', 'London', 'Paris', 'Berlin']);
-    expect(an.requests[0]!.body.tool_choice).toMatchObject({ type: 'tool', name: 'json' });
+    expect(vendors.an.requests[0]!.body.tool_choice).toMatchObject({ type: 'tool', name: 'json' });
     expect(meta(r.providerMetadata).provider).toBe('anthropic');
   });
 });

@@ -3,45 +3,22 @@
  * fakes replaying recorded responses): the same request gets the same OpenAI shapes
  * back from every provider, and a failure on one falls back to another.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createRouter, InternalServerError, type DecisionRecord } from 'llm-switchboard';
-import { startOpenAIFake, jsonFixture, sseFixture, type OpenAIFake } from './fakes/openai-fake-server.js';
-import { startAnthropicFake, reply, type AnthropicFake } from './fakes/anthropic-fake-server.js';
-import { startGeminiFake, generativeAiJs, pydanticAi, type GeminiFake } from './fakes/gemini-fake-server.js';
+import { jsonFixture, sseFixture } from './fakes/openai-fake-server.js';
+import { reply } from './fakes/anthropic-fake-server.js';
+import { generativeAiJs, pydanticAi } from './fakes/gemini-fake-server.js';
+import { useThreeVendors, VENDOR_KEYS } from './fakes/three-vendors.js';
 import { readJsonFixture } from './fakes/fixtures.js';
 
-const KEYS = { openai: 'sk-openai-SECRET-1111', anthropic: 'sk-ant-SECRET-2222', google: 'AIza-SECRET-3333' };
-let oa: OpenAIFake;
-let an: AnthropicFake;
-let ge: GeminiFake;
-
-beforeAll(async () => {
-  [oa, an, ge] = await Promise.all([startOpenAIFake(), startAnthropicFake(), startGeminiFake(KEYS.google)]);
-});
-afterAll(() => Promise.all([oa.close(), an.close(), ge.close()]));
-beforeEach(() => {
-  oa.requests.length = 0;
-  an.requests.length = 0;
-  ge.requests.length = 0;
-});
+const vendors = useThreeVendors();
+const KEYS = VENDOR_KEYS;
 
 const logs: string[] = [];
 function makeRouter(decisions: DecisionRecord[] = []) {
   return createRouter({
-    providers: {
-      openai: { type: 'openai', apiKey: KEYS.openai, baseURL: oa.url },
-      anthropic: { type: 'anthropic', apiKey: KEYS.anthropic, baseURL: an.url },
-      google: { type: 'google', apiKey: KEYS.google, baseURL: ge.url },
-    },
-    models: [
-      { id: 'gpt', provider: 'openai', model: 'gpt-4o', pricing: { input: 2.5, output: 10 } },
-      { id: 'claude', provider: 'anthropic', model: 'claude-sonnet-4-6', pricing: { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, maxOutputTokens: 1024 },
-      { id: 'gemini', provider: 'google', model: 'gemini-2.0-flash', pricing: { input: 0.1, output: 0.4 } },
-    ],
-    routes: {
-      'claude-first': { models: ['claude', 'gemini', 'gpt'] },
-    },
+    ...vendors.options(),
     hooks: {
       onDecision: (d) => {
         decisions.push(d);
@@ -57,9 +34,9 @@ const flush = () => new Promise((r) => setTimeout(r, 5));
 
 describe('the same request, three providers', () => {
   it('each answers with an OpenAI ChatCompletion naming the model that really answered', async () => {
-    oa.enqueue(jsonFixture('openai/vercel-ai/openai-text.json'));
-    an.enqueue(reply.jsonFixture('anthropic/vercel-ai/anthropic-text.json'));
-    ge.enqueue(pydanticAi('test_google_model'));
+    vendors.oa.enqueue(jsonFixture('openai/vercel-ai/openai-text.json'));
+    vendors.an.enqueue(reply.jsonFixture('anthropic/vercel-ai/anthropic-text.json'));
+    vendors.ge.enqueue(pydanticAi('test_google_model'));
     const recorded = {
       gpt: readJsonFixture('openai/vercel-ai/openai-text.json'),
       claude: readJsonFixture('anthropic/vercel-ai/anthropic-text.json'),
@@ -78,15 +55,15 @@ describe('the same request, three providers', () => {
       expect(c!.choices[0]!.finish_reason).toBe('stop');
     }
     // The system message went where each provider wants it.
-    expect(JSON.stringify(an.requests[0]!.body.system)).toContain('Be brief.');
-    expect(JSON.stringify(ge.requests[0]!.body.systemInstruction)).toContain('Be brief.');
-    expect(oa.requests[0]!.body.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
+    expect(JSON.stringify(vendors.an.requests[0]!.body.system)).toContain('Be brief.');
+    expect(JSON.stringify(vendors.ge.requests[0]!.body.systemInstruction)).toContain('Be brief.');
+    expect(vendors.oa.requests[0]!.body.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
   });
 
   it('streams from every provider with OpenAI chunk semantics (role first, finish_reason once, usage last)', async () => {
-    oa.enqueue(sseFixture('openai/openai-node/openai-node-stream-works.sse.txt'));
-    an.enqueue(reply.sseFixture('anthropic/anthropic-sdk-typescript/basic_response.txt'));
-    ge.enqueue(pydanticAi('test_google_model_stream'));
+    vendors.oa.enqueue(sseFixture('openai/openai-node/openai-node-stream-works.sse.txt'));
+    vendors.an.enqueue(reply.sseFixture('anthropic/anthropic-sdk-typescript/basic_response.txt'));
+    vendors.ge.enqueue(pydanticAi('test_google_model_stream'));
     const r = makeRouter();
     for (const model of ['gpt', 'claude', 'gemini']) {
       const s = await r.chat.completions.create({ model, ...body, stream: true, stream_options: { include_usage: true } });
@@ -101,13 +78,13 @@ describe('the same request, three providers', () => {
   });
 
   it('an Anthropic 529 falls back to Gemini at once; the record shows both attempts and the costs', async () => {
-    an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
-    ge.enqueue(generativeAiJs('unary-success-basic-reply-short.json'));
+    vendors.an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+    vendors.ge.enqueue(generativeAiJs('unary-success-basic-reply-short.json'));
     const decisions: DecisionRecord[] = [];
     const { data, decision } = await makeRouter(decisions).chat.completions.create({ model: 'claude-first', ...body }).withDecision();
-    expect(an.requests).toHaveLength(1);
-    expect(ge.requests).toHaveLength(1);
-    expect(oa.requests).toHaveLength(0);
+    expect(vendors.an.requests).toHaveLength(1);
+    expect(vendors.ge.requests).toHaveLength(1);
+    expect(vendors.oa.requests).toHaveLength(0);
     expect(decision.attempts.map((a) => [a.provider, a.outcome, a.errorClass ?? null])).toEqual([
       ['anthropic', 'error', 'InternalServerError'],
       ['google', 'success', null],
@@ -117,9 +94,9 @@ describe('the same request, three providers', () => {
   });
 
   it('when all three fail, the caller gets one OpenAI error listing every attempt', async () => {
-    an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
-    ge.enqueue({ kind: 'json', status: 503, body: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } });
-    oa.enqueue({ kind: 'json', status: 500, body: { error: { message: 'server had an error', type: 'server_error' } } });
+    vendors.an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+    vendors.ge.enqueue({ kind: 'json', status: 503, body: { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } } });
+    vendors.oa.enqueue({ kind: 'json', status: 500, body: { error: { message: 'server had an error', type: 'server_error' } } });
     const err = await makeRouter().chat.completions.create({ model: 'claude-first', ...body }).catch((e) => e);
     expect(err).toBeInstanceOf(InternalServerError);
     expect(err.message).toMatch(/claude via anthropic.*gemini via google.*gpt via openai/s);
@@ -131,11 +108,11 @@ describe('secrets', () => {
     logs.length = 0;
     const errors: unknown[] = [];
     // success, fallback, and total failure, on all three providers
-    an.enqueue(reply.error(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
-    ge.enqueue(generativeAiJs('unary-success-basic-reply-short.json'));
-    an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
-    ge.enqueue({ kind: 'json', status: 400, body: { error: { code: 400, message: `API key not valid. key=${KEYS.google}`, status: 'INVALID_ARGUMENT' } } });
-    oa.enqueue({ kind: 'json', status: 401, body: { error: { message: 'Incorrect API key provided: sk-openai-SECR**1111', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    vendors.an.enqueue(reply.error(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    vendors.ge.enqueue(generativeAiJs('unary-success-basic-reply-short.json'));
+    vendors.an.enqueue(reply.error(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+    vendors.ge.enqueue({ kind: 'json', status: 400, body: { error: { code: 400, message: `API key not valid. key=${KEYS.google}`, status: 'INVALID_ARGUMENT' } } });
+    vendors.oa.enqueue({ kind: 'json', status: 401, body: { error: { message: 'Incorrect API key provided: sk-openai-SECR**1111', type: 'invalid_request_error', code: 'invalid_api_key' } } });
     const r = makeRouter();
     await r.chat.completions.create({ model: 'claude-first', ...body });
     await r.chat.completions.create({ model: 'claude-first', ...body }).catch((e) => errors.push(e));
