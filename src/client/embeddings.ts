@@ -19,6 +19,7 @@ import { normalizeHeaders, type RouterRequestOptions } from './request-options.j
 import { badRequest, mergeRoutingContext } from './routing-context.js';
 import { runAttempts } from './attempt-loop.js';
 import { embeddingInputs, estimateEmbeddingTokens } from '../providers/embeddings-response.js';
+import type { Accounting } from './accounting.js';
 
 /** OpenAI's embeddings body, with `model` optional: omitted means every embedding model, in order. */
 export type RouterEmbeddingCreateParams = Omit<EmbeddingCreateParams, 'model'> & { model?: EmbeddingCreateParams['model'] };
@@ -27,6 +28,8 @@ export interface EmbeddingsCore {
   embeddings: EmbeddingRegistry | undefined;
   registry: Registry;
   hooks: HookBus;
+  /** Budgets, cost tracking and telemetry: embeddings are billed like everything else. */
+  accounting: Accounting;
   context: RoutingContext;
 }
 
@@ -89,6 +92,14 @@ async function runEmbeddings(core: EmbeddingsCore, body: RouterEmbeddingCreatePa
     },
     core.hooks,
   );
+  const call = { routeName, requested, plan, promptTokens, maxOutputTokens: 0, tenant: context.tenant };
+  const budget = await core.accounting.reserve(call, () => call);
+  recorder.setBudgets(budget.checks);
+  core.accounting.attach(recorder, budget.reservation);
+  if (budget.error) {
+    recorder.finish('error', undefined, budget.error);
+    throw budget.error;
+  }
   const dims = new Map(planned.map((m) => [m.entry, m.dimensions]));
   try {
     const { result, entry } = await runAttempts(

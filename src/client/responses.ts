@@ -26,12 +26,14 @@ import { badRequest } from './routing-context.js';
 import { runAttempts } from './attempt-loop.js';
 import { toChatRequest, toChatUsage, toResponse, unmappableFeatures } from './responses-translate.js';
 import { chunksToResponseEvents } from './responses-stream.js';
+import type { Accounting } from './accounting.js';
 
 export class Responses {
   /** @internal */
   constructor(
     private readonly router: Router,
     private readonly hooks: () => HookBus,
+    private readonly accounting: () => Accounting,
   ) {}
 
   /**
@@ -72,6 +74,23 @@ export class Responses {
       },
       this.hooks(),
     );
+    // Budgets, cost tracking and telemetry see Responses calls as they see chat ones.
+    const acc = this.accounting();
+    const call = {
+      routeName: decision.routeName,
+      requested: decision.requested,
+      plan,
+      promptTokens: decision.requirements.promptTokens,
+      maxOutputTokens: decision.requirements.maxOutputTokens,
+      tenant: decision.context.tenant,
+    };
+    const budget = await acc.reserve(call, () => call);
+    recorder.setBudgets(budget.checks);
+    acc.attach(recorder, budget.reservation);
+    if (budget.error) {
+      recorder.finish('error', undefined, budget.error);
+      throw budget.error;
+    }
     const loop = { plan, recorder, signal: options?.signal ?? undefined, timeoutMs: options?.timeout, headers: normalizeHeaders(options?.headers) };
     try {
       if (!stream) {

@@ -121,9 +121,9 @@ export class Router {
     private readonly boundContext: RoutingContext,
   ) {
     this.chat = Object.freeze({ completions: new ChatCompletions(this) });
-    this.embeddings = new Embeddings(() => ({ embeddings: this.core.embeddings, registry: this.core.registry, hooks: this.core.hooks, context: this.boundContext }));
+    this.embeddings = new Embeddings(() => ({ embeddings: this.core.embeddings, registry: this.core.registry, hooks: this.core.hooks, accounting: this.core.accounting, context: this.boundContext }));
     this.models = new Models(() => ({ registry: this.core.registry, embeddings: this.core.embeddings }));
-    this.responses = new Responses(this, () => this.core.hooks);
+    this.responses = new Responses(this, () => this.core.hooks, () => this.core.accounting);
   }
 
   /**
