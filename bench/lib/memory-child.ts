@@ -4,6 +4,7 @@
  * bench/memory.bench.ts.
  */
 import { childMain } from './processes.js';
+import { mockWorkloadMessages, mockWorkloadOptions } from './mock-workload.js';
 
 export interface MemoryInput {
   pkgUrl: string;
@@ -27,16 +28,8 @@ function settle(): void {
 async function main(input: MemoryInput): Promise<{ points: MemoryPoint[]; spentUsd: number }> {
   const { createRouter } = (await import(input.pkgUrl)) as typeof import('../../src/index.js');
   let spent = 0;
-  const router = createRouter({
-    providers: { mock: { type: 'mock', reply: 'Fine, thanks.', usage: { prompt_tokens: 12, completion_tokens: 4 } } },
-    models: [
-      { id: 'primary', provider: 'mock', pricing: { input: 0.15, output: 0.6 } },
-      { id: 'backup', provider: 'mock', pricing: { input: 2.5, output: 10 } },
-    ],
-    routes: { main: { models: ['primary', 'backup'], strategy: 'priority' } },
-    hooks: { onDecision: (d) => void (spent += d.cost.finalUsd) },
-  });
-  const messages = [{ role: 'user' as const, content: 'Hello, how are you?' }];
+  const router = createRouter(mockWorkloadOptions((usd) => void (spent += usd)));
+  const messages = mockWorkloadMessages;
   const points: MemoryPoint[] = [];
   let done = 0;
   for (const target of input.checkpoints) {

@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CACHE_DIR, REPO_DIR } from './paths.js';
+import { mockWorkloadMessages, mockWorkloadOptions } from './mock-workload.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 20_000);
 const stream = process.argv.includes('--stream');
@@ -33,16 +34,8 @@ async function httpWorkload(v: string): Promise<void> {
 async function workload(): Promise<void> {
   const { createRouter } = await import('../../src/index.js');
   let spent = 0;
-  const router = createRouter({
-    providers: { mock: { type: 'mock', reply: 'Fine, thanks.', usage: { prompt_tokens: 12, completion_tokens: 4 } } },
-    models: [
-      { id: 'primary', provider: 'mock', pricing: { input: 0.15, output: 0.6 } },
-      { id: 'backup', provider: 'mock', pricing: { input: 2.5, output: 10 } },
-    ],
-    routes: { main: { models: ['primary', 'backup'], strategy: 'priority' } },
-    hooks: { onDecision: (d) => void (spent += d.cost.finalUsd) },
-  });
-  const messages = [{ role: 'user' as const, content: 'Hello, how are you?' }];
+  const router = createRouter(mockWorkloadOptions((usd) => void (spent += usd)));
+  const messages = mockWorkloadMessages;
   const once = async () => {
     if (!stream) return void (await router.chat.completions.create({ model: 'main', messages }));
     for await (const _ of await router.chat.completions.create({ model: 'main', messages, stream: true }));
