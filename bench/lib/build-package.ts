@@ -17,6 +17,9 @@ let children: Promise<string> | undefined;
  * bundled to plain ESM once per run: children then start under plain `node`, without
  * the TypeScript loader's start-up cost in every measured process.
  */
+/** As tsup ships the package: ESM for Node 20, dependencies left external. */
+const ESM_NODE = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' } as const;
+
 export function childScript(script: string): Promise<string> {
   children ??= (async () => {
     const outdir = resolve(CACHE_DIR, 'children');
@@ -25,12 +28,7 @@ export function childScript(script: string): Promise<string> {
     await build({
       entryPoints: ['lib/load-client.ts', 'lib/memory-child.ts', 'lib/fake-upstream.ts'].map((f) => resolve(BENCH_DIR, f)),
       outdir,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
+      ...ESM_NODE,
     });
     return outdir;
   })();
@@ -48,12 +46,7 @@ export function packageUrl(): Promise<string> {
       // BENCH_SRC measures another tree (e.g. a `git archive` of a commit) against the same peers.
       entryPoints: [resolve(process.env.BENCH_SRC ?? resolve(REPO_DIR, 'src'), 'index.ts')],
       outfile: resolve(outdir, 'index.js'),
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
+      ...ESM_NODE,
     });
     return pathToFileURL(resolve(outdir, 'index.js')).href;
   })();
