@@ -2,12 +2,12 @@
  * Every failure surfaces as an OpenAI error class with status, kind and retry hint,
  * never as an @anthropic-ai/sdk class, with exactly one request per call.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as OpenAI from 'openai';
 import * as Anthropic from '@anthropic-ai/sdk';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createAnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
-import { type AnthropicFake, firstFrames, reply, sseFrame, startAnthropicFake } from './fakes/anthropic-fake-server.js';
+import { firstFrames, reply, sseFrame, startAnthropicFake, useAnthropicFake } from './fakes/anthropic-fake-server.js';
 import { readFixture, readJsonFixture } from './fakes/fixtures.js';
 
 const API_KEY = 'sk-ant-test-errors-0123456789';
@@ -15,14 +15,7 @@ const BASIC = 'anthropic/anthropic-sdk-typescript/basic_response.txt';
 // Synthetic: no licensed recording of a 529 exists (see fixtures README); shape from the SDK's tests.
 const OVERLOADED = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
 
-let fake: AnthropicFake;
-beforeAll(async () => {
-  fake = await startAnthropicFake();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useAnthropicFake();
 
 const adapter = (baseURL = fake.url) => createAnthropicAdapter('anthropic', { type: 'anthropic', apiKey: API_KEY, baseURL });
 const ask = { model: 'claude-test', messages: [{ role: 'user' as const, content: 'hi' }] };

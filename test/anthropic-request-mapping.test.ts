@@ -2,26 +2,19 @@
  * OpenAI request → what the Anthropic API receives, checked on the wire of a fake
  * server driven by the real SDK, and against requests recorded by pydantic-ai.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { BadRequestError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { createAnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
-import { type AnthropicFake, reply, startAnthropicFake } from './fakes/anthropic-fake-server.js';
+import { reply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
 
 const API_KEY = 'sk-ant-test-request-mapping';
 const TEXT = 'anthropic/vercel-ai/anthropic-text.json';
-let fake: AnthropicFake;
+const fake = useAnthropicFake();
 const opts = () => ({ signal: new AbortController().signal });
 const adapter = () => createAnthropicAdapter('anthropic', { type: 'anthropic', apiKey: API_KEY, baseURL: fake.url });
 
-beforeAll(async () => {
-  fake = await startAnthropicFake();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
 
 /** Sends one request answered by a plain text fixture; returns the body the fake saw. */
 async function sent(body: Omit<ChatCompletionCreateParamsNonStreaming, 'model'>, extra: object = {}): Promise<any> {

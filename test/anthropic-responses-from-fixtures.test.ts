@@ -2,20 +2,13 @@
  * Recorded Anthropic Messages responses → the OpenAI ChatCompletion the caller gets
  * from doGenerate. Expected values are read from the same fixture files.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { createAnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
-import { type AnthropicFake, reply, startAnthropicFake } from './fakes/anthropic-fake-server.js';
+import { reply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
 
-let fake: AnthropicFake;
-beforeAll(async () => {
-  fake = await startAnthropicFake();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useAnthropicFake();
 
 const ask = { model: 'claude-test', messages: [{ role: 'user' as const, content: 'hi' }] };
 

@@ -2,20 +2,13 @@
  * Recorded Anthropic SSE streams → the OpenAI chunk protocol from doStream. Expected
  * text, arguments and usage are recomputed from the recorded events themselves.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createAnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
-import { type AnthropicFake, type FakeReply, reply, startAnthropicFake } from './fakes/anthropic-fake-server.js';
+import { type FakeReply, reply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
 import { readChunkLines, readFixture } from './fakes/fixtures.js';
 
-let fake: AnthropicFake;
-beforeAll(async () => {
-  fake = await startAnthropicFake();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
+const fake = useAnthropicFake();
 
 /** The events of a raw SSE recording or a JSONL chunks file. */
 function events(rel: string): any[] {

@@ -3,6 +3,7 @@
  * over real HTTP. Replies are scripted per test with `enqueue`; every request is
  * recorded (headers + parsed body) so tests can assert the mapping on the wire.
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readChunkLines, readFixture } from './fixtures.js';
@@ -93,6 +94,35 @@ export async function startAnthropicFake(): Promise<AnthropicFake> {
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * One fake for the calling test file: started before its tests, closed after, its request
+ * log cleared before each test. The handle reads through to the running fake.
+ */
+export function useAnthropicFake(): AnthropicFake {
+  let fake: AnthropicFake | undefined;
+  const live = () => {
+    if (!fake) throw new Error('the Anthropic fake is used before beforeAll started it');
+    return fake;
+  };
+  beforeAll(async () => {
+    fake = await startAnthropicFake();
+  });
+  afterAll(() => fake?.close());
+  beforeEach(() => {
+    if (fake) fake.requests.length = 0;
+  });
+  return {
+    get url() {
+      return live().url;
+    },
+    get requests() {
+      return live().requests;
+    },
+    enqueue: (...replies) => live().enqueue(...replies),
+    close: () => live().close(),
   };
 }
 
