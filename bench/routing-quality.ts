@@ -6,9 +6,10 @@
  *   npm run eval:routing            (full: 5-fold CV, out-of-domain, pool)
  *   npx tsx bench/routing-quality.ts --smoke
  *
- * The data stays in ../shared/data/routing (ROUTING_DATA overrides); nothing is copied.
+ * The data ships gzipped in bench/data/routing (see its README for provenance and licences);
+ * ROUTING_DATA points at another folder of the same files, gzipped or not.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRouteLLMCsv, ROUTELLM_STRONG, ROUTELLM_WEAK } from '../src/evaluation/load-routellm.js';
@@ -26,7 +27,12 @@ import { verifierScore } from '../src/validators/learned-verifier.js';
 import type { ValidatorContext } from '../src/validators/validator.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DATA = resolve(process.env.ROUTING_DATA ?? join(here, '../../shared/data/routing'));
+const DATA = resolve(process.env.ROUTING_DATA ?? join(here, 'data/routing'));
+/** A data file by its plain name: the gzipped copy when that is what the folder holds. */
+function dataFile(name: string): string {
+  const plain = join(DATA, name);
+  return existsSync(plain) ? plain : `${plain}.gz`;
+}
 const smoke = process.argv.includes('--smoke');
 const FOLDS = 5;
 const SEED = 1;
@@ -140,8 +146,8 @@ function pairMarkdown(t: PairTable): string {
 }
 
 async function pool(): Promise<{ md: string; chart: string }> {
-  const train = loadLLMRouter(join(DATA, 'llmrouter_dcrouter_train.json'), join(DATA, 'llmrouter_models.json'), 'llmrouter train');
-  let test = loadLLMRouter(join(DATA, 'llmrouter_dcrouter_test.json'), join(DATA, 'llmrouter_models.json'), 'llmrouter test');
+  const train = loadLLMRouter(dataFile('llmrouter_dcrouter_train.json'), dataFile('llmrouter_models.json'), 'llmrouter train');
+  let test = loadLLMRouter(dataFile('llmrouter_dcrouter_test.json'), dataFile('llmrouter_models.json'), 'llmrouter test');
   if (smoke) test = sampleRows(test, 100);
   log('pool: singles, oracle, learned');
   const singles = await singleModelPoints(test);
@@ -186,8 +192,8 @@ async function pool(): Promise<{ md: string; chart: string }> {
 
 async function main() {
   log(`data: ${DATA}${smoke ? ' (smoke: 300-row samples)' : ''}`);
-  let gsm = loadRouteLLMCsv('GSM8K', join(DATA, 'routellm_gsm8k_responses.csv'));
-  let mmlu = loadRouteLLMCsv('MMLU', [join(DATA, 'routellm_mmlu_responses_part1.csv'), join(DATA, 'routellm_mmlu_responses_part2.csv')]);
+  let gsm = loadRouteLLMCsv('GSM8K', dataFile('routellm_gsm8k_responses.csv'));
+  let mmlu = loadRouteLLMCsv('MMLU', [dataFile('routellm_mmlu_responses_part1.csv'), dataFile('routellm_mmlu_responses_part2.csv')]);
   if (smoke) {
     gsm = { ...sampleRows(gsm, 300), excluded: gsm.excluded };
     mmlu = { ...sampleRows(mmlu, 300), excluded: mmlu.excluded };

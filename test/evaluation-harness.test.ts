@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -23,13 +24,13 @@ import {
   type RoutingDataset,
 } from 'llm-switchboard';
 
-const DATA = join(__dirname, '../../shared/data/routing');
+const DATA = join(__dirname, '../bench/data/routing');
 const W = 'mistralai/Mixtral-8x7B-Instruct-v0.1';
 const S = 'gpt-4-1106-preview';
 
 function gsmSlice(n = 80): RoutingDataset {
   // A small prefix of the real file (whole records only), parsed by the real loader.
-  const text = readFileSync(join(DATA, 'routellm_gsm8k_responses.csv'), 'utf8').slice(0, 120_000);
+  const text = gunzipSync(readFileSync(join(DATA, 'routellm_gsm8k_responses.csv.gz'))).toString('utf8').slice(0, 120_000);
   const dir = mkdtempSync(join(tmpdir(), 'rq-'));
   const path = join(dir, 'gsm.csv');
   writeFileSync(path, text);

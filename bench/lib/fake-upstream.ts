@@ -1,6 +1,6 @@
 /**
  * The benchmarks' upstream: one HTTP server on 127.0.0.1 that answers the OpenAI,
- * Anthropic and Gemini wire formats with fixed bodies from ../shared/fixtures. Unlike
+ * Anthropic and Gemini wire formats with fixed bodies from test/fixtures. Unlike
  * test/fakes it records nothing (a recorder would grow with every request and skew
  * memory figures) and never delays. Keep-alive is Node's default.
  *

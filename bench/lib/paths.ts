@@ -1,4 +1,4 @@
-/** Where the benchmarks find the repository, the shared fixtures and the peers folder. */
+/** Where the benchmarks find the repository, the recorded fixtures and the peers folder. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,8 @@ export const BENCH_DIR = resolve(REPO_DIR, 'bench');
 export const PEERS_DIR = resolve(BENCH_DIR, 'peers');
 // The repository's .cache/ is ignored by git and eslint alike (the bundled package lives there).
 export const CACHE_DIR = resolve(REPO_DIR, '.cache/bench');
-export const FIXTURES_DIR = resolve(REPO_DIR, '../shared/fixtures');
+// Recorded provider responses, copied into the repository with their provenance.
+export const FIXTURES_DIR = resolve(REPO_DIR, 'test/fixtures');
 
 export function readFixture(rel: string): string {
   return readFileSync(resolve(FIXTURES_DIR, rel), 'utf8');

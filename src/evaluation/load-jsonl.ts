@@ -1,5 +1,5 @@
 /** A team's own outcomes: one JSON object per line. */
-import { readFileSync } from 'node:fs';
+import { readText } from './read-text.js';
 import type { ModelPricing } from '../config/router-options.js';
 import type { RoutingDataset, RoutingRow } from './dataset.js';
 
@@ -14,7 +14,7 @@ export function loadJsonlDataset(path: string, pricing: Record<string, ModelPric
   if (models.length === 0) throw new Error('loadJsonlDataset: pricing names no model');
   const rows: RoutingRow[] = [];
   let excluded = 0;
-  readFileSync(path, 'utf8')
+  readText(path)
     .split('\n')
     .forEach((line, i) => {
       if (!line.trim()) return;

@@ -1,5 +1,5 @@
 /** Loader for LLMRouter's model pool: per-query scores over 9 open models, with prices. */
-import { readFileSync } from 'node:fs';
+import { readText } from './read-text.js';
 import type { ModelPricing } from '../config/router-options.js';
 import type { RoutingDataset, RoutingRow } from './dataset.js';
 
@@ -9,8 +9,8 @@ import type { RoutingDataset, RoutingRow } from './dataset.js';
  * @example loadLLMRouter('.../llmrouter_dcrouter_test.json', '.../llmrouter_models.json')
  */
 export function loadLLMRouter(dataPath: string, modelsPath: string, name = 'llmrouter'): RoutingDataset {
-  const data = JSON.parse(readFileSync(dataPath, 'utf8')) as Array<{ question: string; scores: Record<string, number>; contaminated?: boolean; cluster_id?: number }>;
-  const catalog = JSON.parse(readFileSync(modelsPath, 'utf8')) as Record<string, { input_price: number; output_price: number }>;
+  const data = JSON.parse(readText(dataPath)) as Array<{ question: string; scores: Record<string, number>; contaminated?: boolean; cluster_id?: number }>;
+  const catalog = JSON.parse(readText(modelsPath)) as Record<string, { input_price: number; output_price: number }>;
   const first = data[0];
   if (!first) throw new Error(`${dataPath}: no rows`);
   const pricing: Record<string, ModelPricing> = {};

@@ -2,7 +2,7 @@
  * Loaders for RouteLLM's public outcome files (GSM8K, MMLU, MT-Bench: GPT-4 vs Mixtral).
  * Each file is read once; rows the source marks contaminated are left out and counted.
  */
-import { readFileSync } from 'node:fs';
+import { readText } from './read-text.js';
 import type { ModelPricing } from '../config/router-options.js';
 import { csvRecords } from './csv.js';
 import { concatDatasets, type RoutingDataset, type RoutingRow } from './dataset.js';
@@ -24,7 +24,7 @@ const truthy = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'tru
  */
 export function loadRouteLLMCsv(name: string, paths: string | string[]): RoutingDataset {
   const parts = (Array.isArray(paths) ? paths : [paths]).map((path, p) => {
-    const records = csvRecords(readFileSync(path, 'utf8'));
+    const records = csvRecords(readText(path));
     const first = records[0];
     if (first && (!(ROUTELLM_WEAK in first) || !(ROUTELLM_STRONG in first))) {
       throw new Error(`${path}: expected columns '${ROUTELLM_WEAK}' and '${ROUTELLM_STRONG}'`);
@@ -55,7 +55,7 @@ export function loadRouteLLMCsv(name: string, paths: string | string[]): Routing
 export function loadRouteLLMMtBench(path: string): RoutingDataset {
   const byKey = new Map<string, RoutingRow>();
   let excluded = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readText(path).split('\n')) {
     if (!line.trim()) continue;
     const r = JSON.parse(line) as { question_id: number; category: string; turns: string[]; model: string; turn: number; score: number; contaminated?: boolean };
     if (r.contaminated) {

@@ -1,10 +1,10 @@
-/** Locates ../shared/fixtures (a sibling of the repository, in CI as locally). */
+/** Locates test/fixtures: recorded provider responses copied in with their provenance (PROVENANCE.md). */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const FIXTURES_DIR = resolve(here, '../../../shared/fixtures');
+export const FIXTURES_DIR = resolve(here, '../fixtures');
 
 export function fixturePath(rel: string): string {
   return resolve(FIXTURES_DIR, rel);

@@ -1,6 +1,6 @@
 /**
  * A fake OpenAI server on 127.0.0.1 speaking the real wire format (JSON and SSE), fed
- * with recorded responses from ../shared/fixtures/openai. It records every request so
+ * with recorded responses from test/fixtures/openai. It records every request so
  * tests can assert what went upstream, and can be scripted to fail in the ways real
  * servers do.
  */
