@@ -8,7 +8,10 @@ import OpenAI from 'openai';
 import { LengthFinishReasonError } from 'openai/core/error';
 import { z } from 'zod';
 import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
-import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ParsedFunctionToolCall } from 'openai/resources/chat/completions';
+
+// openai 7's tool-call union includes custom tools; these calls are function calls.
+type FunctionToolCall = ParsedFunctionToolCall;
 import { createRouter, StructuredOutputError, structuredOutputValidator, checkStructuredOutput, type DecisionRecord } from 'llm-switchboard';
 import { startOpenAIFake, jsonFixture, sseFixture, type OpenAIFake } from './fakes/openai-fake-server.js';
 import { startAnthropicFake, reply, type AnthropicFake } from './fakes/anthropic-fake-server.js';
@@ -84,7 +87,7 @@ describe('chat.completions.parse()', () => {
     oa.enqueue(jsonFixture('openai/pydantic-ai/test_multiple_agent_tool_calls.i2.response.json'));
     const getCapital = zodFunction({ name: 'get_capital', parameters: z.object({ country: z.string() }) });
     const c = await makeRouter().chat.completions.parse({ model: 'gpt', messages: user('capital of England?'), tools: [getCapital] });
-    expect(c.choices[0]!.message.tool_calls![0]!.function.parsed_arguments).toEqual({ country: 'England' });
+    expect((c.choices[0]!.message.tool_calls![0]! as FunctionToolCall).function.parsed_arguments).toEqual({ country: 'England' });
     expect(c.choices[0]!.message.parsed).toBeNull();
   });
 
@@ -166,7 +169,7 @@ describe('chat.completions.stream()', () => {
     const final = await s.finalChatCompletion();
     expect(deltas.length).toBeGreaterThan(0);
     expect(new Set(deltas)).toEqual(new Set(['lookup']));
-    expect(final.choices[0]!.message.tool_calls![0]!.function.parsed_arguments).toEqual({});
+    expect((final.choices[0]!.message.tool_calls![0]! as FunctionToolCall).function.parsed_arguments).toEqual({});
 
     const slow = createRouter({ providers: { m: { type: 'mock', latencyMs: 5, chunkSize: 1, reply: 'x'.repeat(200) } }, models: [{ id: 'm1', provider: 'm' }] });
     const aborted = slow.chat.completions.stream({ messages: user('x') });

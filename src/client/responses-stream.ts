@@ -50,7 +50,9 @@ export async function* chunksToResponseEvents(chunks: AsyncIterable<ChatCompleti
       yield ev({ type: 'response.content_part.done', ...base, content_index: 0, part });
     } else {
       o.item.status = 'completed';
-      yield ev({ type: 'response.function_call_arguments.done', ...base, name: o.item.name, arguments: o.item.arguments });
+      // OpenAI sends `name` on this event; openai 7's type dropped it, openai 6's has it.
+      const named = { name: o.item.name };
+      yield ev({ type: 'response.function_call_arguments.done', ...base, ...named, arguments: o.item.arguments });
     }
     yield ev({ type: 'response.output_item.done', output_index: o.index, item: structuredClone(o.item) });
   }

@@ -97,7 +97,8 @@ export function toChatRequest(body: ResponseCreateParamsBase): ChatCompletionCre
   if (body.user !== undefined) chat.user = body.user;
   if (body.safety_identifier != null) chat.safety_identifier = body.safety_identifier;
   if (body.prompt_cache_key != null) chat.prompt_cache_key = body.prompt_cache_key;
-  if (body.service_tier != null) chat.service_tier = body.service_tier;
+  // openai 7's Responses API has tiers the chat API lacks ('ultrafast'): the upstream judges them.
+  if (body.service_tier != null) chat.service_tier = body.service_tier as ChatCompletionCreateParams['service_tier'];
   if (body.reasoning?.effort != null) chat.reasoning_effort = body.reasoning.effort;
   const tools = (body.tools ?? []).filter((t) => t.type === 'function');
   if (tools.length > 0) {
@@ -197,8 +198,10 @@ export function responseEnvelope(body: ResponseCreateParamsBase, id: string, mod
     tools: body.tools ?? [],
     top_p: body.top_p ?? null,
     truncation: 'disabled',
+    // openai 7 added fields (access_programs); the object must type as the Response of either major.
+    ...({ access_programs: null } as object),
     ...(body.user !== undefined ? { user: body.user } : {}),
-  } as Response;
+  } as unknown as Response;
 }
 
 /** Sets status / incomplete_details from a chat finish reason. */
