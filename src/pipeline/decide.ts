@@ -100,6 +100,6 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores): vo
     const c = candidates[i]!;
     if (!c.kept) continue;
     const s = aligned ? aligned[j++] : byId![c.model];
-    if (typeof s === 'number' && Number.isFinite(s)) candidates[i] = { model: c.model, provider: c.provider, kept: true, score: s };
+    if (typeof s === 'number' && Number.isFinite(s)) candidates[i] = c.sources ? { model: c.model, provider: c.provider, kept: true, score: s, sources: c.sources } : { model: c.model, provider: c.provider, kept: true, score: s };
   }
 }

@@ -1,3 +1,4 @@
+import type { ModelMetadataSources } from '../registry/registry.js';
 /**
  * The DecisionRecord: enough to reconstruct, after the fact, who answered and why.
  * Frozen and JSON-serialisable; field names are stable. It never holds an API key, and
@@ -11,6 +12,8 @@ export type ExclusionReason =
   | 'capability-json-schema'
   | 'capability-streaming'
   | 'capability-reasoning'
+  /** A capability the request needs is neither declared nor in the catalog, and another model is known to have it. */
+  | 'capability-unknown'
   | 'context-window'
   | 'min-quality'
   | 'region'
@@ -29,6 +32,11 @@ export interface CandidateRecord {
   detail?: string;
   /** The strategy's score for a kept model (e.g. estimated USD for `cost`, ms for `latency`), when it reports one. */
   score?: number;
+  /**
+   * Where the model's pricing, window, output ceiling and capabilities came from, when any
+   * came from the catalog or a default (absent when the descriptor or the provider gave all).
+   */
+  sources?: Readonly<ModelMetadataSources>;
 }
 
 /** The routing rule that chose the route. */

@@ -4,7 +4,7 @@
  * Pure and synchronous: no I/O, one small record per model.
  */
 import type { RoutingContext } from '../config/router-options.js';
-import type { ModelEntry, RouteEntry } from '../registry/registry.js';
+import { DEFAULT_CONTEXT_WINDOW, UNKNOWN_CONTEXT, UNKNOWN_JSON_SCHEMA, UNKNOWN_TOOLS, UNKNOWN_VISION, type ModelEntry, type RouteEntry } from '../registry/registry.js';
 import { estimateCost } from '../observability/pricing.js';
 import type { CandidateRecord, ExclusionReason } from './decision-record.js';
 import type { Requirements } from './requirements.js';
@@ -34,7 +34,9 @@ const keptRecords = new WeakMap<RouteEntry, readonly CandidateRecord[]>();
 function keptRecordsOf(route: RouteEntry): readonly CandidateRecord[] {
   let list = keptRecords.get(route);
   if (!list) {
-    list = Object.freeze(route.models.map((m) => Object.freeze({ model: m.id, provider: m.provider, kept: true })));
+    list = Object.freeze(
+      route.models.map((m) => Object.freeze(m.explainedSources ? { model: m.id, provider: m.provider, kept: true, sources: m.explainedSources } : { model: m.id, provider: m.provider, kept: true })),
+    );
     keptRecords.set(route, list);
   }
   return list;
@@ -83,13 +85,52 @@ export function filterCandidates(
       }
     }
     const why = exclusion(m, route, req, context, gate, ceiling, regionPrefix, env);
-    if (why) candidates.push({ model: m.id, provider: m.provider, kept: false, reason: why[0], detail: why[1] });
+    if (why) candidates.push(excluded(m, why[0], why[1]));
     else {
       kept.push(m);
       candidates.push(shared[i]!);
     }
   }
+  const unknownMask = (tools ? UNKNOWN_TOOLS : 0) | (vision ? UNKNOWN_VISION : 0) | (jsonSchema ? UNKNOWN_JSON_SCHEMA : 0) | (need > DEFAULT_CONTEXT_WINDOW ? UNKNOWN_CONTEXT : 0);
+  if (unknownMask !== 0 && kept.length > 1) return preferKnown(kept, candidates, unknownMask);
   return { kept, candidates };
+}
+
+function excluded(m: ModelEntry, reason: ExclusionReason, detail: string): CandidateRecord {
+  return m.explainedSources
+    ? { model: m.id, provider: m.provider, kept: false, reason, detail, sources: m.explainedSources }
+    : { model: m.id, provider: m.provider, kept: false, reason, detail };
+}
+
+const UNKNOWN_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [UNKNOWN_TOOLS, 'tools'],
+  [UNKNOWN_VISION, 'vision'],
+  [UNKNOWN_JSON_SCHEMA, 'json_schema'],
+  [UNKNOWN_CONTEXT, 'contextWindow'],
+];
+
+/**
+ * A model nobody described (not in the descriptor, not in the catalog) might or might not
+ * serve a request that needs tools, images, a JSON schema or a long prompt. When another
+ * kept model is known to, the unknown ones step aside; when none is, they stay, so the
+ * router never refuses a call the raw SDK might have served.
+ */
+function preferKnown(kept: ModelEntry[], candidates: CandidateRecord[], mask: number): Filtered {
+  let known = 0;
+  for (const m of kept) if ((m.unknown & mask) === 0) known++;
+  if (known === 0 || known === kept.length) return { kept, candidates };
+  const keep: ModelEntry[] = [];
+  for (const m of kept) {
+    const missing = m.unknown & mask;
+    if (missing === 0) {
+      keep.push(m);
+      continue;
+    }
+    const names = UNKNOWN_NAMES.filter(([bit]) => missing & bit).map(([, n]) => n);
+    const i = candidates.findIndex((c) => c.model === m.id && c.kept);
+    candidates[i] = excluded(m, 'capability-unknown', `${names.join(', ')} not declared and not in the catalog; a model known to serve this request is available (declare capabilities / contextWindow to use this one)`);
+  }
+  return { kept: keep, candidates };
 }
 
 function exclusion(

@@ -6,6 +6,7 @@ import type { ModelCapabilities, ModelDescriptor, ModelPricing, RouteConfig, Rou
 import type { ProviderAdapter } from '../providers/spec.js';
 import type { StrategyFunction } from '../strategies/strategy.js';
 import { lookupCatalog } from '../observability/price-catalog.js';
+import { lookupModelInfo } from './model-catalog.js';
 
 export interface ModelStats {
   /** Requests currently in flight to this model. */
@@ -27,8 +28,21 @@ export interface ModelEntry {
   /** Where the pricing came from: the descriptor, the bundled catalog, or nowhere (unpriced). */
   readonly pricingSource: 'descriptor' | 'catalog' | 'none';
   readonly contextWindow: number | undefined;
+  /** The descriptor's output ceiling: Anthropic's default max_tokens and the budget reservation. */
   readonly maxOutputTokens: number | undefined;
+  /** The output ceiling from the descriptor, else the catalog (reported in explain()). */
+  readonly outputCeiling: number | undefined;
   readonly capabilities: Readonly<Required<ModelCapabilities>>;
+  /** Where each value came from (descriptor, catalog, the provider itself, or the documented default). */
+  readonly sources: Readonly<ModelMetadataSources>;
+  /**
+   * Bit set of what is not known about this model (UNKNOWN_* below): the filter prefers a
+   * model known to serve a request over one that merely might, and keeps the latter only
+   * when nothing known can.
+   */
+  readonly unknown: number;
+  /** `sources` when some value came from the catalog or a default (what explain() and the record show); else undefined. */
+  readonly explainedSources: Readonly<ModelMetadataSources> | undefined;
   readonly region: string | undefined;
   readonly quality: number;
   readonly tags: readonly string[];
@@ -61,24 +75,74 @@ export interface Registry {
   readonly defaultRoute: RouteEntry;
 }
 
-const DEFAULT_CAPABILITIES: Required<ModelCapabilities> = {
-  tools: true,
-  vision: true,
-  json_schema: true,
-  streaming: true,
-  reasoning: false,
-};
+export type MetadataSource = 'descriptor' | 'catalog' | 'provider' | 'default';
 
-// The filter and the strategies read these per model per call: built as fixed-shape
-// literals, because spread copies of zod output measured 20-60x slower to read.
-function fastCapabilities(c: ModelCapabilities | undefined): Readonly<Required<ModelCapabilities>> {
-  return Object.freeze({
-    tools: c?.tools ?? DEFAULT_CAPABILITIES.tools,
-    vision: c?.vision ?? DEFAULT_CAPABILITIES.vision,
-    json_schema: c?.json_schema ?? DEFAULT_CAPABILITIES.json_schema,
-    streaming: c?.streaming ?? DEFAULT_CAPABILITIES.streaming,
-    reasoning: c?.reasoning ?? DEFAULT_CAPABILITIES.reasoning,
+export interface ModelMetadataSources {
+  pricing: 'descriptor' | 'catalog' | 'none';
+  contextWindow: MetadataSource;
+  maxOutputTokens: MetadataSource;
+  capabilities: { [K in keyof Required<ModelCapabilities>]: MetadataSource };
+  /** The catalog entry that supplied values, e.g. 'anthropic/claude-sonnet-4-20250514'. */
+  catalogModel?: string;
+}
+
+export const UNKNOWN_TOOLS = 1;
+export const UNKNOWN_VISION = 2;
+export const UNKNOWN_JSON_SCHEMA = 4;
+/** No declared or catalogued window: unknown for prompts above DEFAULT_CONTEXT_WINDOW. */
+export const UNKNOWN_CONTEXT = 8;
+/** The window assumed known-safe for a model nobody described (the smallest in common use). */
+export const DEFAULT_CONTEXT_WINDOW = 8_192;
+
+type CapabilityKey = keyof Required<ModelCapabilities>;
+const CAPABILITY_KEYS: readonly CapabilityKey[] = ['tools', 'vision', 'json_schema', 'streaming', 'reasoning'];
+const UNKNOWN_BIT: Partial<Record<CapabilityKey, number>> = { tools: UNKNOWN_TOOLS, vision: UNKNOWN_VISION, json_schema: UNKNOWN_JSON_SCHEMA };
+
+/**
+ * Resolves every capability: the descriptor, else the catalog, else the provider's own
+ * (the mock serves everything), else the default. The default is not "can do everything":
+ * tools, vision and JSON schema are *unknown* (tried only when no model known to have them
+ * is available), streaming is assumed (every supported wire streams), reasoning is not.
+ */
+function resolveCapabilities(
+  c: ModelCapabilities | undefined,
+  info: ReturnType<typeof lookupModelInfo>,
+  providerType: string,
+): { capabilities: Readonly<Required<ModelCapabilities>>; sources: ModelMetadataSources['capabilities']; unknown: number } {
+  const fromCatalog: Partial<Record<CapabilityKey, boolean | undefined>> = info
+    ? { tools: info.tools, vision: info.vision, json_schema: info.tools, reasoning: info.reasoning, streaming: true }
+    : {};
+  const values = {} as Record<CapabilityKey, boolean>;
+  const sources = {} as Record<CapabilityKey, MetadataSource>;
+  let unknown = 0;
+  for (const k of CAPABILITY_KEYS) {
+    const declared = c?.[k];
+    if (declared !== undefined) {
+      values[k] = declared;
+      sources[k] = 'descriptor';
+    } else if (fromCatalog[k] !== undefined) {
+      values[k] = fromCatalog[k]!;
+      sources[k] = 'catalog';
+    } else if (providerType === 'mock') {
+      // The mock serves every feature; reasoning stays opt-in, as for every model.
+      values[k] = k !== 'reasoning';
+      sources[k] = 'provider';
+    } else {
+      values[k] = k !== 'reasoning';
+      sources[k] = 'default';
+      unknown |= UNKNOWN_BIT[k] ?? 0;
+    }
+  }
+  // The filter and the strategies read these per model per call: built as a fixed-shape
+  // literal, because spread copies of zod output measured 20-60x slower to read.
+  const capabilities = Object.freeze({
+    tools: values.tools,
+    vision: values.vision,
+    json_schema: values.json_schema,
+    streaming: values.streaming,
+    reasoning: values.reasoning,
   });
+  return { capabilities, sources: Object.freeze(sources), unknown };
 }
 
 function fastPricing(p: ModelPricing): Readonly<ModelPricing> {
@@ -88,19 +152,49 @@ function fastPricing(p: ModelPricing): Readonly<ModelPricing> {
   return Object.freeze(out);
 }
 
+/** Whether a reader of explain() learns anything: some value was not the descriptor's or the provider's own. */
+function informative(s: ModelMetadataSources): boolean {
+  if (s.pricing === 'catalog') return true;
+  const guessed = (v: MetadataSource) => v === 'catalog' || v === 'default';
+  return guessed(s.contextWindow) || guessed(s.maxOutputTokens) || Object.values(s.capabilities).some(guessed);
+}
+
 export function toModelEntry(d: ModelDescriptor, providerType: string, adapter: ProviderAdapter, baseURL?: string): ModelEntry {
-  const catalog = !d.pricing || d.contextWindow === undefined ? lookupCatalog(d.model ?? d.id, providerType, baseURL) : undefined;
+  const upstream = d.model ?? d.id;
+  // Each catalog is loaded only when a value it holds is missing (cold start).
+  const catalog = !d.pricing ? lookupCatalog(upstream, providerType, baseURL) : undefined;
+  const c = d.capabilities;
+  const describedFully =
+    d.contextWindow !== undefined && d.maxOutputTokens !== undefined && c?.tools !== undefined && c.vision !== undefined && c.json_schema !== undefined && c.reasoning !== undefined;
+  const info = providerType === 'mock' || describedFully ? undefined : lookupModelInfo(upstream, providerType, baseURL);
   const pricing = d.pricing ?? catalog?.pricing;
+  const caps = resolveCapabilities(c, info, providerType);
+  const contextWindow = d.contextWindow ?? info?.contextWindow ?? catalog?.contextWindow;
+  // The catalog's ceiling is reported, not used as a default max_tokens: a 64k default would
+  // change every Anthropic call and every budget reservation of a descriptor that omits it.
+  const outputCeiling = d.maxOutputTokens ?? info?.maxOutputTokens;
+  const sources: ModelMetadataSources = {
+    pricing: d.pricing ? 'descriptor' : pricing ? 'catalog' : 'none',
+    contextWindow: d.contextWindow !== undefined ? 'descriptor' : contextWindow !== undefined ? 'catalog' : providerType === 'mock' ? 'provider' : 'default',
+    maxOutputTokens: d.maxOutputTokens !== undefined ? 'descriptor' : outputCeiling !== undefined ? 'catalog' : providerType === 'mock' ? 'provider' : 'default',
+    capabilities: caps.sources,
+    ...(info ? { catalogModel: `${info.catalogProvider}/${info.catalogModel}` } : catalog ? { catalogModel: `${catalog.catalogProvider}/${catalog.catalogModel}` } : {}),
+  };
+  const unknown = caps.unknown | (contextWindow === undefined && providerType !== 'mock' ? UNKNOWN_CONTEXT : 0);
   return Object.freeze({
     id: d.id,
     provider: d.provider,
     providerType,
-    upstream: d.model ?? d.id,
+    upstream,
     pricing: pricing ? fastPricing(pricing) : undefined,
-    pricingSource: d.pricing ? 'descriptor' : pricing ? 'catalog' : 'none',
-    contextWindow: d.contextWindow ?? catalog?.contextWindow,
+    pricingSource: sources.pricing,
+    contextWindow,
     maxOutputTokens: d.maxOutputTokens,
-    capabilities: fastCapabilities(d.capabilities),
+    outputCeiling,
+    capabilities: caps.capabilities,
+    sources: Object.freeze(sources),
+    explainedSources: informative(sources) ? Object.freeze(sources) : undefined,
+    unknown,
     region: d.region,
     quality: d.quality ?? 0.5,
     tags: Object.freeze([...(d.tags ?? [])]),
