@@ -1,13 +1,14 @@
 /**
- * OpenAI shapes (what the router returns) → AI SDK v3 shapes: content parts, the finish
+ * OpenAI shapes (what the router returns) → AI SDK v4 shapes (the v3 model passes them on
+ * to ai 6 as they are: for these parts the two specs agree): content parts, the finish
  * reason, usage, and the DecisionRecord as `providerMetadata.switchboard`.
  */
 import type {
   JSONObject,
-  LanguageModelV3Content,
-  LanguageModelV3FinishReason,
-  LanguageModelV3Usage,
-  SharedV3ProviderMetadata,
+  LanguageModelV4Content,
+  LanguageModelV4FinishReason,
+  LanguageModelV4Usage,
+  SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
@@ -17,10 +18,10 @@ import type { DecisionRecord } from '../pipeline/decision-record.js';
 type RoutedMessage = ChatCompletion.Choice['message'] & { reasoning_content?: string | null };
 type RoutedUsage = CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | undefined };
 
-export function toContent(completion: ChatCompletion): LanguageModelV3Content[] {
+export function toContent(completion: ChatCompletion): LanguageModelV4Content[] {
   const message = completion.choices[0]?.message as RoutedMessage | undefined;
   if (!message) return [];
-  const content: LanguageModelV3Content[] = [];
+  const content: LanguageModelV4Content[] = [];
   if (message.reasoning_content) content.push({ type: 'reasoning', text: message.reasoning_content });
   if (message.content) content.push({ type: 'text', text: message.content });
   // A refusal is the model's answer: it reaches the caller as text rather than vanishing.
@@ -32,7 +33,7 @@ export function toContent(completion: ChatCompletion): LanguageModelV3Content[] 
   return content;
 }
 
-export function toFinishReason(raw: string | null | undefined): LanguageModelV3FinishReason {
+export function toFinishReason(raw: string | null | undefined): LanguageModelV4FinishReason {
   switch (raw) {
     case 'stop':
       return { unified: 'stop', raw };
@@ -48,7 +49,7 @@ export function toFinishReason(raw: string | null | undefined): LanguageModelV3F
   }
 }
 
-export function toUsage(usage: CompletionUsage | null | undefined): LanguageModelV3Usage {
+export function toUsage(usage: CompletionUsage | null | undefined): LanguageModelV4Usage {
   if (!usage) {
     return {
       inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
@@ -84,7 +85,7 @@ export interface SwitchboardMetadata {
   decision: DecisionRecord;
 }
 
-export function toProviderMetadata(decision: DecisionRecord | undefined): SharedV3ProviderMetadata | undefined {
+export function toProviderMetadata(decision: DecisionRecord | undefined): SharedV4ProviderMetadata | undefined {
   if (!decision) return undefined;
   const meta: SwitchboardMetadata = {
     model: decision.model ?? null,

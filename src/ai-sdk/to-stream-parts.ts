@@ -1,10 +1,10 @@
 /**
- * OpenAI chunks (the router's stream) → AI SDK v3 stream parts. Text and reasoning get
+ * OpenAI chunks (the router's stream) → AI SDK v4 stream parts. Text and reasoning get
  * start/delta/end parts; tool-call deltas by index become tool-input parts and, when the
  * call is complete, one tool-call part; the finish part carries usage, the finish
  * reason and the DecisionRecord.
  */
-import type { LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provider';
+import type { LanguageModelV4StreamPart, SharedV4Warning } from '@ai-sdk/provider';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
 import type { DecisionRecord } from '../pipeline/decision-record.js';
@@ -21,9 +21,9 @@ type RoutedDelta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: stri
 export function toStreamParts(
   stream: Stream<ChatCompletionChunk>,
   decision: Promise<DecisionRecord>,
-  warnings: SharedV3Warning[],
+  warnings: SharedV4Warning[],
   includeRaw: boolean,
-): ReadableStream<LanguageModelV3StreamPart> {
+): ReadableStream<LanguageModelV4StreamPart> {
   const iterator = stream[Symbol.asyncIterator]();
   const tools = new Map<number, PendingToolCall>();
   let textOpen = false;
@@ -34,15 +34,15 @@ export function toStreamParts(
   let failed = false;
   let done = false;
 
-  function closeText(out: LanguageModelV3StreamPart[]) {
+  function closeText(out: LanguageModelV4StreamPart[]) {
     if (textOpen) out.push({ type: 'text-end', id: 'txt-0' });
     textOpen = false;
   }
-  function closeReasoning(out: LanguageModelV3StreamPart[]) {
+  function closeReasoning(out: LanguageModelV4StreamPart[]) {
     if (reasoningOpen) out.push({ type: 'reasoning-end', id: 'reasoning-0' });
     reasoningOpen = false;
   }
-  function flushTools(out: LanguageModelV3StreamPart[]) {
+  function flushTools(out: LanguageModelV4StreamPart[]) {
     for (const call of tools.values()) {
       out.push({ type: 'tool-input-end', id: call.id });
       out.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.args || '{}' });
@@ -50,7 +50,7 @@ export function toStreamParts(
     tools.clear();
   }
 
-  function onChunk(chunk: ChatCompletionChunk, out: LanguageModelV3StreamPart[]) {
+  function onChunk(chunk: ChatCompletionChunk, out: LanguageModelV4StreamPart[]) {
     if (includeRaw) out.push({ type: 'raw', rawValue: chunk });
     if (!metadataSent) {
       metadataSent = true;
@@ -89,8 +89,8 @@ export function toStreamParts(
     if (choice.finish_reason) finishRaw = choice.finish_reason;
   }
 
-  async function finish(controller: ReadableStreamDefaultController<LanguageModelV3StreamPart>) {
-    const out: LanguageModelV3StreamPart[] = [];
+  async function finish(controller: ReadableStreamDefaultController<LanguageModelV4StreamPart>) {
+    const out: LanguageModelV4StreamPart[] = [];
     closeReasoning(out);
     closeText(out);
     if (!failed) flushTools(out);
@@ -101,13 +101,18 @@ export function toStreamParts(
     controller.enqueue({
       type: 'finish',
       usage: toUsage(usage),
-      finishReason: failed ? { unified: 'error', raw: finishRaw ?? undefined } : toFinishReason(finishRaw),
+      finishReason: failed
+        ? { unified: 'error', raw: finishRaw ?? undefined }
+        : // A clean end without the provider's completion signal: the answer may be cut short.
+          finishRaw === null
+          ? { unified: 'interrupted', raw: undefined }
+          : toFinishReason(finishRaw),
       ...(providerMetadata ? { providerMetadata } : {}),
     });
     controller.close();
   }
 
-  return new ReadableStream<LanguageModelV3StreamPart>({
+  return new ReadableStream<LanguageModelV4StreamPart>({
     start(controller) {
       controller.enqueue({ type: 'stream-start', warnings });
     },
@@ -122,7 +127,7 @@ export function toStreamParts(
             await finish(controller);
             return;
           }
-          const out: LanguageModelV3StreamPart[] = [];
+          const out: LanguageModelV4StreamPart[] = [];
           onChunk(r.value, out);
           if (out.length > 0) {
             for (const p of out) controller.enqueue(p);
