@@ -5,7 +5,7 @@
  * It speaks the provider spec of the installed `ai`: v4 for ai 7, v3 for ai 6.
  */
 import { NoSuchModelError } from '@ai-sdk/provider';
-import type { LanguageModelV3, LanguageModelV4, ProviderV3, ProviderV4 } from '@ai-sdk/provider';
+import type { LanguageModelV3, LanguageModelV4 } from '@ai-sdk/provider';
 import type { Router } from '../client/router.js';
 import type { RoutingContext } from '../config/router-options.js';
 import { detectSpecificationVersion, type SpecificationVersion } from './detect-specification-version.js';
@@ -38,8 +38,13 @@ export interface SwitchboardProviderOptions {
   specificationVersion?: SpecificationVersion;
 }
 
-/** The provider for ai 7: LanguageModelV4 models. */
-export interface SwitchboardProvider extends ProviderV4 {
+/**
+ * The provider for ai 7: LanguageModelV4 models. Declared member by member rather than
+ * as `extends ProviderV4`, so that with @ai-sdk/provider 3 (ai 6, where ProviderV4 does
+ * not exist) the type keeps its members; it is assignable to ProviderV4 all the same.
+ */
+export interface SwitchboardProvider {
+  readonly specificationVersion: 'v4';
   /** `switchboard('auto')`: the same as `languageModel('auto')`. */
   (routeOrModelId: string): LanguageModelV4;
   /**
@@ -48,12 +53,19 @@ export interface SwitchboardProvider extends ProviderV4 {
    * @example generateText({ model: switchboard.languageModel('auto'), prompt })
    */
   languageModel(routeOrModelId?: string): LanguageModelV4;
+  /** Throws NoSuchModelError: the router routes language models only. */
+  embeddingModel(modelId: string): never;
+  /** Throws NoSuchModelError: the router routes language models only. */
+  imageModel(modelId: string): never;
 }
 
-/** The provider for ai 6: LanguageModelV3 models. */
-export interface SwitchboardProviderV3 extends ProviderV3 {
+/** The provider for ai 6: LanguageModelV3 models (ai 7 takes them too). */
+export interface SwitchboardProviderV3 {
+  readonly specificationVersion: 'v3';
   (routeOrModelId: string): LanguageModelV3;
   languageModel(routeOrModelId?: string): LanguageModelV3;
+  embeddingModel(modelId: string): never;
+  imageModel(modelId: string): never;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as ai7 from 'ai';
 import * as ai6 from 'ai-v6';
+import type { ProviderV3, ProviderV4 } from '@ai-sdk/provider';
 import type { SwitchboardProvider, SwitchboardProviderV3 } from 'llm-switchboard/ai-sdk';
 
 export interface AiMajor {
@@ -19,9 +20,13 @@ export const aiMajors: AiMajor[] = [
   { name: 'ai 6 (LanguageModelV3)', spec: 'v3', ai: ai6 as unknown as typeof ai7 },
 ];
 
-// Each provider type's models are what that major's generateText takes.
+// Both provider types' models are what ai 7's generateText takes. (The v3 models are
+// not checked against ai 6's types here: in this repository the bridge's v3 types come
+// from @ai-sdk/provider 4, whose JSONValue admits readonly objects and 3.x's does not;
+// in an ai 6 application they resolve to the application's @ai-sdk/provider 3.)
 type Ai7Model = Parameters<typeof ai7.generateText>[0]['model'];
-type Ai6Model = Parameters<typeof ai6.generateText>[0]['model'];
 export const v4ModelFitsAi7 = (p: SwitchboardProvider): Ai7Model => p('x');
-export const v3ModelFitsAi6 = (p: SwitchboardProviderV3): Ai6Model => p('x');
 export const v3ModelFitsAi7 = (p: SwitchboardProviderV3): Ai7Model => p('x');
+// And the providers are what ai 7 takes as providers (customProvider, registries).
+export const providerFitsV4 = (p: SwitchboardProvider): ProviderV4 => p;
+export const providerFitsV3 = (p: SwitchboardProviderV3): ProviderV3 => p;
