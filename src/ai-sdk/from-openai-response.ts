@@ -5,6 +5,7 @@
  */
 import type {
   JSONObject,
+  JSONValue,
   LanguageModelV4Content,
   LanguageModelV4FinishReason,
   LanguageModelV4Usage,
@@ -14,21 +15,49 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { DecisionRecord } from '../pipeline/decision-record.js';
 
-/** What the router adds to OpenAI's message and usage objects. */
-type RoutedMessage = ChatCompletion.Choice['message'] & { reasoning_content?: string | null };
+/**
+ * What the router adds to OpenAI's message and usage objects. Reasoning carried across
+ * turns rides in the OpenAI message shape: `reasoning_details` (OpenRouter's format:
+ * Claude thinking signatures, Gemini thought signatures) and, on each tool call,
+ * `extra_content` (Google's shape for a function call's thought signature).
+ */
+export type RoutedMessage = ChatCompletion.Choice['message'] & { reasoning_content?: string | null; reasoning_details?: unknown };
+export type RoutedToolCallExtras = { extra_content?: unknown };
 type RoutedUsage = CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | undefined };
+
+/**
+ * Opaque reasoning items go to the AI SDK as the part's `providerMetadata.switchboard`;
+ * the AI SDK hands them back as that part's `providerOptions.switchboard` on the next
+ * step, where the request mapping puts them back on the assistant message.
+ */
+export function reasoningMetadata(details: unknown[]): SharedV4ProviderMetadata {
+  return { switchboard: { reasoningDetails: jsonCopy(details) as JSONValue[] } };
+}
+
+export function toolCallMetadata(extra: unknown): SharedV4ProviderMetadata | undefined {
+  return extra && typeof extra === 'object' ? { switchboard: { extraContent: jsonCopy(extra) as JSONObject } } : undefined;
+}
+
+function jsonCopy(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
 
 export function toContent(completion: ChatCompletion): LanguageModelV4Content[] {
   const message = completion.choices[0]?.message as RoutedMessage | undefined;
   if (!message) return [];
   const content: LanguageModelV4Content[] = [];
-  if (message.reasoning_content) content.push({ type: 'reasoning', text: message.reasoning_content });
+  const details = Array.isArray(message.reasoning_details) && message.reasoning_details.length > 0 ? message.reasoning_details : undefined;
+  // Signature-only reasoning (redacted thinking, Gemini signatures) still gets a part: it carries the items.
+  if (message.reasoning_content || details) {
+    content.push({ type: 'reasoning', text: message.reasoning_content ?? '', ...(details ? { providerMetadata: reasoningMetadata(details) } : {}) });
+  }
   if (message.content) content.push({ type: 'text', text: message.content });
   // A refusal is the model's answer: it reaches the caller as text rather than vanishing.
   else if (message.refusal) content.push({ type: 'text', text: message.refusal });
   for (const call of message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input: call.function.arguments || '{}' });
+    const providerMetadata = toolCallMetadata((call as RoutedToolCallExtras).extra_content);
+    content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input: call.function.arguments || '{}', ...(providerMetadata ? { providerMetadata } : {}) });
   }
   return content;
 }

@@ -10,6 +10,7 @@ import type {
   LanguageModelV4FilePart,
   LanguageModelV4Prompt,
   LanguageModelV4ToolResultOutput,
+  SharedV4ProviderOptions,
   SharedV4Warning,
 } from '@ai-sdk/provider';
 import type {
@@ -126,23 +127,41 @@ function toMessages(prompt: LanguageModelV4Prompt, warnings: SharedV4Warning[]):
       }
       case 'assistant': {
         let text = '';
-        const toolCalls: ChatCompletionMessageToolCall[] = [];
-        for (const part of message.content) {
+        let reasoningText = '';
+        const reasoningDetails: unknown[] = [];
+        const toolCalls: Array<ChatCompletionMessageToolCall & { extra_content?: Record<string, unknown> }> = [];
+        for (const [j, part] of message.content.entries()) {
+          const where = `prompt.${i}.content.${j}.providerOptions.switchboard`;
           switch (part.type) {
             case 'text':
               text += part.text;
               break;
-            case 'tool-call':
+            case 'tool-call': {
+              const extra = switchboardOption(part.providerOptions, 'extraContent', where);
+              if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) throw badRequest(`${where}.extraContent must be an object`, `${where}.extraContent`);
               toolCalls.push({
                 id: part.toolCallId,
                 type: 'function',
                 function: { name: part.toolName, arguments: typeof part.input === 'string' ? part.input : JSON.stringify(part.input ?? {}) },
+                ...(extra !== undefined ? { extra_content: extra as Record<string, unknown> } : {}),
               });
               break;
-            case 'reasoning':
+            }
+            case 'reasoning': {
+              // Reasoning the router answered with carries its opaque items (signatures),
+              // which the adapters replay; bare reasoning text no provider takes back.
+              const details = switchboardOption(part.providerOptions, 'reasoningDetails', where);
+              if (details === undefined) {
+                warnings.push({ type: 'other', message: `prompt.${i}: an assistant reasoning part was not sent (it carries no reasoning details from the router, and chat-completions requests take no bare reasoning).` });
+                break;
+              }
+              if (!Array.isArray(details)) throw badRequest(`${where}.reasoningDetails must be an array`, `${where}.reasoningDetails`);
+              reasoningDetails.push(...(details as unknown[]));
+              reasoningText += part.text;
+              break;
+            }
             case 'reasoning-file':
-              // Chat-completions requests carry no reasoning; providers do not expect it back.
-              warnings.push({ type: 'other', message: `prompt.${i}: an assistant ${part.type} part was not sent (chat-completions requests have no reasoning field).` });
+              warnings.push({ type: 'other', message: `prompt.${i}: an assistant reasoning-file part was not sent (chat-completions requests have no reasoning files).` });
               break;
             case 'file':
               throw badRequest(`prompt.${i}: assistant file parts cannot be sent in a chat-completions request`, `prompt.${i}`);
@@ -154,8 +173,15 @@ function toMessages(prompt: LanguageModelV4Prompt, warnings: SharedV4Warning[]):
               break;
           }
         }
-        const msg: ChatCompletionAssistantMessageParam = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null };
+        const msg: ChatCompletionAssistantMessageParam & { reasoning_content?: string; reasoning_details?: unknown[] } = {
+          role: 'assistant',
+          content: text.length > 0 || toolCalls.length === 0 ? text : null,
+        };
         if (toolCalls.length > 0) msg.tool_calls = toolCalls;
+        if (reasoningDetails.length > 0) {
+          if (reasoningText.length > 0) msg.reasoning_content = reasoningText;
+          msg.reasoning_details = reasoningDetails;
+        }
         out.push(msg);
         break;
       }
@@ -168,6 +194,14 @@ function toMessages(prompt: LanguageModelV4Prompt, warnings: SharedV4Warning[]):
     }
   }
   return out;
+}
+
+/** A value the router put in `providerMetadata.switchboard`, as the AI SDK hands it back. */
+function switchboardOption(options: SharedV4ProviderOptions | undefined, key: string, where: string): unknown {
+  const own = options?.switchboard;
+  if (own === undefined) return undefined;
+  if (typeof own !== 'object' || own === null) throw badRequest(`${where} must be an object`, where);
+  return (own as Record<string, unknown>)[key];
 }
 
 function toolOutputText(output: LanguageModelV4ToolResultOutput, path: string, warnings: SharedV4Warning[]): string {
