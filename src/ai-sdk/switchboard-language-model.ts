@@ -3,7 +3,7 @@
  * route or a model id, and each doGenerate / doStream call runs the router's whole
  * pipeline (resolve, filter, rank, fallback, record). The AI SDK sees one model; the
  * DecisionRecord says which model really answered, in `providerMetadata.switchboard`.
- * ai 6 gets the same model as a LanguageModelV4 (switchboard-language-model-v3.ts).
+ * ai 6 gets the same model as a LanguageModelV3 (switchboard-language-model-v3.ts).
  */
 import { z } from 'zod';
 import type {
