@@ -55,7 +55,7 @@ function toV4FileData(data: Uint8Array | string | URL): SharedV4FileData {
 }
 
 /** ai 6's options in ai 7's terms. `reasoning` (v4 only) stays as ai 7 set it, if it did. */
-export function toV4CallOptions(options: LanguageModelV3CallOptions): LanguageModelV4CallOptions {
+function toV4CallOptions(options: LanguageModelV3CallOptions): LanguageModelV4CallOptions {
   return { ...(options as Omit<LanguageModelV3CallOptions, 'prompt'>), prompt: toV4Prompt(options.prompt) } as LanguageModelV4CallOptions;
 }
 
