@@ -1,9 +1,10 @@
 /**
  * The router inside the Vercel AI SDK: `npx tsx examples/ai-sdk.ts`. Mock provider, no
  * API keys. generateText with a fallback, streamText with a tool over two steps, and
- * generateObject — each with the DecisionRecord from `providerMetadata.switchboard`.
+ * structured output — each with the DecisionRecord from `providerMetadata.switchboard`.
+ * Written for ai 7; on ai 6 the same code runs (the provider then hands out v3 models).
  */
-import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
+import { generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 import { createRouter } from 'llm-switchboard';
 import { createSwitchboardProvider, type SwitchboardMetadata } from 'llm-switchboard/ai-sdk';
@@ -56,9 +57,10 @@ async function main() {
   }
   console.log(`\n               ${(await result.steps).length} steps; last step ${describe(await result.providerMetadata)}`);
 
-  // 3. generateObject: the schema goes to every vendor in its own form.
-  const b = await generateObject({ model: switchboard('large'), schema: z.object({ city: z.string(), country: z.string() }), prompt: 'A sunny European capital?' });
-  console.log(`generateObject ${JSON.stringify(b.object)}\n               ${describe(b.providerMetadata)}`);
+  // 3. Structured output (ai 7's successor to generateObject): the schema goes to every vendor in its own form.
+  const b = await generateText({ model: switchboard('large'), output: Output.object({ schema: z.object({ city: z.string(), country: z.string() }) }), prompt: 'A sunny European capital?' });
+  console.log(`Output.object  ${JSON.stringify(b.output)}\n               ${describe(b.providerMetadata)}`);
+  console.log(`(the models speak the AI SDK provider spec ${switchboard.specificationVersion})`);
 }
 
 main().catch((err) => {

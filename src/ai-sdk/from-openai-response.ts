@@ -1,38 +1,68 @@
 /**
- * OpenAI shapes (what the router returns) → AI SDK v3 shapes: content parts, the finish
+ * OpenAI shapes (what the router returns) → AI SDK v4 shapes (the v3 model passes them on
+ * to ai 6 as they are: for these parts the two specs agree): content parts, the finish
  * reason, usage, and the DecisionRecord as `providerMetadata.switchboard`.
  */
 import type {
   JSONObject,
-  LanguageModelV3Content,
-  LanguageModelV3FinishReason,
-  LanguageModelV3Usage,
-  SharedV3ProviderMetadata,
+  JSONValue,
+  LanguageModelV4Content,
+  LanguageModelV4FinishReason,
+  LanguageModelV4Usage,
+  SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { DecisionRecord } from '../pipeline/decision-record.js';
 
-/** What the router adds to OpenAI's message and usage objects. */
-type RoutedMessage = ChatCompletion.Choice['message'] & { reasoning_content?: string | null };
+/**
+ * What the router adds to OpenAI's message and usage objects. Reasoning carried across
+ * turns rides in the OpenAI message shape: `reasoning_details` (OpenRouter's format:
+ * Claude thinking signatures, Gemini thought signatures) and, on each tool call,
+ * `extra_content` (Google's shape for a function call's thought signature).
+ */
+export type RoutedMessage = ChatCompletion.Choice['message'] & { reasoning_content?: string | null; reasoning_details?: unknown };
+export type RoutedToolCallExtras = { extra_content?: unknown };
 type RoutedUsage = CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | undefined };
 
-export function toContent(completion: ChatCompletion): LanguageModelV3Content[] {
+/**
+ * Opaque reasoning items go to the AI SDK as the part's `providerMetadata.switchboard`;
+ * the AI SDK hands them back as that part's `providerOptions.switchboard` on the next
+ * step, where the request mapping puts them back on the assistant message.
+ */
+export function reasoningMetadata(details: unknown[]): SharedV4ProviderMetadata {
+  return { switchboard: { reasoningDetails: jsonCopy(details) as JSONValue[] } };
+}
+
+export function toolCallMetadata(extra: unknown): SharedV4ProviderMetadata | undefined {
+  return extra && typeof extra === 'object' ? { switchboard: { extraContent: jsonCopy(extra) as JSONObject } } : undefined;
+}
+
+function jsonCopy(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+export function toContent(completion: ChatCompletion): LanguageModelV4Content[] {
   const message = completion.choices[0]?.message as RoutedMessage | undefined;
   if (!message) return [];
-  const content: LanguageModelV3Content[] = [];
-  if (message.reasoning_content) content.push({ type: 'reasoning', text: message.reasoning_content });
+  const content: LanguageModelV4Content[] = [];
+  const details = Array.isArray(message.reasoning_details) && message.reasoning_details.length > 0 ? message.reasoning_details : undefined;
+  // Signature-only reasoning (redacted thinking, Gemini signatures) still gets a part: it carries the items.
+  if (message.reasoning_content || details) {
+    content.push({ type: 'reasoning', text: message.reasoning_content ?? '', ...(details ? { providerMetadata: reasoningMetadata(details) } : {}) });
+  }
   if (message.content) content.push({ type: 'text', text: message.content });
   // A refusal is the model's answer: it reaches the caller as text rather than vanishing.
   else if (message.refusal) content.push({ type: 'text', text: message.refusal });
   for (const call of message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input: call.function.arguments || '{}' });
+    const providerMetadata = toolCallMetadata((call as RoutedToolCallExtras).extra_content);
+    content.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input: call.function.arguments || '{}', ...(providerMetadata ? { providerMetadata } : {}) });
   }
   return content;
 }
 
-export function toFinishReason(raw: string | null | undefined): LanguageModelV3FinishReason {
+export function toFinishReason(raw: string | null | undefined): LanguageModelV4FinishReason {
   switch (raw) {
     case 'stop':
       return { unified: 'stop', raw };
@@ -48,7 +78,7 @@ export function toFinishReason(raw: string | null | undefined): LanguageModelV3F
   }
 }
 
-export function toUsage(usage: CompletionUsage | null | undefined): LanguageModelV3Usage {
+export function toUsage(usage: CompletionUsage | null | undefined): LanguageModelV4Usage {
   if (!usage) {
     return {
       inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
@@ -84,7 +114,7 @@ export interface SwitchboardMetadata {
   decision: DecisionRecord;
 }
 
-export function toProviderMetadata(decision: DecisionRecord | undefined): SharedV3ProviderMetadata | undefined {
+export function toProviderMetadata(decision: DecisionRecord | undefined): SharedV4ProviderMetadata | undefined {
   if (!decision) return undefined;
   const meta: SwitchboardMetadata = {
     model: decision.model ?? null,

@@ -1,15 +1,16 @@
 /**
- * One AI SDK LanguageModelV3 over the router: `modelId` is a route or a model id, and
- * each doGenerate / doStream call runs the router's whole pipeline (resolve, filter,
- * rank, fallback, record). The AI SDK sees one model; the DecisionRecord says which
- * model really answered, in `providerMetadata.switchboard`.
+ * One AI SDK LanguageModelV4 (the spec ai 7 expects) over the router: `modelId` is a
+ * route or a model id, and each doGenerate / doStream call runs the router's whole
+ * pipeline (resolve, filter, rank, fallback, record). The AI SDK sees one model; the
+ * DecisionRecord says which model really answered, in `providerMetadata.switchboard`.
+ * ai 6 gets the same model as a LanguageModelV3 (switchboard-language-model-v3.ts).
  */
 import { z } from 'zod';
 import type {
-  LanguageModelV3,
-  LanguageModelV3CallOptions,
-  LanguageModelV3GenerateResult,
-  LanguageModelV3StreamResult,
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Router } from '../client/router.js';
@@ -38,11 +39,12 @@ export interface SwitchboardCallOptions {
    */
   timeout?: number;
   /**
-   * OpenAI's `reasoning_effort`, mapped per provider by the router.
-   * @default not sent
+   * OpenAI's `reasoning_effort`, mapped per provider by the router. Wins over ai 7's
+   * top-level `reasoning` setting (with a warning when the two differ).
+   * @default ai 7's `reasoning` if set, else not sent
    * @example 'low'
    */
-  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
   /**
    * OpenAI's `parallel_tool_calls`.
    * @default not sent (the provider's default: parallel calls allowed)
@@ -61,7 +63,7 @@ export interface SwitchboardCallOptions {
 const callOptionsSchema = z.strictObject({
   routing: z.record(z.string(), z.unknown()).optional(),
   timeout: z.number().positive().optional(),
-  reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
+  reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
   parallelToolCalls: z.boolean().optional(),
   user: z.string().optional(),
 });
@@ -71,8 +73,8 @@ export interface LanguageModelSettings {
   routing: RoutingContext | undefined;
 }
 
-export class SwitchboardLanguageModel implements LanguageModelV3 {
-  readonly specificationVersion = 'v3' as const;
+export class SwitchboardLanguageModel implements LanguageModelV4 {
+  readonly specificationVersion = 'v4' as const;
   readonly provider: string;
   readonly modelId: string;
   /**
@@ -91,10 +93,15 @@ export class SwitchboardLanguageModel implements LanguageModelV3 {
     this.provider = settings.providerName;
   }
 
-  private prepare(options: LanguageModelV3CallOptions) {
+  private prepare(options: LanguageModelV4CallOptions) {
     const { body, warnings } = toOpenAIRequest(options);
     const own = parseCallOptions(options.providerOptions?.[this.settings.providerName] ?? options.providerOptions?.switchboard);
-    if (own.reasoningEffort) body.reasoning_effort = own.reasoningEffort as typeof body.reasoning_effort;
+    if (own.reasoningEffort) {
+      if (body.reasoning_effort != null && body.reasoning_effort !== own.reasoningEffort) {
+        warnings.push({ type: 'other', message: `reasoning '${body.reasoning_effort}' was overridden by providerOptions.switchboard.reasoningEffort '${own.reasoningEffort}'.` });
+      }
+      body.reasoning_effort = own.reasoningEffort;
+    }
     if (own.parallelToolCalls !== undefined) body.parallel_tool_calls = own.parallelToolCalls;
     if (own.user !== undefined) body.user = own.user;
     const routing = this.settings.routing || own.routing ? { ...this.settings.routing, ...(own.routing as RoutingContext | undefined) } : undefined;
@@ -108,7 +115,7 @@ export class SwitchboardLanguageModel implements LanguageModelV3 {
     return { body: this.requested === undefined ? body : { ...body, model: this.requested }, warnings, requestOptions };
   }
 
-  async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
+  async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
     const { body, warnings, requestOptions } = this.prepare(options);
     const { data, decision } = await this.router.chat.completions
       .create(body as ChatCompletionCreateParamsNonStreaming, requestOptions)
@@ -131,7 +138,7 @@ export class SwitchboardLanguageModel implements LanguageModelV3 {
     };
   }
 
-  async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
+  async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const prepared = this.prepare(options);
     // Usage prices the call and feeds the finish part, so it is always asked for.
     const body = { ...prepared.body, stream: true, stream_options: { include_usage: true } } as ChatCompletionCreateParamsStreaming;
