@@ -190,6 +190,7 @@ export function toAnthropicRequest(body: ChatCompletionCreateParams, maxOutputTo
     if (params.top_k !== undefined) throw badRequest(`'top_k' cannot be sent: ${rule}; remove top_k or reasoning_effort`, 'top_k');
     if (params.top_p !== undefined && (params.top_p < 0.95 || params.top_p > 1)) throw badRequest(`'top_p' ${params.top_p} cannot be sent: ${rule} outside 0.95–1; remove top_p or reasoning_effort`, 'top_p');
     params.thinking = fitThinking(params, budget, maxOutputTokens);
+    requireReplayedThinking(body.messages, messages);
   }
 
   const tools = (body.tools ?? []).map(toTool);
@@ -230,6 +231,24 @@ export function toAnthropicRequest(body: ChatCompletionCreateParams, maxOutputTo
   if (tools.length > 0) params.tools = tools;
   if (toolChoice) params.tool_choice = toolChoice;
   return { params, jsonToolName };
+}
+
+/**
+ * With thinking on, Anthropic rejects a final assistant turn that used tools unless it
+ * opens with its thinking block. Without the block (a client that dropped
+ * reasoning_details) the request cannot succeed here, so it is refused before sending,
+ * by name; another provider, which needs no signature, can still serve it.
+ */
+function requireReplayedThinking(input: ChatCompletionCreateParams['messages'], turns: MessageParam[]): void {
+  const last = turns.filter((t) => t.role === 'assistant').at(-1);
+  const blocks = Array.isArray(last?.content) ? last.content : [];
+  if (!blocks.some((b) => b.type === 'tool_use') || blocks[0]?.type === 'thinking' || blocks[0]?.type === 'redacted_thinking') return;
+  const i = input.findLastIndex((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0);
+  const param = `messages[${i}].reasoning_details`;
+  throw badRequest(
+    `${param}: with reasoning_effort (extended thinking), Anthropic needs the assistant turn that called tools to carry its thinking block and signature; send the assistant message back with the reasoning_details it came with, or remove reasoning_effort`,
+    param,
+  );
 }
 
 /**
