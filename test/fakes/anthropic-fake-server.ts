@@ -24,6 +24,8 @@ export type FakeReply =
   | { kind: 'cut'; body: string }
   /** Writes `body` then keeps the stream open until the client goes away. */
   | { kind: 'hang'; body: string }
+  /** Any bytes with a status and content type (an HTML page from a proxy, say). */
+  | { kind: 'raw'; status?: number; contentType: string; body: string }
   /** Never answers: no status, no headers (for timeouts). */
   | { kind: 'stall' };
 
@@ -47,6 +49,7 @@ export const reply = {
   cut: (body: string): FakeReply => ({ kind: 'cut', body }),
   hang: (body: string): FakeReply => ({ kind: 'hang', body }),
   stall: (): FakeReply => ({ kind: 'stall' }),
+  raw: (body: string, contentType: string, status = 200): FakeReply => ({ kind: 'raw', status, contentType, body }),
 };
 
 /** The first `n` SSE frames of a raw SSE text. */
@@ -133,6 +136,11 @@ export function useAnthropicFake(): AnthropicFake {
 
 function send(res: ServerResponse, r: FakeReply): void {
   if (r.kind === 'stall') return;
+  if (r.kind === 'raw') {
+    res.writeHead(r.status ?? 200, { 'content-type': r.contentType, 'request-id': 'req_fake' });
+    res.end(r.body);
+    return;
+  }
   if (r.kind === 'json') {
     res.writeHead(r.status ?? 200, { 'content-type': 'application/json', 'request-id': 'req_fake', ...r.headers });
     res.end(JSON.stringify(r.body));
@@ -207,7 +215,7 @@ export function checkRules(body: any, issued?: Issued): string | undefined {
 
 /** Records the thinking a reply carries, JSON or SSE, so a later replay can be verified. */
 function remember(r: FakeReply, issued: Issued): void {
-  if (r.kind === 'stall') return;
+  if (r.kind === 'stall' || r.kind === 'raw') return;
   if (r.kind === 'json') {
     const content = (r.body as { content?: any[] } | undefined)?.content;
     for (const b of Array.isArray(content) ? content : []) {
