@@ -219,3 +219,57 @@ describe('when the thinking block is missing, the router moves on', () => {
     }
   });
 });
+
+describe('the OpenAI SDK helpers with reasoning on Claude', () => {
+  test('runTools() with reasoning_effort: the runner sends turn 2 with the thinking block, and the fake accepts it', async () => {
+    const { zodFunction } = await import('openai/helpers/zod');
+    const { z } = await import('zod');
+    fake.enqueue(reply.jsonFixture(TURN1), reply.jsonFixture(TURN2));
+    const calls: number[] = [];
+    const runner = createRouter(options()).chat.completions.runTools({
+      model: 'claude',
+      messages: [{ role: 'user', content: question }],
+      reasoning_effort: 'medium',
+      tools: [zodFunction({ name: 'get_user_country', parameters: z.object({}), function: () => (calls.push(1), 'Mexico') })],
+    });
+    expect(await runner.finalContent()).toBe(readJsonFixture<any>(TURN2).content[0].text);
+    expect(calls).toEqual([1]);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.body.messages[1].content[0]).toEqual(recorded2.messages[1].content[0]);
+  });
+
+  test('parse() with reasoning_effort: structured output instead of a forced tool, parsed from the text', async () => {
+    const { zodResponseFormat } = await import('openai/helpers/zod');
+    const { z } = await import('zod');
+    const fx = readJsonFixture<any>('anthropic/vercel-ai/anthropic-json-output-format.1.json');
+    fake.enqueue(reply.json({ ...fx, content: [{ type: 'thinking', thinking: 'Plan the recipe.', signature: 'sig-recipe-synthetic' }, ...fx.content] }));
+    const Recipe = z.object({ recipe: z.object({ name: z.string(), ingredients: z.array(z.object({ name: z.string(), amount: z.string() })), steps: z.array(z.string()) }) });
+    const parsed = await createRouter(options()).chat.completions.parse({
+      model: 'claude',
+      messages: [{ role: 'user', content: 'A lasagna recipe' }],
+      reasoning_effort: 'low',
+      response_format: zodResponseFormat(Recipe, 'recipe'),
+    });
+    expect(parsed.choices[0]!.message.parsed).toEqual(JSON.parse(fx.content[0].text));
+    expect(fake.requests[0]!.body.output_config.format.type).toBe('json_schema');
+    expect(fake.requests[0]!.body.tool_choice).toBeUndefined();
+  });
+});
+
+describe('runTools() with stream: true and reasoning on Claude', () => {
+  test('the streaming runner’s turn 2 carries the signed thinking block', async () => {
+    const { zodFunction } = await import('openai/helpers/zod');
+    const { z } = await import('zod');
+    fake.enqueue(reply.sse(asSse(readJsonFixture<any>(TURN1))), reply.sse(asSse(readJsonFixture<any>(TURN2))));
+    const runner = createRouter(options()).chat.completions.runTools({
+      model: 'claude',
+      messages: [{ role: 'user', content: question }],
+      reasoning_effort: 'medium',
+      stream: true,
+      tools: [zodFunction({ name: 'get_user_country', parameters: z.object({}), function: () => 'Mexico' })],
+    });
+    expect(await runner.finalContent()).toBe(readJsonFixture<any>(TURN2).content[0].text);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.body.messages[1].content[0]).toEqual(recorded2.messages[1].content[0]);
+  });
+});
