@@ -109,12 +109,13 @@ export interface RunToolsMethod {
 
 export function runToolsWith(router: Router): RunToolsMethod {
   return ((body: { stream?: boolean | null; messages?: readonly unknown[] }, options?: RouterRunnerOptions) => {
-    let runner: { messages: readonly unknown[] } | undefined;
+    const held: { runner?: { messages: readonly unknown[] } } = {};
     // The first turn may be sent before runTools() returns the runner: the caller's messages then.
-    const client = routedClient(router, () => runner?.messages ?? body.messages);
-    runner = body.stream
+    const client = routedClient(router, () => held.runner?.messages ?? body.messages);
+    const runner = body.stream
       ? ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options)
       : ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
+    held.runner = runner;
     return runner;
   }) as RunToolsMethod;
 }
