@@ -273,3 +273,21 @@ describe('runTools() with stream: true and reasoning on Claude', () => {
     expect(fake.requests[1]!.body.messages[1].content[0]).toEqual(recorded2.messages[1].content[0]);
   });
 });
+
+describe('several reasoning blocks in one streamed turn', () => {
+  test('arrive in one delta, so the OpenAI SDK stream helper’s snapshot keeps all of them (pydantic-ai thinking_part_redacted_stream)', async () => {
+    const rel = 'anthropic/pydantic-ai/test_anthropic_model_thinking_part_redacted_stream.i0.sse.txt';
+    const { readFixture } = await import('./fakes/fixtures.js');
+    const redacted = readFixture(rel)
+      .split('\n')
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => JSON.parse(l.slice(5)))
+      .filter((e) => e.type === 'content_block_start' && e.content_block.type === 'redacted_thinking')
+      .map((e) => e.content_block.data as string);
+    expect(redacted).toHaveLength(2);
+    fake.enqueue(reply.sseFixture(rel));
+    const stream = createRouter(options()).chat.completions.stream({ model: 'claude', messages: [{ role: 'user', content: question }], reasoning_effort: 'medium' });
+    const final = await stream.finalChatCompletion();
+    expect((final.choices[0]!.message as any).reasoning_details).toEqual(redacted.map((data, index) => ({ type: 'reasoning.encrypted', data, format: 'anthropic-claude-v1', index })));
+  });
+});

@@ -8,8 +8,8 @@
  * throws, so a cut stream can never look like a finished answer; one with no event at
  * all (an HTML page or a JSON body on a 200) is not an answer.
  *
- * Each thinking or redacted_thinking block, once complete (signature included), goes out
- * as one `delta.reasoning_details` item; a text block's citations go out as
+ * Thinking and redacted_thinking blocks, once complete (signature included), go out as
+ * `delta.reasoning_details` items, a run of them in one delta; a text block's citations go out as
  * `delta.annotations` when the block ends. In JSON-tool mode, text is held back until
  * it is known whether the JSON tool answers (then the text was a preamble, not content).
  */
@@ -17,7 +17,7 @@ import type { MessageDeltaUsage, RawMessageStreamEvent, Usage } from '@anthropic
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { abortError, connectionError, nonAnswerError } from '../../errors/provider-error.js';
 import { type Annotation, type FinishReason, toAnnotations, toFinishReason, toUsage } from './from-anthropic-response.js';
-import { redactedDetail, thinkingDetail, type ReasoningFields } from './anthropic-reasoning.js';
+import { redactedDetail, thinkingDetail, type ReasoningDetail, type ReasoningFields } from './anthropic-reasoning.js';
 import type { TextCitation } from '@anthropic-ai/sdk/resources/messages';
 
 type Delta = ChatCompletionChunk.Choice.Delta & ReasoningFields & { annotations?: Annotation[] };
@@ -43,6 +43,18 @@ export async function* toOpenAIChunks(
   let reasoningItems = 0;
   let contentLength = 0;
   let jsonAnswered = false;
+  /**
+   * Completed reasoning items wait for the next non-reasoning block (or the end): a run of
+   * thinking blocks then goes out as ONE delta, which both clients that append items and
+   * the OpenAI SDK's stream helpers (which keep only a field's last value) read whole.
+   */
+  let finished: ReasoningDetail[] = [];
+  const release = (): ChatCompletionChunk | undefined => {
+    if (finished.length === 0) return undefined;
+    const items = finished;
+    finished = [];
+    return chunk({ reasoning_details: items });
+  };
   // JSON-tool mode: text waits until we know whether the JSON tool answers.
   let held: string[] | undefined = opts.jsonToolName ? [] : undefined;
   const flush = (): ChatCompletionChunk | undefined => {
@@ -77,6 +89,10 @@ export async function* toOpenAIChunks(
         break;
       case 'content_block_start': {
         const block = ev.content_block;
+        if (block.type !== 'thinking' && block.type !== 'redacted_thinking') {
+          const r = release();
+          if (r) yield r;
+        }
         if (block.type === 'text') {
           texts.set(ev.index, { start: contentLength, citations: [...(block.citations ?? [])] });
           const c = block.text ? text(block.text) : undefined;
@@ -126,10 +142,7 @@ export async function* toOpenAIChunks(
         const k = toolIndex.get(ev.index);
         if (k !== undefined && !withArgs.has(ev.index)) yield chunk({ tool_calls: [{ index: k, function: { arguments: '{}' } }] });
         const t = thinking.get(ev.index);
-        if (t) {
-          const item = t.redacted !== undefined ? redactedDetail(t.redacted, reasoningItems++) : thinkingDetail(t.text, t.signature, reasoningItems++);
-          yield chunk({ reasoning_details: [item] });
-        }
+        if (t) finished.push(t.redacted !== undefined ? redactedDetail(t.redacted, reasoningItems++) : thinkingDetail(t.text, t.signature, reasoningItems++));
         const tb = texts.get(ev.index);
         if (tb && tb.citations.length > 0 && !held) {
           const annotations = toAnnotations(tb.citations, tb.start, contentLength);
@@ -138,6 +151,8 @@ export async function* toOpenAIChunks(
         break;
       }
       case 'message_delta': {
+        const r = release();
+        if (r) yield r;
         const u = ev.usage;
         usage = {
           ...usage,
@@ -167,6 +182,8 @@ export async function* toOpenAIChunks(
   if (opts.signal?.aborted) throw abortError();
   if (events === 0) throw nonAnswerError('The Anthropic stream ended without a single event: the 200 carried no answer');
   if (!stopped) throw connectionError(undefined, 'Anthropic stream ended before message_stop: the response is incomplete');
+  const rest = release();
+  if (rest) yield rest;
   const pending = flush();
   if (pending) yield pending;
   if (finish === undefined) yield chunk({}, 'stop');
