@@ -119,6 +119,12 @@ const UNSUPPORTED_REASON: Record<string, string> = {
   presence_penalty: 'Anthropic has no presence penalty',
   repetition_penalty: 'Anthropic has no repetition penalty',
   logit_bias: 'Anthropic has no logit bias',
+  audio: 'Anthropic has no audio output',
+  prediction: 'Anthropic has no predicted outputs',
+  web_search_options: 'OpenAI web search is not mapped to Anthropic tools',
+  verbosity: 'Anthropic has no verbosity control',
+  functions: 'deprecated; use tools',
+  function_call: 'deprecated; use tool_choice',
 };
 
 export function badRequest(message: string, param?: string): Error {
