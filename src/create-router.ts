@@ -10,6 +10,7 @@ import type { ProviderConfig } from './providers/provider-config.js';
 import type { ProviderAdapter } from './providers/spec.js';
 import { createAdapter } from './providers/create-adapter.js';
 import { MissingPeerError } from './internal/load-peer.js';
+import { createSecretScrubber, withSecretScrubbing } from './internal/scrub-secrets.js';
 import { toModelEntry, toRouteEntry, type ModelEntry, type Registry, type RouteEntry } from './registry/registry.js';
 import { builtinStrategies } from './strategies/builtin-strategies.js';
 import type { StrategyFunction } from './strategies/strategy.js';
@@ -95,12 +96,15 @@ export function createRouter(options: RouterOptions): Router {
   if (issues.length) throw new ConfigError(issues);
 
   // Adapters only for providers some model uses: an unused provider loads no SDK.
+  // Every adapter scrubs every configured key (not only its own) from what it throws.
+  const scrub = createSecretScrubber(configuredSecrets(providers.values()));
   const models = new Map<string, ModelEntry>();
   opts.models.forEach((m, i) => {
     const p = providers.get(m.provider)!;
     if (!p.adapter) {
       try {
-        p.adapter = createAdapter(m.provider, p.config);
+        const adapter = createAdapter(m.provider, p.config);
+        p.adapter = p.config.type === 'mock' ? adapter : withSecretScrubbing(adapter, scrub);
       } catch (err) {
         if (err instanceof MissingPeerError) issues.push({ path: `providers.${m.provider}.type`, message: err.message });
         else issues.push({ path: `models.${i}`, message: (err as Error).message });
@@ -133,6 +137,21 @@ export function createRouter(options: RouterOptions): Router {
   connectState(state, hooks, resilience, models.values());
   if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
   return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience }, {});
+}
+
+/** Every key a provider may send: configured, read from the environment, or held by a passed-in client. */
+function configuredSecrets(providers: Iterable<{ config: ProviderConfig }>): string[] {
+  const out: string[] = [];
+  for (const { config } of providers) {
+    if (config.type === 'mock') continue;
+    if (config.apiKey) out.push(config.apiKey);
+    if (config.type === 'openai' && config.client?.apiKey) out.push(config.client.apiKey);
+    for (const name of KEY_ENV[config.type] ?? []) {
+      const v = process.env[name];
+      if (v) out.push(v);
+    }
+  }
+  return out;
 }
 
 function withEnvKey(config: ProviderConfig): ProviderConfig {

@@ -121,7 +121,7 @@ describe('doStream replays recorded streams', () => {
     expect(finishes(asJson)).toEqual(['stop']);
   });
 
-  test('thinking deltas → reasoning_content; signature ignored (pydantic-ai thinking_part_stream)', async () => {
+  test('thinking deltas → reasoning_content; the signed block → one reasoning_details item (pydantic-ai thinking_part_stream)', async () => {
     const rel = 'anthropic/pydantic-ai/test_anthropic_model_thinking_part_stream.i0.sse.txt';
     const evs = events(rel);
     const chunks = await stream(reply.sseFixture(rel), { reasoning_effort: 'low' });
@@ -132,10 +132,13 @@ describe('doStream replays recorded streams', () => {
     expect(content(chunks)).toBe(deltas(evs, 'text_delta', 'text'));
     expect(content(chunks)).not.toContain(thinking);
     const signature = deltas(evs, 'signature_delta', 'signature');
-    expect(JSON.stringify(chunks)).not.toContain(signature);
+    // The signature travels only in reasoning_details, never in text the caller reads.
+    expect(content(chunks) + reasoning(chunks)).not.toContain(signature);
+    const details = chunks.flatMap((c) => (c.choices[0]?.delta as any)?.reasoning_details ?? []);
+    expect(details).toEqual([{ type: 'reasoning.text', text: thinking, signature, format: 'anthropic-claude-v1', index: 0 }]);
   });
 
-  test('redacted thinking is left out of content and reasoning (pydantic-ai thinking_part_redacted_stream)', async () => {
+  test('redacted thinking is left out of content and reasoning, and kept as reasoning.encrypted (pydantic-ai thinking_part_redacted_stream)', async () => {
     const rel = 'anthropic/pydantic-ai/test_anthropic_model_thinking_part_redacted_stream.i0.sse.txt';
     const evs = events(rel);
     const redacted = evs.filter((e) => e.type === 'content_block_start' && e.content_block.type === 'redacted_thinking');
@@ -144,7 +147,11 @@ describe('doStream replays recorded streams', () => {
     expectProtocol(chunks, evs);
     expect(content(chunks)).toBe(deltas(evs, 'text_delta', 'text'));
     expect(reasoning(chunks)).toBe('');
-    for (const r of redacted) expect(JSON.stringify(chunks)).not.toContain(r.content_block.data);
+    for (const r of redacted) expect(content(chunks) + reasoning(chunks)).not.toContain(r.content_block.data);
+    const details = chunks.flatMap((c) => (c.choices[0]?.delta as any)?.reasoning_details ?? []);
+    expect(details.filter((d: any) => d.type === 'reasoning.encrypted')).toEqual(
+      redacted.map((r) => ({ type: 'reasoning.encrypted', data: r.content_block.data, format: 'anthropic-claude-v1', index: expect.any(Number) })),
+    );
   });
 
   test('refusal after thinking → content_filter, thinking tokens reported (anthropic-sdk-typescript/stream-a-refusal.sse, synthetic ids)', async () => {

@@ -30,9 +30,32 @@ export type RouterRunnerOptions = RunnerOptions & { routing?: RoutingContext | u
 export type RouterStreamParams = RouterCreateParams<ChatCompletionStreamParams>;
 
 /** What the SDK's helpers need of a client: `chat.completions.create`, here the router's. */
-function routedClient(router: Router): OpenAI {
-  const create = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => router.chat.completions.create(body, withoutHelperHeader(options));
+function routedClient(router: Router, history?: () => readonly unknown[] | undefined): OpenAI {
+  const create = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) =>
+    router.chat.completions.create(history ? withReasoning(body, history()) : body, withoutHelperHeader(options));
   return { chat: { completions: { create } } } as unknown as OpenAI;
+}
+
+const REASONING_FIELDS = ['reasoning_details', 'reasoning_content'] as const;
+
+/**
+ * The SDK's tool runners rebuild each assistant message from a fixed list of fields,
+ * which drops the reasoning a provider needs back on the next turn (Claude's signed
+ * thinking in `reasoning_details`). The runner still holds the original messages, in
+ * the same order as the request's, so the fields are put back from there.
+ */
+function withReasoning(body: ChatCompletionCreateParams, original: readonly unknown[] | undefined): ChatCompletionCreateParams {
+  if (!original || original.length !== body.messages.length) return body;
+  let changed = false;
+  const messages = body.messages.map((m, i) => {
+    const from = original[i] as Record<string, unknown> | undefined;
+    if (m.role !== 'assistant' || from?.role !== 'assistant') return m;
+    const extra = Object.fromEntries(REASONING_FIELDS.filter((k) => from[k] != null && !(k in m)).map((k) => [k, from[k]]));
+    if (Object.keys(extra).length === 0) return m;
+    changed = true;
+    return { ...m, ...extra };
+  });
+  return changed ? { ...body, messages } : body;
 }
 
 function withoutHelperHeader(options: RouterRequestOptions | undefined): RouterRequestOptions | undefined {
@@ -85,9 +108,14 @@ export interface RunToolsMethod {
 }
 
 export function runToolsWith(router: Router): RunToolsMethod {
-  return ((body: { stream?: boolean | null }, options?: RouterRunnerOptions) => {
-    const client = routedClient(router);
-    if (body.stream) return ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options);
-    return ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
+  return ((body: { stream?: boolean | null; messages?: readonly unknown[] }, options?: RouterRunnerOptions) => {
+    const held: { runner?: { messages: readonly unknown[] } } = {};
+    // The first turn may be sent before runTools() returns the runner: the caller's messages then.
+    const client = routedClient(router, () => held.runner?.messages ?? body.messages);
+    const runner = body.stream
+      ? ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options)
+      : ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
+    held.runner = runner;
+    return runner;
   }) as RunToolsMethod;
 }

@@ -97,3 +97,28 @@ export function isAbortLike(err: unknown): boolean {
   const name = (err as { name?: unknown }).name;
   return name === 'AbortError' || name === 'APIUserAbortError' || name === 'GoogleGenerativeAIAbortError';
 }
+
+/**
+ * A 200 that is not an answer (an HTML page from a proxy, a JSON `{ "error": … }` body, a
+ * stream with no data): a fault of the provider, never a success. Classified like a
+ * malformed response (retried, then the next model).
+ */
+export function nonAnswerError(message: string, providerBody?: unknown): RoutedAPIError {
+  const inner = providerBody && typeof providerBody === 'object' ? (providerBody as { error?: unknown }).error : undefined;
+  const detail = inner && typeof inner === 'object' ? (inner as { message?: unknown }).message : typeof inner === 'string' ? inner : undefined;
+  const full = typeof detail === 'string' && detail ? `${message}: ${detail}` : message;
+  const err = providerError({ status: undefined, message: full, error: { message: full, type: 'malformed_response', code: 'malformed_response' } });
+  (err as { code: string }).code = 'malformed_response';
+  return err;
+}
+
+/** What a body that should be JSON looks like when it is not one: for messages, not whole pages. */
+export function describeBody(value: unknown): string {
+  if (typeof value === 'string') {
+    const head = value.trimStart().slice(0, 15).toLowerCase();
+    return head.startsWith('<!doctype html') || head.startsWith('<html') ? 'an HTML page' : `a text body (${value.length} characters)`;
+  }
+  if (value === null || typeof value !== 'object') return `a ${value === null ? 'null' : typeof value} body`;
+  if ('error' in value) return 'a JSON error body';
+  return `a JSON object without the expected fields (keys: ${Object.keys(value).slice(0, 5).join(', ') || 'none'})`;
+}

@@ -24,6 +24,8 @@ export type FakeReply =
   | { kind: 'cut'; body: string }
   /** Writes `body` then keeps the stream open until the client goes away. */
   | { kind: 'hang'; body: string }
+  /** Any bytes with a status and content type (an HTML page from a proxy, say). */
+  | { kind: 'raw'; status?: number; contentType: string; body: string }
   /** Never answers: no status, no headers (for timeouts). */
   | { kind: 'stall' };
 
@@ -47,6 +49,7 @@ export const reply = {
   cut: (body: string): FakeReply => ({ kind: 'cut', body }),
   hang: (body: string): FakeReply => ({ kind: 'hang', body }),
   stall: (): FakeReply => ({ kind: 'stall' }),
+  raw: (body: string, contentType: string, status = 200): FakeReply => ({ kind: 'raw', status, contentType, body }),
 };
 
 /** The first `n` SSE frames of a raw SSE text. */
@@ -64,6 +67,7 @@ export interface AnthropicFake {
 export async function startAnthropicFake(): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const queue: FakeReply[] = [];
+  const issued: Issued = { thinking: new Map(), redacted: new Set() };
 
   const server = createServer((req, res) => {
     let closedResolve!: () => void;
@@ -79,6 +83,10 @@ export async function startAnthropicFake(): Promise<AnthropicFake> {
       if (req.method !== 'POST' || path !== '/v1/messages') return send(res, { kind: 'json', status: 404, body: { type: 'error', error: { type: 'not_found_error', message: `fake: no route ${req.method} ${req.url}` } } });
       if (!authed) return send(res, { kind: 'json', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'fake: missing credentials' } } });
       const next = queue.shift() ?? { kind: 'json', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'fake: no reply scripted' } } };
+      // The request uses its scripted slot either way; a rule it breaks answers as Anthropic would.
+      const broken = text ? checkRules(JSON.parse(text), issued) : undefined;
+      if (broken) return send(res, { kind: 'json', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: broken }, request_id: 'req_fake_rule' } });
+      remember(next, issued);
       send(res, next);
     });
   });
@@ -128,6 +136,11 @@ export function useAnthropicFake(): AnthropicFake {
 
 function send(res: ServerResponse, r: FakeReply): void {
   if (r.kind === 'stall') return;
+  if (r.kind === 'raw') {
+    res.writeHead(r.status ?? 200, { 'content-type': r.contentType, 'request-id': 'req_fake' });
+    res.end(r.body);
+    return;
+  }
   if (r.kind === 'json') {
     res.writeHead(r.status ?? 200, { 'content-type': 'application/json', 'request-id': 'req_fake', ...r.headers });
     res.end(JSON.stringify(r.body));
@@ -137,4 +150,97 @@ function send(res: ServerResponse, r: FakeReply): void {
   if (r.kind === 'sse') res.end(r.body);
   else if (r.kind === 'cut') res.write(r.body, () => setTimeout(() => res.socket?.destroy(), 20));
   else res.write(r.body);
+}
+
+function isPhone(v: string): boolean {
+  return /^\+?[\d\s().-]{7,}$/.test(v) && (v.match(/\d/g)?.length ?? 0) >= 7 && /^\+|[\s().-]/.test(v);
+}
+
+/** Thinking this fake served (signature → text) and redacted data: what a replay may send back. */
+interface Issued {
+  thinking: Map<string, string>;
+  redacted: Set<string>;
+}
+
+const DOCS = 'Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
+
+/**
+ * Anthropic's documented request rules that the adapter must apply before sending
+ * (extended-thinking docs: thinking with tool use, incompatible parameters; the Messages
+ * API reference: temperature range, metadata.user_id). Messages follow Anthropic's
+ * wording where it is known; the user_id wording paraphrases the documented rule.
+ */
+export function checkRules(body: any, issued?: Issued): string | undefined {
+  const thinking = body?.thinking?.type === 'enabled' || body?.thinking?.type === 'adaptive';
+  if (typeof body?.temperature === 'number' && (body.temperature < 0 || body.temperature > 1)) {
+    return `temperature: Input should be ${body.temperature < 0 ? 'greater than or equal to 0' : 'less than or equal to 1'}`;
+  }
+  const userId = body?.metadata?.user_id;
+  if (typeof userId === 'string') {
+    if (userId.length > 256) return 'metadata.user_id: String should have at most 256 characters';
+    if (/[^\s@]+@[^\s@]+\.[^\s@]+/.test(userId) || isPhone(userId)) {
+      return 'metadata.user_id: must be an opaque identifier (a uuid or a hash); it must not contain identifying information such as an email address or phone number';
+    }
+  }
+  if (body?.thinking?.type === 'enabled') {
+    const budget = body.thinking.budget_tokens;
+    if (typeof budget !== 'number' || budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if (!(body.max_tokens > budget)) return `\`max_tokens\` must be greater than \`thinking.budget_tokens\`. ${DOCS}#max-tokens-and-context-window-size`;
+  }
+  if (!thinking) return undefined;
+  if (body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool') return 'Thinking may not be enabled when tool_choice forces tool use.';
+  if (body.temperature !== undefined && body.temperature !== 1) return `\`temperature\` may only be set to 1 when thinking is enabled. ${DOCS}#feature-compatibility`;
+  if (body.top_k !== undefined) return `\`top_k\` must be unset when thinking is enabled. ${DOCS}#feature-compatibility`;
+  if (body.top_p !== undefined && body.top_p < 0.95) return `\`top_p\` must be greater than or equal to 0.95 or unset when thinking is enabled. ${DOCS}#feature-compatibility`;
+
+  const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+  // The final assistant turn of a tool-use cycle must open with its thinking block.
+  const last = messages.map((m, i) => ({ m, i })).filter(({ m }) => m.role === 'assistant').at(-1);
+  const content: any[] = Array.isArray(last?.m.content) ? last!.m.content : [];
+  if (last && content.some((b) => b.type === 'tool_use') && content[0]?.type !== 'thinking' && content[0]?.type !== 'redacted_thinking') {
+    return `messages.${last.i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${content[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. ${DOCS}`;
+  }
+  // Signatures are verified: a block must come back exactly as it was served.
+  if (issued) {
+    for (const [i, m] of messages.entries()) {
+      if (m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+      for (const [j, b] of m.content.entries()) {
+        if (b.type === 'thinking' && issued.thinking.get(b.signature) !== b.thinking) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+        if (b.type === 'redacted_thinking' && !issued.redacted.has(b.data)) return `messages.${i}.content.${j}: Invalid \`data\` in \`redacted_thinking\` block`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Records the thinking a reply carries, JSON or SSE, so a later replay can be verified. */
+function remember(r: FakeReply, issued: Issued): void {
+  if (r.kind === 'stall' || r.kind === 'raw') return;
+  if (r.kind === 'json') {
+    const content = (r.body as { content?: any[] } | undefined)?.content;
+    for (const b of Array.isArray(content) ? content : []) {
+      if (b?.type === 'thinking') issued.thinking.set(b.signature, b.thinking);
+      if (b?.type === 'redacted_thinking') issued.redacted.add(b.data);
+    }
+    return;
+  }
+  const open = new Map<number, { text: string; signature: string }>();
+  for (const line of r.body.split(/\r?\n/)) {
+    if (!line.startsWith('data:')) continue;
+    let ev: any;
+    try {
+      ev = JSON.parse(line.slice(5));
+    } catch {
+      continue;
+    }
+    if (ev.type === 'content_block_start' && ev.content_block?.type === 'thinking') open.set(ev.index, { text: ev.content_block.thinking ?? '', signature: ev.content_block.signature ?? '' });
+    if (ev.type === 'content_block_start' && ev.content_block?.type === 'redacted_thinking') issued.redacted.add(ev.content_block.data);
+    if (ev.type === 'content_block_delta' && ev.delta?.type === 'thinking_delta') open.get(ev.index)!.text += ev.delta.thinking;
+    if (ev.type === 'content_block_delta' && ev.delta?.type === 'signature_delta') open.get(ev.index)!.signature += ev.delta.signature;
+    if (ev.type === 'content_block_stop' && open.has(ev.index)) {
+      const t = open.get(ev.index)!;
+      issued.thinking.set(t.signature, t.text);
+      open.delete(ev.index);
+    }
+  }
 }

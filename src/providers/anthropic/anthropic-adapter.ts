@@ -11,6 +11,7 @@ import { toAnthropicRequest } from './to-anthropic-request.js';
 import { fromAnthropicMessage } from './from-anthropic-response.js';
 import { toOpenAIChunks } from './anthropic-stream.js';
 import { toOpenAIError } from './anthropic-errors.js';
+import { describeBody, nonAnswerError } from '../../errors/provider-error.js';
 
 type Sdk = typeof AnthropicSDK;
 type RequestOptions = NonNullable<Parameters<AnthropicSDK.Anthropic['messages']['create']>[1]>;
@@ -26,7 +27,17 @@ export function createAnthropicAdapter(providerId: string, config: AnthropicProv
     (client ??= loadPeer<Sdk>(PKG).then((mod) => {
       sdk = mod;
       // The router owns retries: SDK retries would multiply attempts and hide failures.
-      return new mod.Anthropic({ apiKey: config.apiKey, baseURL: config.baseURL, defaultHeaders: config.defaultHeaders, timeout: config.timeout, maxRetries: 0 });
+      // The router also owns telemetry: SDK 1.x would open its own span for every call
+      // (with the application's global tracer provider), one beside each of our attempt
+      // spans, so its spans are off in the clients we construct.
+      return new mod.Anthropic({
+        apiKey: config.apiKey,
+        baseURL: config.baseURL,
+        defaultHeaders: config.defaultHeaders,
+        timeout: config.timeout,
+        maxRetries: 0,
+        openTelemetry: false,
+      });
     }));
 
   // An explicit timeout also stops the SDK refusing large non-streaming max_tokens.
@@ -47,7 +58,9 @@ export function createAnthropicAdapter(providerId: string, config: AnthropicProv
       const { params, jsonToolName } = toAnthropicRequest(body, options.maxOutputTokens);
       try {
         const anthropic = await getClient();
-        const message = await anthropic.messages.create({ ...params, stream: false }, requestOptions(options));
+        const message: unknown = await anthropic.messages.create({ ...params, stream: false }, requestOptions(options));
+        // The SDK resolves whatever a 200 carried (an HTML page as a string, `{ "error": … }` as is).
+        if (!isMessage(message)) throw nonAnswerError(`Anthropic answered 200 with ${describeBody(message)} instead of a message`, message);
         return fromAnthropicMessage(message, jsonToolName);
       } catch (err) {
         throw fail(err, options);
@@ -73,4 +86,10 @@ export function createAnthropicAdapter(providerId: string, config: AnthropicProv
       return guarded();
     },
   };
+}
+
+function isMessage(v: unknown): v is AnthropicSDK.Anthropic.Message {
+  if (v === null || typeof v !== 'object') return false;
+  const m = v as { content?: unknown; error?: unknown; type?: unknown };
+  return Array.isArray(m.content) && !m.error && m.type !== 'error';
 }

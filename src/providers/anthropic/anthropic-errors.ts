@@ -26,11 +26,24 @@ const STATUS_BY_TYPE: Record<string, number> = {
   overloaded_error: 529,
 };
 
+const UNSUPPORTED_BY_MODEL = [
+  /cannot both be specified for this model/i,
+  /may not be enabled when tool_choice forces tool use/i,
+  /may only be set to 1 when thinking is enabled/i,
+  /must be unset when thinking is enabled/i,
+  /or unset when thinking is enabled/i,
+  /Expected `thinking` or `redacted_thinking`/,
+  /does not support (the )?(output_config|structured output)/i,
+];
+
 export function classify(status: number, type: string | undefined, message: string): ProviderErrorKind | undefined {
   if (status === 529 || type === 'overloaded_error') return 'overloaded';
   if (status === 404 && (type === 'not_found_error' || type === undefined)) return 'model_not_found';
   if (/prompt is too long/i.test(message) || (/context/i.test(message) && /length|window|exceed/i.test(message))) return 'context_length_exceeded';
   if (/content (filtering )?polic|usage polic/i.test(message)) return 'content_policy';
+  // A rule of this model about parameters (sampling pairs, thinking with forced tools or
+  // sampling, a turn without its thinking block): another provider may serve the request.
+  if (status === 400 && UNSUPPORTED_BY_MODEL.some((re) => re.test(message))) return 'unsupported_parameter';
   return undefined;
 }
 

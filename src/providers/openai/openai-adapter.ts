@@ -7,7 +7,7 @@ import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { OpenAIProviderConfig } from '../provider-config.js';
 import type { AdapterCallOptions, ProviderAdapter, ProviderErrorKind } from '../spec.js';
-import { parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
+import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 
 export function createOpenAIAdapter(providerId: string, config: OpenAIProviderConfig): ProviderAdapter {
   // The router owns retries; an SDK that also retried would multiply attempts (3×N).
@@ -29,7 +29,7 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     providerId,
     async doGenerate(body, options) {
       try {
-        return await client.chat.completions.create(body, requestOptions(options));
+        return answer(await client.chat.completions.create(body, requestOptions(options)), 'choices', 'a chat completion');
       } catch (err) {
         throw annotate(err);
       }
@@ -44,18 +44,18 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       } catch (err) {
         throw annotate(err);
       }
-      return annotateStream(stream);
+      return annotateStream(stream, 'chat completion chunk');
     },
     async doEmbed(body, options) {
       try {
-        return await client.embeddings.create(body, requestOptions(options));
+        return answer(await client.embeddings.create(body, requestOptions(options)), 'data', 'an embeddings list');
       } catch (err) {
         throw annotate(err);
       }
     },
     async doResponses(body, options) {
       try {
-        return await client.responses.create({ ...body, stream: false }, requestOptions(options));
+        return answer(await client.responses.create({ ...body, stream: false }, requestOptions(options)), 'output', 'a response');
       } catch (err) {
         throw annotate(err);
       }
@@ -67,9 +67,19 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       } catch (err) {
         throw annotate(err);
       }
-      return annotateStream(stream);
+      return annotateStream(stream, 'response event');
     },
   };
+}
+
+/**
+ * The SDK resolves whatever a 200 carried: an HTML page from a proxy comes back as a
+ * string, `{ "error": … }` as that object. Neither is an answer.
+ */
+function answer<T>(value: T, field: string, what: string): T {
+  const v = value as unknown;
+  if (v !== null && typeof v === 'object' && !('error' in v && (v as { error?: unknown }).error) && Array.isArray((v as Record<string, unknown>)[field])) return value;
+  throw nonAnswerError(`The provider answered 200 with ${describeBody(v)} instead of ${what}`, v);
 }
 
 function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
@@ -81,12 +91,18 @@ function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
   };
 }
 
-async function* annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+async function* annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what: string): AsyncGenerator<T> {
+  let seen = 0;
   try {
-    yield* stream;
+    for await (const item of stream) {
+      seen++;
+      yield item;
+    }
   } catch (err) {
     throw annotate(err);
   }
+  // An HTML page or a JSON body on a streaming call parses as an SSE stream with no events.
+  if (seen === 0) throw nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`);
 }
 
 /** OpenAI's errors are already the right classes; add what the router classifies on. */
