@@ -15,6 +15,7 @@ import { builtinStrategies } from './strategies/builtin-strategies.js';
 import type { StrategyFunction } from './strategies/strategy.js';
 import { HookBus } from './observability/hooks.js';
 import { Router } from './client/router.js';
+import { createFetchHandler } from './http/fetch-handler.js';
 import { buildRoutingSetup } from './pipeline/routing-config.js';
 import { Resilience } from './resilience/resilience.js';
 import { checkResilienceConfig, modeHint } from './resilience/check-config.js';
@@ -132,7 +133,7 @@ export function createRouter(options: RouterOptions): Router {
   const resilience = new Resilience({ ...opts.resilience, store: opts.resilience?.store ?? state }, routes);
   connectState(state, hooks, resilience, models.values());
   if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
-  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience }, {});
+  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, fetchHandler: (r) => createFetchHandler(r) }, {});
 }
 
 function withEnvKey(config: ProviderConfig): ProviderConfig {
