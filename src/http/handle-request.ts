@@ -13,6 +13,7 @@
  * bodies with OpenAI's status codes; every answer names the decision and the model and
  * provider that answered in `x-switchboard-*` headers.
  */
+import { randomUUID } from 'node:crypto';
 import type { Router } from '../client/router.js';
 import type { Routed, RoutedPromise } from '../client/routed-promise.js';
 import type { RouterRequestOptions } from '../client/request-options.js';
@@ -63,7 +64,11 @@ export async function handleRequest(router: Router, options: HandlerOptions, req
     const mapped = toHttpError(err);
     if (!mapped.expected) (options.onError ?? ((e) => console.warn('[llm-switchboard/http]', e)))(err);
     if (mapped.status === 499) return new Aborted(err);
-    return jsonReply(mapped.status, mapped.body, mapped.headers);
+    // Every answer carries a request id, as OpenAI's do; the upstream's own id rides beside it.
+    const headers: Record<string, string> = { 'x-request-id': `req_${randomUUID().replace(/-/g, '')}`, ...mapped.headers };
+    const upstreamId = (err as { requestID?: unknown } | null)?.requestID;
+    if (typeof upstreamId === 'string' && upstreamId) headers['x-switchboard-upstream-request-id'] = upstreamId;
+    return jsonReply(mapped.status, mapped.body, headers);
   }
 }
 
