@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ChatOpenAI } from '@langchain/openai';
-import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { useThreeVendors } from './fakes/three-vendors.js';
@@ -49,7 +49,7 @@ describe.each(MODELS)('ChatOpenAI({ configuration: { fetch: router.fetch } }) â†
     scriptTurns(vendors, [{ tool: { args: { city: 'Lima' } } }, { text: 'Lima: cloudy.' }]);
     const weather = tool(async ({ city }: { city: string }) => `cloudy in ${city}`, { name: 'get_weather', description: 'The weather in a city.', schema: z.object({ city: z.string() }) });
     const withTools = llm.bindTools([weather]);
-    const history = [new HumanMessage('Weather in Lima?')];
+    const history: BaseMessage[] = [new HumanMessage('Weather in Lima?')];
     const first = (await withTools.invoke(history)) as AIMessage;
     expect(first.tool_calls).toEqual([expect.objectContaining({ name: 'get_weather', args: { city: 'Lima' } })]);
     const call = first.tool_calls![0]!;
