@@ -32,6 +32,13 @@ type Endpoint = 'chat' | 'responses' | 'embeddings';
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
 export async function handleRequest(router: Router, options: HandlerOptions, req: Incoming): Promise<Reply | Aborted> {
+  const reply = await answer(router, options, req);
+  // Every answer carries a request id, as OpenAI's do (the decision id when a call was routed).
+  if (!(reply instanceof Aborted) && reply.headers['x-request-id'] === undefined) reply.headers['x-request-id'] = `req_${randomUUID().replace(/-/g, '')}`;
+  return reply;
+}
+
+async function answer(router: Router, options: HandlerOptions, req: Incoming): Promise<Reply | Aborted> {
   const path = pathOf(req.url);
   const method = req.method;
   try {
@@ -64,8 +71,8 @@ export async function handleRequest(router: Router, options: HandlerOptions, req
     const mapped = toHttpError(err);
     if (!mapped.expected) (options.onError ?? ((e) => console.warn('[llm-switchboard/http]', e)))(err);
     if (mapped.status === 499) return new Aborted(err);
-    // Every answer carries a request id, as OpenAI's do; the upstream's own id rides beside it.
-    const headers: Record<string, string> = { 'x-request-id': `req_${randomUUID().replace(/-/g, '')}`, ...mapped.headers };
+    // The upstream's own request id rides beside ours.
+    const headers: Record<string, string> = { ...mapped.headers };
     const upstreamId = (err as { requestID?: unknown } | null)?.requestID;
     if (typeof upstreamId === 'string' && upstreamId) headers['x-switchboard-upstream-request-id'] = upstreamId;
     return jsonReply(mapped.status, mapped.body, headers);
