@@ -23,10 +23,13 @@ interface VariantSpec {
 export const VARIANTS: VariantSpec[] = [
   { variant: 'openai-sdk', label: '(a) openai SDK, direct', baseline: 'openai-sdk' },
   { variant: 'router-openai', label: '(b) router → openai adapter', baseline: 'openai-sdk' },
+  { variant: 'fetch-openai', label: '(f) openai SDK → router.fetch → openai adapter', baseline: 'openai-sdk' },
   { variant: 'anthropic-sdk', label: '(c) @anthropic-ai/sdk, direct', baseline: 'anthropic-sdk' },
   { variant: 'router-anthropic', label: '(c) router → anthropic adapter', baseline: 'anthropic-sdk' },
+  { variant: 'fetch-anthropic', label: '(f) openai SDK → router.fetch → anthropic adapter, vs (c) router direct', baseline: 'router-anthropic' },
   { variant: 'gemini-sdk', label: '@google/generative-ai, direct', baseline: 'gemini-sdk' },
   { variant: 'router-gemini', label: 'router → google adapter', baseline: 'gemini-sdk' },
+  { variant: 'fetch-gemini', label: '(f) openai SDK → router.fetch → google adapter, vs router direct', baseline: 'router-gemini' },
   { variant: 'portkey', label: '(d) openai SDK → Portkey gateway', baseline: 'openai-sdk', peer: '@portkey-ai/gateway' },
   { variant: 'tokenjs-openai', label: '(e) token.js (openai-compatible)', baseline: 'openai-sdk', peer: 'token.js' },
   { variant: 'polyglot-openai', label: '(e) llm-polyglot (openai)', baseline: 'openai-sdk', peer: 'llm-polyglot' },
@@ -161,7 +164,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   }
 
   // Smoke is CI's rot guard: the router's own variants must run (peers may be unavailable).
-  const broken = [...failures].filter(([v]) => v.startsWith('router-'));
+  const broken = [...failures].filter(([v]) => v.startsWith('router-') || v.startsWith('fetch-'));
   if (smoke && broken.length) throw new Error(`router variants failed: ${broken.map(([v, e]) => `${v}: ${e}`).join('; ')}`);
 
   const routerAdded = added.get('router-openai');
@@ -170,6 +173,20 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   if (routerAdded !== undefined) {
     const b50 = percentile(pooled.get('openai-sdk')!.seq, 50);
     headline.push({ figure: 'router overhead over the raw openai SDK, p50 sequential', value: `${round(routerAdded)} µs (ratio ${((b50 + routerAdded) / b50).toFixed(3)}×)`, target: '≤ 50 µs, ≤ 1.10×', met: routerAdded <= 50 ? 'yes' : 'no' });
+  }
+  const fetchRatio = (variant: Variant, base: Variant) => {
+    const p = pooled.get(variant);
+    const b = pooled.get(base);
+    return p && b ? percentile(p.seq, 50) / percentile(b.seq, 50) : undefined;
+  };
+  const fo = fetchRatio('fetch-openai', 'openai-sdk');
+  if (fo !== undefined) headline.push({ figure: 'router.fetch (OpenAI SDK in-process) over the raw openai SDK, p50 sequential, OpenAI upstream', value: `${fo.toFixed(3)}× (vs router direct ${fetchRatio('fetch-openai', 'router-openai')!.toFixed(3)}×)`, target: '≤ 1.10×', met: fo <= 1.1 ? 'yes' : 'no' });
+  for (const [v, base, who] of [
+    ['fetch-anthropic', 'router-anthropic', 'Anthropic'],
+    ['fetch-gemini', 'router-gemini', 'Gemini'],
+  ] as const) {
+    const r = fetchRatio(v, base);
+    if (r !== undefined) headline.push({ figure: `router.fetch over the router's direct path, p50 sequential, ${who} upstream`, value: `${r.toFixed(3)}×`, target: '≤ 1.05×', met: r <= 1.05 ? 'yes' : 'no' });
   }
   const ra = added.get('router-anthropic');
   if (ra !== undefined) headline.push({ figure: 'router overhead over the raw @anthropic-ai/sdk, p50 sequential', value: `${round(ra)} µs`, target: '(context)', met: '' });

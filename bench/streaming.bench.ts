@@ -17,10 +17,10 @@ import { runChild, startPortkey, startUpstream } from './lib/processes.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
 
-const PAIRS: Array<{ wire: string; raw: Variant; routed: Variant }> = [
-  { wire: 'OpenAI', raw: 'openai-sdk', routed: 'router-openai' },
-  { wire: 'Anthropic', raw: 'anthropic-sdk', routed: 'router-anthropic' },
-  { wire: 'Gemini', raw: 'gemini-sdk', routed: 'router-gemini' },
+const PAIRS: Array<{ wire: string; raw: Variant; routed: Variant; fetch: Variant }> = [
+  { wire: 'OpenAI', raw: 'openai-sdk', routed: 'router-openai', fetch: 'fetch-openai' },
+  { wire: 'Anthropic', raw: 'anthropic-sdk', routed: 'router-anthropic', fetch: 'fetch-anthropic' },
+  { wire: 'Gemini', raw: 'gemini-sdk', routed: 'router-gemini', fetch: 'fetch-gemini' },
 ];
 
 const med = (xs: number[]) => percentile(sortedCopy(xs), 50);
@@ -41,7 +41,7 @@ async function overHttp(smoke: boolean): Promise<BenchSection[]> {
   const ttft = new Map<Variant, LoadResult[]>();
   const long = new Map<Variant, LoadResult[]>();
   const failures = new Map<string, string>();
-  const variants: Variant[] = [...PAIRS.flatMap((p) => [p.raw, p.routed]), ...(portkey ? (['portkey'] as const) : [])];
+  const variants: Variant[] = [...PAIRS.flatMap((p) => [p.raw, p.routed, p.fetch]), ...(portkey ? (['portkey'] as const) : [])];
   try {
     for (let r = 0; r < rounds; r++) {
       const rotated = [...variants.slice(r % variants.length), ...variants.slice(0, r % variants.length)];
@@ -50,7 +50,8 @@ async function overHttp(smoke: boolean): Promise<BenchSection[]> {
           [false, ttft, ttftCounts],
           [true, long, longCounts],
         ] as const) {
-          if (isLong && variant === 'portkey') continue;
+          // Throughput through router.fetch is the direct path's plus SSE framing: measured for TTFT only.
+          if (isLong && (variant === 'portkey' || variant.startsWith('fetch-'))) continue;
           const key = `${variant}${isLong ? ' (long)' : ''}`;
           if (failures.has(key)) continue;
           const input: LoadInput = { variant, urls: upstream.urls, gatewayUrl: portkey?.url, pkgUrl, mode: 'stream', long: isLong, ...counts, concurrent: 0, concurrency: 1 };
@@ -94,6 +95,7 @@ async function overHttp(smoke: boolean): Promise<BenchSection[]> {
     return undefined;
   };
   for (const p of PAIRS) rowsFor(p.raw, p.routed, p.wire, `${p.wire}: router vs raw SDK`);
+  for (const p of PAIRS) rowsFor(p.wire === 'OpenAI' ? p.raw : p.routed, p.fetch, p.wire, `${p.wire}: openai SDK over router.fetch vs ${p.wire === 'OpenAI' ? 'raw SDK' : 'router direct'}`);
   if (portkey) rowsFor('openai-sdk', 'portkey', 'OpenAI', 'OpenAI: Portkey gateway vs raw SDK');
 
   for (const p of PAIRS) {
@@ -113,7 +115,7 @@ async function overHttp(smoke: boolean): Promise<BenchSection[]> {
     });
   }
   for (const [k, v] of failures) notes.push(`${k} could not run: ${v}`);
-  const broken = [...failures].filter(([v]) => v.startsWith('router-'));
+  const broken = [...failures].filter(([v]) => v.startsWith('router-') || v.startsWith('fetch-'));
   if (smoke && broken.length) throw new Error(`router streams failed: ${broken.map(([v, e]) => `${v}: ${e}`).join('; ')}`);
 
   return [

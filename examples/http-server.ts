@@ -1,7 +1,8 @@
 /**
- * The opt-in OpenAI-compatible endpoint: `npx tsx examples/http-server.ts`. Starts the
- * server over a mock-provider router, calls it the way a service in another language
- * would (the OpenAI SDK and plain fetch), prints a curl line to try, then stops.
+ * The OpenAI HTTP API of a router, in-process and over HTTP: `npx tsx examples/http-server.ts`.
+ * First a typed OpenAI client over `router.fetch` (no socket), then `serve()` — the same
+ * handler behind node:http — called the way a service in another language would (the
+ * OpenAI SDK and plain fetch); prints a curl line to try, then stops.
  * Pass `--keep` to leave it running.
  */
 import OpenAI from 'openai';
@@ -23,6 +24,11 @@ const router = createRouter({
 });
 
 async function main() {
+  // In-process: a real OpenAI client whose requests the router answers.
+  const local: OpenAI = new OpenAI({ apiKey: 'unused', fetch: router.withContext({ tenant: 'local' }).fetch });
+  const { data, response } = await local.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Hi in-process' }] }).withResponse();
+  console.log(`router.fetch   ${data.model} via ${response.headers.get('x-switchboard-provider')}: ${data.choices[0]?.message.content}`);
+
   const server = await serve(router, {
     port: Number(process.env.PORT ?? 0),
     // Each key is bound to its tenant; the routing header cannot override it.
@@ -39,6 +45,9 @@ async function main() {
   let text = '';
   for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
   console.log(`openai stream  ${text}`);
+
+  const r = await client.responses.create({ model: 'auto', input: 'Responses API please' });
+  console.log(`responses      ${r.model}: ${r.output_text}`);
 
   const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sk-wrong' }, body: '{}' });
   console.log(`wrong key      ${bad.status} ${await bad.text()}`);

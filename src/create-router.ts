@@ -16,6 +16,7 @@ import { builtinStrategies } from './strategies/builtin-strategies.js';
 import type { StrategyFunction } from './strategies/strategy.js';
 import { HookBus } from './observability/hooks.js';
 import { Router } from './client/router.js';
+import { createFetchHandler } from './http/fetch-handler.js';
 import { buildRoutingSetup } from './pipeline/routing-config.js';
 import { Resilience } from './resilience/resilience.js';
 import { checkResilienceConfig, modeHint } from './resilience/check-config.js';
@@ -136,7 +137,7 @@ export function createRouter(options: RouterOptions): Router {
   const resilience = new Resilience({ ...opts.resilience, store: opts.resilience?.store ?? state }, routes);
   connectState(state, hooks, resilience, models.values());
   if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
-  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience }, {});
+  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, fetchHandler: (r) => createFetchHandler(r) }, {});
 }
 
 /** Every key a provider may send: configured, read from the environment, or held by a passed-in client. */

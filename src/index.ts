@@ -1,7 +1,8 @@
 // The public surface. Explicit named exports only.
 export { createRouter } from './create-router.js';
 export { Router, ChatCompletions } from './client/router.js';
-export type { RoutePlan } from './client/router.js';
+export type { RoutePlan, RouterFetch } from './client/router.js';
+export { ROUTING_HEADER } from './http/routing-header.js';
 export { RoutedPromise } from './client/routed-promise.js';
 export { structuredOutputValidator, checkStructuredOutput } from './client/chat-completions-parse.js';
 export type { ParsedContentOf, RouterParseParams, StructuredOutputCheck } from './client/chat-completions-parse.js';

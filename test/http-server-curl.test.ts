@@ -112,7 +112,8 @@ describe('curl against serve()', () => {
   });
 
   it('answers unknown URLs with 404, wrong methods with 405, and /healthz without auth', async () => {
-    const missing = await curl([...auth, `${h.url}/v1/embeddings`]);
+    // /v1/embeddings is served now (POST); an endpoint the router does not have is a 404.
+    const missing = await curl([...auth, `${h.url}/v1/audio/speech`]);
     expect(missing.status).toBe(404);
     expect(JSON.parse(missing.body).error).toMatchObject({ code: 'unknown_url', param: null });
     const wrong = await curl([...auth, chat()]);

@@ -18,6 +18,9 @@ export type Variant =
   | 'router-anthropic'
   | 'gemini-sdk'
   | 'router-gemini'
+  | 'fetch-openai'
+  | 'fetch-anthropic'
+  | 'fetch-gemini'
   | 'portkey'
   | 'tokenjs-openai'
   | 'polyglot-openai'
@@ -85,9 +88,13 @@ async function makeClient(input: LoadInput): Promise<{ call: Call; stream: Strea
     }
     case 'router-openai':
     case 'router-anthropic':
-    case 'router-gemini': {
+    case 'router-gemini':
+    case 'fetch-openai':
+    case 'fetch-anthropic':
+    case 'fetch-gemini': {
       const { createRouter } = (await import(input.pkgUrl)) as typeof import('../../src/index.js');
-      const type = input.variant === 'router-openai' ? 'openai' : input.variant === 'router-anthropic' ? 'anthropic' : 'google';
+      const wire = input.variant.slice(input.variant.indexOf('-') + 1);
+      const type = wire === 'openai' ? 'openai' : wire === 'anthropic' ? 'anthropic' : 'google';
       const baseURL = type === 'openai' ? urls.openai : type === 'anthropic' ? urls.anthropic : urls.gemini;
       let spent = 0;
       let decisions = 0;
@@ -109,6 +116,15 @@ async function makeClient(input: LoadInput): Promise<{ call: Call; stream: Strea
       process.on('exit', () => {
         if (decisions > 0 && !(spent > 0)) console.error('router: cost tracking saw no cost');
       });
+      if (input.variant.startsWith('fetch-')) {
+        // The OpenAI SDK over router.fetch: the same router, reached through the HTTP API in-process.
+        const { default: OpenAI } = await import('openai');
+        const client = new OpenAI({ apiKey: 'unused', baseURL: 'http://router.local/v1', fetch: router.fetch, maxRetries: 0 });
+        return {
+          call: async () => (await client.chat.completions.create({ model: 'main', messages, max_tokens: 256 })).choices[0]?.message.content ?? '',
+          stream: () => client.chat.completions.create({ model: 'main', messages, max_tokens: 256, stream: true }),
+        };
+      }
       return {
         call: async () => (await router.chat.completions.create({ model: 'main', messages, max_tokens: 256 })).choices[0]?.message.content ?? '',
         stream: () => router.chat.completions.create({ model: 'main', messages, max_tokens: 256, stream: true }),

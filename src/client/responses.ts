@@ -119,7 +119,8 @@ export class Responses {
         },
         undefined,
       );
-      return { data: wrapStream(opened, recorder, options?.signal ?? undefined), decision: recorder.decision, settled: false };
+      const answering = { decisionId: recorder.id, route: decision.routeName, model: opened.entry.id, provider: opened.entry.provider };
+      return { data: wrapStream(opened, recorder, options?.signal ?? undefined), decision: recorder.decision, settled: false, answering };
     } catch (err) {
       recorder.finish((err as { name?: string })?.name === 'APIUserAbortError' ? 'aborted' : 'error', undefined, err);
       throw err;

@@ -21,6 +21,8 @@ export interface Routed<T> {
   decision: Promise<DecisionRecord>;
   /** True when `decision` is already settled (non-streaming calls). */
   settled: boolean;
+  /** Streams: the decision and the model that opened the stream, known before it ends. */
+  answering?: { decisionId: string; route: string | null; model: string; provider: string } | undefined;
 }
 
 export class RoutedPromise<T> extends Promise<T> {
@@ -74,6 +76,11 @@ export class RoutedPromise<T> extends Promise<T> {
   /** As the OpenAI SDK's `asResponse()`: the synthesized response of `withResponse()`. */
   async asResponse(): Promise<Response> {
     return (await this.withResponse()).response;
+  }
+
+  /** @internal The call's result with its decision (router.fetch answers from it). */
+  _routed(): Promise<Routed<T>> {
+    return this.#inner;
   }
 
   private parse(): Promise<T> {

@@ -50,7 +50,12 @@ export interface RouterCore {
   routing: RoutingSetup;
   /** Breakers, limits, retry and timeout policy (resilience/resilience.ts). */
   resilience?: Resilience | undefined;
+  /** Builds `router.fetch` (http/): injected by createRouter, as client/ does not import http/. */
+  fetchHandler?: ((router: Router) => RouterFetch) | undefined;
 }
+
+/** A standard fetch function: what `new OpenAI({ fetch })`, LangChain and the AI SDK accept. */
+export type RouterFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 /** What explain() returns: the decision the router would make, without calling a provider. */
 export interface RoutePlan {
@@ -114,6 +119,18 @@ export class Router {
   readonly models: Models;
   /** OpenAI's Responses API, routed (native for OpenAI, translated for the others). */
   readonly responses: Responses;
+  #fetch: RouterFetch | undefined;
+  /**
+   * The OpenAI HTTP API in-process, as a fetch function (bound: pass it detached). No socket.
+   * @example const client = new OpenAI({ apiKey: 'unused', fetch: router.fetch });
+   */
+  readonly fetch: RouterFetch = (input, init) => {
+    if (!this.#fetch) {
+      if (!this.core.fetchHandler) throw new TypeError('router.fetch: this router was not built by createRouter()');
+      this.#fetch = this.core.fetchHandler(this);
+    }
+    return this.#fetch(input, init);
+  };
 
   /** @internal */
   constructor(
@@ -309,7 +326,7 @@ export class Router {
       }
       const wantsUsage = body.stream_options?.include_usage === true;
       const capture = acc.needsStreamCapture(lookup) ? new ChunkAccumulator() : undefined;
-      const { stream: s } = await executeStream(input, wantsUsage, (outcome, entry, answeredBy, error) => {
+      const { stream: s, entry: opened } = await executeStream(input, wantsUsage, (outcome, entry, answeredBy, error) => {
         const assembled = outcome === 'success' ? capture?.result() : undefined;
         if (capture) acc.setContent(recorder, body, assembled);
         const d = recorder.finish(outcome, { entry, answeredBy }, error);
@@ -319,7 +336,8 @@ export class Router {
           acc.store(lookup, assembled, entry, d.cost.finalUsd);
         }
       });
-      return { data: capture ? acc.capture(s, capture) : s, decision: recorder.decision, settled: false };
+      const answering = { decisionId: recorder.id, route: p.routeName, model: opened.id, provider: opened.provider };
+      return { data: capture ? acc.capture(s, capture) : s, decision: recorder.decision, settled: false, answering };
     } catch (err) {
       const aborted = (err as { name?: string })?.name === 'APIUserAbortError' || err?.constructor?.name === 'APIUserAbortError';
       recorder.finish(aborted ? 'aborted' : 'error', undefined, err);

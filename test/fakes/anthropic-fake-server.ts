@@ -61,6 +61,8 @@ export interface AnthropicFake {
   url: string;
   requests: RecordedRequest[];
   enqueue(...replies: FakeReply[]): void;
+  /** Answers requests the queue has no reply for (a scripted conversation that reads the request). */
+  respond(fn: ((req: RecordedRequest) => FakeReply) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startAnthropicFake(): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const queue: FakeReply[] = [];
   const issued: Issued = { thinking: new Map(), redacted: new Set() };
+  let responder: ((req: RecordedRequest) => FakeReply) | undefined;
 
   const server = createServer((req, res) => {
     let closedResolve!: () => void;
@@ -82,7 +85,7 @@ export async function startAnthropicFake(): Promise<AnthropicFake> {
       const authed = typeof req.headers['x-api-key'] === 'string' || /^Bearer \S+/.test(req.headers.authorization ?? '');
       if (req.method !== 'POST' || path !== '/v1/messages') return send(res, { kind: 'json', status: 404, body: { type: 'error', error: { type: 'not_found_error', message: `fake: no route ${req.method} ${req.url}` } } });
       if (!authed) return send(res, { kind: 'json', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'fake: missing credentials' } } });
-      const next = queue.shift() ?? { kind: 'json', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'fake: no reply scripted' } } };
+      const next = queue.shift() ?? responder?.(requests.at(-1)!) ?? { kind: 'json', status: 500, body: { type: 'error', error: { type: 'api_error', message: 'fake: no reply scripted' } } };
       // The request uses its scripted slot either way; a rule it breaks answers as Anthropic would.
       const broken = text ? checkRules(JSON.parse(text), issued) : undefined;
       if (broken) return send(res, { kind: 'json', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: broken }, request_id: 'req_fake_rule' } });
@@ -97,6 +100,7 @@ export async function startAnthropicFake(): Promise<AnthropicFake> {
     url: `http://127.0.0.1:${port}`,
     requests,
     enqueue: (...replies) => queue.push(...replies),
+    respond: (fn) => void (responder = fn),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -130,6 +134,7 @@ export function useAnthropicFake(): AnthropicFake {
       return live().requests;
     },
     enqueue: (...replies) => live().enqueue(...replies),
+    respond: (fn) => live().respond(fn),
     close: () => live().close(),
   };
 }

@@ -35,6 +35,8 @@ export interface GeminiFake {
   apiKey: string;
   requests: RecordedRequest[];
   enqueue(...replies: GeminiReply[]): void;
+  /** Answers requests the queue has no reply for (a scripted conversation that reads the request). */
+  respond(fn: ((req: RecordedRequest) => GeminiReply) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ const ROUTE = /\/([^/]+)\/models\/([^:/]+):(generateContent|streamGenerateConten
 
 export async function startGeminiFake(apiKey = 'AIza-test-fake-key-0123456789'): Promise<GeminiFake> {
   const queue: GeminiReply[] = [];
+  let responder: ((req: RecordedRequest) => GeminiReply) | undefined;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const cutByUs = new WeakSet<ServerResponse>();
@@ -72,7 +75,7 @@ export async function startGeminiFake(apiKey = 'AIza-test-fake-key-0123456789'):
       }
       // Shaped like the real reply to a bad key.
       if (req.headers['x-goog-api-key'] !== apiKey) return sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.'));
-      const reply = queue.shift();
+      const reply = queue.shift() ?? responder?.(recorded);
       if (!reply) return sendJson(res, 500, googleError(500, 'INTERNAL', 'fake: no reply scripted for this request'));
       void serve(res, reply, () => cutByUs.add(res));
     });
@@ -89,6 +92,7 @@ export async function startGeminiFake(apiKey = 'AIza-test-fake-key-0123456789'):
     apiKey,
     requests,
     enqueue: (...replies) => void queue.push(...replies),
+    respond: (fn) => void (responder = fn),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

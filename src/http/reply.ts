@@ -1,0 +1,17 @@
+/** What the handler answers, before a face turns it into a fetch Response or a node:http reply. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | ReadableStream<Uint8Array> | null;
+}
+
+export const JSON_TYPE = 'application/json';
+
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+}
+
+/** The caller aborted: fetch rejects with the signal's reason; node:http drops the connection. */
+export class Aborted {
+  constructor(readonly reason: unknown) {}
+}
