@@ -3,8 +3,10 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
 import { type GeminiFake, type GeminiReply, generativeAiJs, jsGenaiReplay, pydanticAi, vercelAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
+import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
 
 let fake: GeminiFake;
+let sdk: GeminiSdk;
 beforeEach(async () => (fake = await startGeminiFake()));
 afterEach(() => fake.close());
 
@@ -12,7 +14,7 @@ type Message = ChatCompletion.Choice['message'] & { reasoning_content?: string }
 
 async function generate(reply: GeminiReply, model = 'gemini-2.0-flash'): Promise<ChatCompletion> {
   fake.enqueue(reply);
-  const adapter = createGoogleAdapter('google', { type: 'google', apiKey: fake.apiKey, baseURL: fake.url });
+  const adapter = createGoogleAdapter('google', { type: 'google', sdk, apiKey: fake.apiKey, baseURL: fake.url });
   const completion = await adapter.doGenerate({ model, messages: [{ role: 'user', content: 'hi' }] }, { signal: new AbortController().signal });
   expect(fake.requests).toHaveLength(1);
   expect(fake.requests[0]!.url).toBe(`/v1beta/models/${model}:generateContent`);
@@ -23,7 +25,9 @@ const replay = (file: string, i = 0) => readJsonFixture(`gemini/js-genai-replays
 const pyd = (name: string, i = 0) => readJsonFixture(`gemini/pydantic-ai/${name}.i${i}.response.json`);
 const gajs = (file: string) => readJsonFixture(`gemini/generative-ai-js/${file}`);
 
-describe('Gemini unary responses → ChatCompletion', () => {
+describe.each(GEMINI_SDKS)('Gemini unary responses → ChatCompletion (%s)', (s) => {
+  beforeEach(() => void (sdk = s));
+
   it('maps plain text with responseId, modelVersion and usage (pydantic-ai test_google_model)', async () => {
     const r = pyd('test_google_model');
     const c = await generate(pydanticAi('test_google_model'), 'gemini-2.5-flash');

@@ -4,14 +4,16 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
 import { type GeminiFake, type GeminiReply, generativeAiJs, jsGenaiReplay, pydanticAi, vercelAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readChunkLines, readFixture, readJsonFixture } from './fakes/fixtures.js';
+import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
 
 let fake: GeminiFake;
+let sdk: GeminiSdk;
 beforeEach(async () => (fake = await startGeminiFake()));
 afterEach(() => fake.close());
 
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string };
 
-const adapter = () => createGoogleAdapter('google', { type: 'google', apiKey: fake.apiKey, baseURL: fake.url });
+const adapter = () => createGoogleAdapter('google', { type: 'google', sdk, apiKey: fake.apiKey, baseURL: fake.url });
 
 async function open(reply: GeminiReply, model = 'gemini-2.0-flash', signal = new AbortController().signal) {
   fake.enqueue(reply);
@@ -55,7 +57,9 @@ const sseEvents = (rel: string) =>
 const partsText = (events: any[], thought = false) =>
   events.flatMap((e) => e.candidates?.[0]?.content?.parts ?? []).filter((p: any) => typeof p.text === 'string' && !!p.thought === thought).map((p: any) => p.text).join('');
 
-describe('Gemini streaming → chat.completion.chunk', () => {
+describe.each(GEMINI_SDKS)('Gemini streaming → chat.completion.chunk (%s)', (s) => {
+  beforeEach(() => void (sdk = s));
+
   it('streams short text with role first, one finish_reason and a usage chunk (generative-ai-js streaming-success-basic-reply-short)', async () => {
     const chunks = await stream(generativeAiJs('streaming-success-basic-reply-short.txt'));
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: 'Cheyenne' });
