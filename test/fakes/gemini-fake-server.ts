@@ -110,13 +110,9 @@ export async function startGeminiFake(apiKey = 'AIza-test-fake-key-0123456789'):
   };
 }
 
-/** Synthetic, shaped like Gemini's reply to a bad key (see test/fixtures/PROVENANCE.md). */
+/** Gemini's reply to a bad key (synthetic: test/fixtures/gemini/synthetic/error-api-key-invalid.json). */
 export function badKeyError() {
-  const message = 'API key not valid. Please pass a valid API key.';
-  return googleError(400, 'INVALID_ARGUMENT', message, [
-    { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
-    { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
-  ]);
+  return readJsonFixture('gemini/synthetic/error-api-key-invalid.json');
 }
 
 function majorVersion(model: string): number | undefined {
@@ -219,4 +215,13 @@ export function vercelAi(file: string, status?: number): GeminiReply {
   const rel = `gemini/vercel-ai/${file}`;
   if (file.endsWith('.chunks.txt')) return { kind: 'chunks', chunks: readChunkLines(rel) };
   return { kind: 'json', body: readJsonFixture(rel), ...(status ? { status } : {}) };
+}
+
+/** `gemini/synthetic/*` (labelled synthetic in PROVENANCE.md): `.chunks.txt` framed as a stream, `.json` as JSON, anything else raw. */
+export function synthetic(file: string, status = 200): GeminiReply {
+  const rel = `gemini/synthetic/${file}`;
+  if (file.endsWith('.chunks.txt')) return { kind: 'chunks', chunks: readChunkLines(rel) };
+  if (file.endsWith('.json')) return { kind: 'json', body: readJsonFixture(rel), status };
+  const contentType = file.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/event-stream';
+  return { kind: 'raw', body: readFixture(rel), contentType, status };
 }
