@@ -11,6 +11,8 @@ import { providerError } from '../../errors/provider-error.js';
 const DOCUMENTED = [
   '$id', '$defs', 'definitions', '$ref', '$anchor', 'type', 'format', 'title', 'description', 'enum', 'items', 'prefixItems',
   'minItems', 'maxItems', 'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required', 'propertyOrdering',
+  // Not in Google's list, but sent in js-genai's own recorded responseJsonSchema request and served.
+  'minLength', 'maxLength',
 ];
 /** Annotations: dropping or keeping them cannot change what the model may produce. */
 const ANNOTATIONS = ['$schema', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'];
