@@ -111,8 +111,11 @@ export function splitParts(parts: GeminiPart[] | undefined, collector: Reasoning
   return out;
 }
 
+/** A function tool call (openai 6 also types custom tool calls; Gemini only makes function calls). */
+type FunctionToolCall = Extract<ChatCompletionMessageToolCall, { type: 'function' }> & ReturnType<typeof toolCallExtra>;
+
 /** An OpenAI tool call for a Gemini function call, its signature carried in the message itself. */
-export function toToolCall(call: SplitParts['calls'][number]): ChatCompletionMessageToolCall {
+export function toToolCall(call: SplitParts['calls'][number]): FunctionToolCall {
   return { id: newToolCallId(), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) }, ...toolCallExtra(call.signature) };
 }
 
