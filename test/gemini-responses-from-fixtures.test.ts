@@ -166,11 +166,23 @@ describe.each(GEMINI_SDKS)('Gemini unary responses → ChatCompletion (%s)', (s)
     expect(empty.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: null } });
   });
 
-  it('drops thoughtSignature from text but keeps the text (vercel-ai google-text, google-reasoning)', async () => {
+  it('keeps the text of a signed text part as content and its thoughtSignature as a reasoning.encrypted item (vercel-ai google-text)', async () => {
     const text = readJsonFixture('gemini/vercel-ai/google-text.json');
     const c = await generate(vercelAi('google-text.json'), 'gemini-3-pro-preview');
     expect(c.choices[0]!.message.content).toBe(text.candidates[0].content.parts[0].text);
     expect(c.id).toBe(text.responseId);
+    expect((c.choices[0]!.message as any).reasoning_details).toEqual([
+      { type: 'reasoning.encrypted', data: text.candidates[0].content.parts[0].thoughtSignature, format: 'google-gemini-v1', index: 0 },
+    ]);
+  });
+
+  it('puts a function call’s thoughtSignature on the tool call as extra_content.google.thought_signature (vercel-ai google-tool-call)', async () => {
+    const part = readJsonFixture('gemini/vercel-ai/google-tool-call.json').candidates[0].content.parts[0];
+    const c = await generate(vercelAi('google-tool-call.json'), 'gemini-3-pro-preview');
+    expect(c.choices[0]!.message.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'weather', arguments: JSON.stringify(part.functionCall.args) }, extra_content: { google: { thought_signature: part.thoughtSignature } } },
+    ]);
+    expect((c.choices[0]!.message as any).reasoning_details).toBeUndefined();
   });
 
   it('maps Gemini logprobs to OpenAI logprobs.content (generative-ai-js unary-success-logprobs)', async () => {

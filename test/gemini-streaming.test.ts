@@ -127,6 +127,21 @@ describe.each(GEMINI_SDKS)('Gemini streaming → chat.completion.chunk (%s)', (s
     expect(chunks.at(-1)!.usage?.completion_tokens_details?.reasoning_tokens).toBe(events.at(-1).usageMetadata.thoughtsTokenCount);
   });
 
+  it('streams reasoning_details: thought text as one item when it closes, a signature on an empty closing text part as reasoning.encrypted (pydantic-ai thinking_part_iter, vercel-ai google-text)', async () => {
+    const events = sseEvents('gemini/pydantic-ai/test_google_model_thinking_part_iter.i0.sse.txt');
+    const chunks = await stream(pydanticAi('test_google_model_thinking_part_iter'), 'gemini-2.5-pro');
+    const details = chunks.flatMap((c) => (c.choices[0]?.delta as any)?.reasoning_details ?? []);
+    expect(details.filter((d: any) => d.type === 'reasoning.text').map((d: any) => d.text).join('')).toBe(partsText(events, true));
+    expect(details.map((d: any) => d.index)).toEqual(details.map((_: unknown, i: number) => i));
+    expect(details.every((d: any) => d.format === 'google-gemini-v1')).toBe(true);
+
+    fake.requests.length = 0;
+    const lines = readChunkLines('gemini/vercel-ai/google-text.chunks.txt').map((l) => JSON.parse(l));
+    const signature = lines.flatMap((l) => l.candidates[0].content.parts).find((p: any) => p.thoughtSignature).thoughtSignature;
+    const v = await stream(vercelAi('google-text.chunks.txt'), 'gemini-3-pro-preview');
+    expect(v.flatMap((c) => (c.choices[0]?.delta as any)?.reasoning_details ?? [])).toEqual([{ type: 'reasoning.encrypted', data: signature, format: 'google-gemini-v1', index: 0 }]);
+  });
+
   it('maps a streamed MAX_TOKENS to length (js-genai with_config_stream)', async () => {
     const segs = readJsonFixture('gemini/js-genai-replays/Chats_Tests_sendMessage_Google_AI_with_config_stream.json').interactions[0].response.bodySegments;
     const chunks = await stream(jsGenaiReplay('Chats_Tests_sendMessage_Google_AI_with_config_stream.json'));
