@@ -78,6 +78,23 @@ describe.each(GEMINI_SDKS)('Gemini 3 tool loop with thinking across two router i
     expect(fake.requests[1]!.body.contents[1].parts[0].thoughtSignature).toBe(signature);
   });
 
+  it.each([false, true])('runTools (stream: %s) replays the signature of each step, so a Gemini 3 tool loop with thinking completes', async (streaming) => {
+    const recorded = readJsonFixture('gemini/vercel-ai/google-tool-call.json').candidates[0].content.parts[0];
+    const answer = readJsonFixture('gemini/vercel-ai/google-text.json').candidates[0].content.parts[0];
+    if (streaming) fake.enqueue({ kind: 'chunks', chunks: [readJsonFixture('gemini/vercel-ai/google-tool-call.json')] }, { kind: 'chunks', chunks: [readJsonFixture('gemini/vercel-ai/google-text.json')] });
+    else fake.enqueue(vercelAi('google-tool-call.json'), vercelAi('google-text.json'));
+    const runner = routerFor(sdk).chat.completions.runTools({
+      model: 'g3',
+      reasoning_effort: 'low',
+      messages: [{ role: 'user', content: 'What is the weather in San Francisco?' }],
+      tools: [{ type: 'function', function: { name: 'weather', parameters: (weather[0] as any).function.parameters, function: () => '{"temperature":18}', parse: JSON.parse } }],
+      ...(streaming ? { stream: true as const } : {}),
+    } as any);
+    expect(await runner.finalContent()).toBe(answer.text);
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1]!.body.contents[1].parts[0].thoughtSignature).toBe(recorded.thoughtSignature);
+  });
+
   it('the fake applies Gemini’s rule: the same turn 2 without the signature is refused with 400 "missing a thought_signature"', async () => {
     fake.enqueue(vercelAi('google-tool-call.json'));
     const user: ChatCompletionMessageParam = { role: 'user', content: 'What is the weather in San Francisco?' };

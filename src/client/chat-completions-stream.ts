@@ -15,11 +15,12 @@ import {
 } from 'openai/lib/ChatCompletionStreamingRunner';
 import type { RunnerOptions } from 'openai/lib/AbstractChatCompletionRunner';
 import type { RunnableToolFunctionWithContext } from 'openai/lib/RunnableFunction';
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RoutingContext } from '../config/router-options.js';
 import type { Router } from './router.js';
 import type { RouterCreateParams, RouterRequestOptions } from './request-options.js';
 import type { ParsedContentOf } from './chat-completions-parse.js';
+import { ProviderFieldCarry } from './carry-provider-fields.js';
 
 /** The SDK tags helper calls with this header for its own telemetry; no provider needs it. */
 const HELPER_HEADER = 'x-stainless-helper-method';
@@ -84,9 +85,28 @@ export interface RunToolsMethod {
   ): ChatCompletionStreamingRunner<ParsedT>;
 }
 
+/**
+ * A client for one runTools run: like routedClient, and it puts back on each replayed
+ * assistant message the provider fields the SDK's runner strips (see carry-provider-fields.ts).
+ */
+function carryingClient(router: Router): OpenAI {
+  const carry = new ProviderFieldCarry();
+  const create = async (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => {
+    const result = await router.chat.completions.create(carry.restore(body), withoutHelperHeader(options));
+    if (!body.stream) carry.rememberCompletion(result as ChatCompletion);
+    else {
+      const stream = result as unknown as AsyncIterable<ChatCompletionChunk>;
+      const iterate = stream[Symbol.asyncIterator].bind(stream);
+      Object.defineProperty(stream, Symbol.asyncIterator, { value: () => carry.observe({ [Symbol.asyncIterator]: iterate })[Symbol.asyncIterator](), configurable: true });
+    }
+    return result;
+  };
+  return { chat: { completions: { create } } } as unknown as OpenAI;
+}
+
 export function runToolsWith(router: Router): RunToolsMethod {
   return ((body: { stream?: boolean | null }, options?: RouterRunnerOptions) => {
-    const client = routedClient(router);
+    const client = carryingClient(router);
     if (body.stream) return ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options);
     return ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
   }) as RunToolsMethod;
