@@ -77,6 +77,9 @@ function reasons(details: unknown[]): string[] {
 function kindOf(status: number, message: string): ProviderErrorKind | undefined {
   if (/exceeds the maximum number of tokens|input token count .*exceeds/i.test(message)) return 'context_length_exceeded';
   if (status === 404) return 'model_not_found';
+  // History this model cannot take (function calls it never signed, e.g. from another
+  // provider's turn); another model of the route may serve it.
+  if (status === 400 && /missing a thought_signature/i.test(message)) return 'unsupported_parameter';
   if (/safety|prohibited content|blocked/i.test(message) && status === 400) return 'content_policy';
   if (status === 503 || /overloaded/i.test(message)) return 'overloaded';
   return undefined;
