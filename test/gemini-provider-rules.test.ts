@@ -110,6 +110,22 @@ describe.each(GEMINI_SDKS)('Gemini provider rules (%s)', (sdk) => {
   });
 });
 
+describe.each(GEMINI_SDKS)('reasoning_effort none on a Pro model (%s)', (sdk) => {
+  it('is refused by name for models that cannot turn thinking off, and sent as thinkingBudget 0 to those that can', async () => {
+    const adapter = createGoogleAdapter('google', { type: 'google', sdk, apiKey: ge.apiKey, baseURL: ge.url });
+    const body = { messages: [{ role: 'user' as const, content: 'hi' }], reasoning_effort: 'none' as const };
+    for (const model of ['gemini-2.5-pro', 'gemini-3-pro-preview', 'models/gemini-3.1-pro-preview']) {
+      const err = (await adapter.doGenerate({ model, ...body }, { signal: new AbortController().signal }).catch((e: unknown) => e)) as BadRequestError & { kind?: string };
+      expect(err).toBeInstanceOf(BadRequestError);
+      expect([err.param, err.kind]).toEqual(['reasoning_effort', 'unsupported_parameter']);
+    }
+    expect(ge.requests).toHaveLength(0);
+    ge.enqueue(generativeAiJs('unary-success-basic-reply-short.json'));
+    await adapter.doGenerate({ model: 'gemini-2.5-flash', ...body }, { signal: new AbortController().signal });
+    expect(ge.requests[0]!.body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0 });
+  });
+});
+
 describe('the fake applies Gemini 2.x’s rule', () => {
   it('rejects functionDeclarations with responseMimeType application/json from the raw SDK, as Gemini 2.x does', async () => {
     const raw = new GoogleGenAI({ apiKey: ge.apiKey, httpOptions: { baseUrl: ge.url, apiVersion: 'v1beta' } });
@@ -118,5 +134,12 @@ describe('the fake applies Gemini 2.x’s rule', () => {
       .catch((e: unknown) => e);
     expect((err as { status?: number }).status).toBe(400);
     expect(String((err as Error).message)).toContain("Function calling with a response mime type: 'application/json' is unsupported");
+  });
+
+  it('rejects a thinking budget of 0 on a Pro model from the raw SDK, as Gemini does', async () => {
+    const raw = new GoogleGenAI({ apiKey: ge.apiKey, httpOptions: { baseUrl: ge.url, apiVersion: 'v1beta' } });
+    const err = await raw.models.generateContent({ model: 'gemini-2.5-pro', contents: 'hi', config: { thinkingConfig: { thinkingBudget: 0 } } }).catch((e: unknown) => e);
+    expect((err as { status?: number }).status).toBe(400);
+    expect(String((err as Error).message)).toContain('This model only works in thinking mode');
   });
 });

@@ -11,7 +11,9 @@
  *   that is not only function responses) that has function calls must carry the
  *   thoughtSignature on its first functionCall part (ai.google.dev thought-signatures);
  * - Gemini 2.x and older: function declarations together with responseMimeType
- *   application/json are rejected.
+ *   application/json are rejected;
+ * - Gemini 2.5 Pro and later Pro models: a thinking budget of 0 is rejected (they only
+ *   work in thinking mode).
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -136,6 +138,9 @@ function breaksRule(model: string, body: any): string | undefined {
         return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${first.functionCall.name}\` , position ${i + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
       }
     }
+  }
+  if (/^gemini-(?:2\.5|[3-9][.\d]*)-pro/.test(model) && body?.generationConfig?.thinkingConfig?.thinkingBudget === 0) {
+    return 'Budget 0 is invalid. This model only works in thinking mode.';
   }
   const declares = (body?.tools ?? []).some((t: any) => t.functionDeclarations?.length);
   if (major !== undefined && major < 3 && declares && body?.generationConfig?.responseMimeType === 'application/json') {

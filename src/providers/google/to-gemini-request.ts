@@ -95,6 +95,12 @@ function takesToolsWithJson(model: string): boolean {
   return major !== undefined && Number(major) >= 3;
 }
 
+/** Gemini 2.5 Pro and the Pro models after it only work in thinking mode. */
+function thinksAlways(model: string): boolean {
+  const m = /(?:^|\/)gemini-(\d+)(?:\.(\d+))?-pro/.exec(model);
+  return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2] ?? 0) >= 5));
+}
+
 function toContents(messages: ChatCompletionMessageParam[]): { system: GeminiPart[]; contents: GeminiContent[] } {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
@@ -242,6 +248,9 @@ function toGenerationConfig(body: Body): GeminiGenerationConfig {
   if (body.reasoning_effort != null) {
     const budget = THINKING_BUDGET[body.reasoning_effort];
     if (budget === undefined) unsupported('reasoning_effort', `reasoning_effort '${body.reasoning_effort}' has no Gemini thinking budget`);
+    if (budget === 0 && thinksAlways(body.model)) {
+      unsupported('reasoning_effort', `${body.model} cannot turn thinking off (Gemini's Pro models reject a thinking budget of 0)`);
+    }
     g.thinkingConfig = budget === 0 ? { thinkingBudget: 0 } : { thinkingBudget: budget, includeThoughts: true };
   }
   const format = body.response_format;
