@@ -97,6 +97,17 @@ describe.each(GEMINI_SDKS)('Gemini provider rules (%s)', (sdk) => {
     expect(ge.requests[1]!.body.tools).toEqual([{ functionDeclarations: [{ name: 'plant', description: 'plants a tree', parametersJsonSchema: tree }] }]);
   });
 
+  it('honours the schema of response_format { type: json_object, schema } (instructor JSON_SCHEMA mode) instead of dropping it', async () => {
+    ge.enqueue(generativeAiJs('unary-success-basic-reply-short.json'), generativeAiJs('unary-success-basic-reply-short.json'));
+    await generate({ messages: [{ role: 'user', content: 'a city' }], response_format: { type: 'json_object', schema: city } as any });
+    expect(ge.requests[0]!.body.generationConfig).toEqual({
+      responseMimeType: 'application/json',
+      responseSchema: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] },
+    });
+    await generate({ messages: [{ role: 'user', content: 'a tree' }], response_format: { type: 'json_object', schema: tree } as any });
+    expect(ge.requests[1]!.body.generationConfig).toEqual({ responseMimeType: 'application/json', responseJsonSchema: tree });
+  });
+
   it('refuses, naming the path, what neither schema field can say (a dangling $ref, allOf)', async () => {
     const dangling = (await generate({
       messages: [{ role: 'user', content: 'x' }],

@@ -254,14 +254,19 @@ function toGenerationConfig(body: Body): GeminiGenerationConfig {
     g.thinkingConfig = budget === 0 ? { thinkingBudget: 0 } : { thinkingBudget: budget, includeThoughts: true };
   }
   const format = body.response_format;
-  if (format?.type === 'json_object') g.responseMimeType = 'application/json';
-  else if (format?.type === 'json_schema') {
+  const setSchema = (raw: unknown, path: string) => {
+    const schema = toSchema(raw, path);
+    if (schema.subset) g.responseSchema = schema.subset;
+    else g.responseJsonSchema = schema.json;
+  };
+  if (format?.type === 'json_object') {
     g.responseMimeType = 'application/json';
-    if (format.json_schema.schema) {
-      const schema = toSchema(format.json_schema.schema, 'response_format.json_schema.schema');
-      if (schema.subset) g.responseSchema = schema.subset;
-      else g.responseJsonSchema = schema.json;
-    }
+    // instructor's JSON_SCHEMA mode sends { type: 'json_object', schema }: the schema is honoured, not dropped.
+    const withSchema = format as { schema?: unknown };
+    if (withSchema.schema !== undefined && withSchema.schema !== null) setSchema(withSchema.schema, 'response_format.schema');
+  } else if (format?.type === 'json_schema') {
+    g.responseMimeType = 'application/json';
+    if (format.json_schema.schema) setSchema(format.json_schema.schema, 'response_format.json_schema.schema');
   } else if (format && format.type !== 'text') {
     unsupported('response_format', `response_format type '${(format as { type: string }).type}' is not supported by Gemini`);
   }
