@@ -185,6 +185,26 @@ describe.each(GEMINI_SDKS)('Gemini unary responses → ChatCompletion (%s)', (s)
     expect((c.choices[0]!.message as any).reasoning_details).toBeUndefined();
   });
 
+  it('maps citationMetadata and search grounding to url_citation annotations, byte offsets as character indexes (generative-ai-js citations, search-grounding)', async () => {
+    const cited = gajs('unary-success-citations.json').candidates[0];
+    const c = await generate(generativeAiJs('unary-success-citations.json'));
+    const text = c.choices[0]!.message.content!;
+    const [src] = cited.citationMetadata.citationSources;
+    const slice = (s: number, e: number) => Buffer.from(text, 'utf8').subarray(s, e).toString('utf8');
+    expect(c.choices[0]!.message.annotations).toEqual([{ type: 'url_citation', url_citation: { start_index: slice(0, src.startIndex).length, end_index: slice(0, src.endIndex).length, url: src.uri, title: '' } }]);
+    const a = c.choices[0]!.message.annotations![0]!.url_citation;
+    expect(text.slice(a.start_index, a.end_index)).toBe(slice(src.startIndex, src.endIndex));
+
+    fake.requests.length = 0;
+    const g = await generate(generativeAiJs('unary-success-search-grounding.json'));
+    const supports = gajs('unary-success-search-grounding.json').candidates[0].groundingMetadata.groundingSupports;
+    const annotations = g.choices[0]!.message.annotations!;
+    expect(annotations.map((x) => x.url_citation.url)).toEqual(['test_uri_1', 'test_uri_2', 'test_uri_1', 'test_uri_2', 'test_uri_1']);
+    expect(annotations[2]!.url_citation).toMatchObject({ title: 'test_title_1', start_index: supports[1].segment.startIndex, end_index: supports[1].segment.endIndex });
+    const gText = g.choices[0]!.message.content!;
+    expect(gText.slice(annotations[2]!.url_citation.start_index, annotations[2]!.url_citation.end_index)).toBe(supports[1].segment.text);
+  });
+
   it('maps Gemini logprobs to OpenAI logprobs.content (generative-ai-js unary-success-logprobs)', async () => {
     const r = gajs('unary-success-logprobs.json');
     const c = await generate(generativeAiJs('unary-success-logprobs.json'));

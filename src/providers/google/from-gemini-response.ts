@@ -9,6 +9,7 @@ import type { ReasoningExtension } from '../spec.js';
 import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiUsage } from './gemini-wire.js';
 import { nonAnswer } from './gemini-errors.js';
 import { ReasoningCollector, toolCallExtra, type ReasoningDetail } from './gemini-reasoning.js';
+import { toAnnotations } from './gemini-citations.js';
 
 export type FinishReason = ChatCompletion.Choice['finish_reason'];
 
@@ -137,6 +138,8 @@ export function toChatCompletion(r: GeminiResponse, requestedModel: string): Cha
     if (reasoning.length > 0) message.reasoning_content = reasoning.join('');
     if (details.length > 0) message.reasoning_details = details;
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
+    const annotations = toAnnotations(c, message.content ?? '');
+    if (annotations.length > 0) message.annotations = annotations;
     const content = toLogprobs(c);
     return {
       index: c.index ?? position,

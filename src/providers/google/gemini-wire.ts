@@ -77,10 +77,25 @@ export interface GeminiCandidate {
   content?: { role?: string; parts?: GeminiPart[] };
   finishReason?: string;
   finishMessage?: string;
+  /** REST names the list citationSources; @google/genai renames it citations. */
+  citationMetadata?: { citationSources?: GeminiCitation[]; citations?: GeminiCitation[] };
+  groundingMetadata?: {
+    groundingChunks?: { web?: { uri?: string; title?: string } }[];
+    groundingSupports?: { segment?: { startIndex?: number; endIndex?: number }; groundingChunkIndices?: number[] }[];
+  };
   logprobsResult?: {
     topCandidates?: { candidates?: GeminiLogprobsCandidate[] }[];
     chosenCandidates?: GeminiLogprobsCandidate[];
   };
+}
+
+/** Offsets are UTF-8 byte offsets into the candidate's text. */
+export interface GeminiCitation {
+  startIndex?: number;
+  endIndex?: number;
+  uri?: string;
+  title?: string;
+  license?: string;
 }
 
 export interface GeminiUsage {
