@@ -39,11 +39,20 @@ function routerFor(sdk: GeminiSdk, decisions: DecisionRecord[], apiKey = ge.apiK
   });
 }
 
+/** The synthetic malformed-call answer with another failure reason Gemini documents. */
+function withFinishReason(reason: string): GeminiReply {
+  const r = readJsonFixture('gemini/synthetic/unary-malformed-function-call.json');
+  return { kind: 'json', body: { ...r, candidates: [{ index: 0, content: {}, finishReason: reason }] } };
+}
+
 const body = { model: 'gemini-first', messages: [{ role: 'user' as const, content: 'What is the weather in San Francisco?' }] };
 
 describe.each(GEMINI_SDKS)('Gemini non-answers fall back (%s)', (sdk) => {
   const unaryCases: [string, GeminiReply, RegExp][] = [
     ['finishReason MALFORMED_FUNCTION_CALL', synthetic('unary-malformed-function-call.json'), /Gemini finished with MALFORMED_FUNCTION_CALL/],
+    ...(['UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS', 'MISSING_THOUGHT_SIGNATURE', 'MALFORMED_RESPONSE'] as const).map(
+      (reason): [string, GeminiReply, RegExp] => [`finishReason ${reason}`, withFinishReason(reason), new RegExp(`Gemini finished with ${reason}`)],
+    ),
     ['a 200 with an HTML page', synthetic('ok-html-error-page.html'), /not JSON/],
     ['a 200 with an error object', synthetic('ok-error-body.json'), /200 with an error body|no candidates/],
   ];
