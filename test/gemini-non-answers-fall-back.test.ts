@@ -71,6 +71,7 @@ describe.each(GEMINI_SDKS)('Gemini non-answers fall back (%s)', (sdk) => {
   const streamCases: [string, GeminiReply][] = [
     ['finishReason MALFORMED_FUNCTION_CALL', synthetic('streaming-malformed-function-call.chunks.txt')],
     ['no data event', synthetic('streaming-no-data.txt')],
+    ['an error object as the only event', { kind: 'chunks', chunks: [readJsonFixture('gemini/synthetic/ok-error-body.json')] }],
     ['a 200 with an HTML page', synthetic('ok-html-error-page.html')],
   ];
   it.each(streamCases)('streamed: %s → the next model streams the answer', async (_name, reply) => {
