@@ -120,7 +120,7 @@ const req = createRequire(import.meta.url);
 const cjs = Object.keys(req.cache ?? {});
 const loaded = [...seen, ...cjs];
 const has = (name) => loaded.some((u) => u.includes('/node_modules/' + name + '/'));
-console.log(JSON.stringify({ modules: seen.size, openai: has('openai'), anthropic: has('@anthropic-ai/sdk'), google: has('@google/generative-ai') }));
+console.log(JSON.stringify({ modules: seen.size, openai: has('openai'), anthropic: has('@anthropic-ai/sdk'), google: has('@google/genai') || has('@google/generative-ai') }));
 `;
 
 async function lazyLoading(): Promise<BenchSection> {
@@ -158,7 +158,7 @@ async function lazyLoading(): Promise<BenchSection> {
           'modules resolved': out.modules,
           'openai loaded': out.openai ? 'yes' : 'no',
           '@anthropic-ai/sdk loaded': out.anthropic ? 'yes' : 'no',
-          '@google/generative-ai loaded': out.google ? 'yes' : 'no',
+          'Gemini SDK (@google/genai or @google/generative-ai) loaded': out.google ? 'yes' : 'no',
           'as expected': ok ? 'yes' : 'NO',
         });
       } catch (err) {

@@ -173,7 +173,6 @@ async function translation(smoke: boolean): Promise<BenchSection> {
   const geminiEvents = lengthen(fixtureEvents<GeminiResponse>('gemini/generative-ai-js/streaming-success-basic-reply-long.txt'), (c) => !c.usageMetadata, deltas);
   const geminiHooks = () => ({
     requestedModel: 'gemini-bench',
-    rememberSignature: () => undefined,
     toError: (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     abortedError: () => undefined,
     finish: () => undefined,

@@ -62,9 +62,9 @@ describe('embeddings.create', () => {
     expect(decisions[0]!.cost.finalUsd).toBeCloseTo((5 * 0.02) / 1e6, 12);
   });
 
-  it('Gemini: one input → embedContent, several → batchEmbedContents, answered in OpenAI’s shape', async () => {
+  it('Gemini: one input → embedContent, several → batchEmbedContents, answered in OpenAI’s shape (@google/generative-ai)', async () => {
     const router = createRouter({
-      providers: { google: { type: 'google', apiKey: 'AIza-test', baseURL: gemini.url } },
+      providers: { google: { type: 'google', sdk: 'generative-ai', apiKey: 'AIza-test', baseURL: gemini.url } },
       models: [{ id: 'gem', provider: 'google', model: 'text-embedding-004', kind: 'embedding', dimensions: 3 }],
     });
     const one = await router.embeddings.create({ input: 'hello', dimensions: 3 });
@@ -80,6 +80,20 @@ describe('embeddings.create', () => {
     const buf = Buffer.from(b64.data[0]!.embedding as unknown as string, 'base64');
     expect([buf.readFloatLE(0), buf.readFloatLE(4), buf.readFloatLE(8)]).toEqual([5, 0.5, -0.25]);
     await expect(router.embeddings.create({ input: [1, 2, 3] })).rejects.toThrow(/token arrays/);
+  });
+
+  it('Gemini: @google/genai sends every input through batchEmbedContents, answered in the same OpenAI shape', async () => {
+    const router = createRouter({
+      providers: { google: { type: 'google', sdk: 'genai', apiKey: 'AIza-test', baseURL: gemini.url } },
+      models: [{ id: 'gem', provider: 'google', model: 'text-embedding-004', kind: 'embedding', dimensions: 3 }],
+    });
+    const one = await router.embeddings.create({ input: 'hello', dimensions: 3 });
+    expect(gemini.requests[0]!.url).toMatch(/^\/v1beta\/models\/text-embedding-004:batchEmbedContents$/);
+    expect(gemini.requests[0]!.body.requests).toEqual([{ content: { parts: [{ text: 'hello' }], role: 'user' }, model: 'models/text-embedding-004', outputDimensionality: 3 }]);
+    expect(one).toMatchObject({ object: 'list', model: 'text-embedding-004', data: [{ object: 'embedding', index: 0, embedding: [5, 0.5, -0.25] }] });
+    const many = await router.embeddings.create({ input: ['a', 'bbb'] });
+    expect(gemini.requests[1]!.body.requests.map((r: any) => r.content.parts[0].text)).toEqual(['a', 'bbb']);
+    expect(many.data.map((d) => d.embedding[0])).toEqual([1, 3]);
   });
 
   it('mock: deterministic unit vectors of the declared length', async () => {

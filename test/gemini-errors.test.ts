@@ -11,20 +11,23 @@ import {
   RateLimitError,
 } from 'openai';
 import { GoogleGenerativeAIError, GoogleGenerativeAIFetchError } from '@google/generative-ai';
+import { ApiError } from '@google/genai';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
 import type { GoogleProviderConfig } from '../src/providers/provider-config.js';
 import type { RoutedAPIError } from '../src/errors/provider-error.js';
 import { type GeminiFake, type GeminiReply, generativeAiJs, googleError, jsGenaiReplay, pydanticAi, vercelAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
+import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
 
 let fake: GeminiFake;
+let sdk: GeminiSdk;
 beforeEach(async () => (fake = await startGeminiFake()));
 afterEach(() => fake.close());
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
 function adapterFor(extra: Partial<GoogleProviderConfig> = {}) {
-  return createGoogleAdapter('google', { type: 'google', apiKey: fake.apiKey, baseURL: fake.url, ...extra });
+  return createGoogleAdapter('google', { type: 'google', sdk, apiKey: fake.apiKey, baseURL: fake.url, ...extra });
 }
 
 /** Runs one unary call that must fail, and checks nothing of the Gemini SDK escapes. */
@@ -35,10 +38,13 @@ async function failUnary(reply: GeminiReply | undefined, extra: Partial<GooglePr
     .then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(OpenAIError);
   expect(err).not.toBeInstanceOf(GoogleGenerativeAIError);
+  expect(err).not.toBeInstanceOf(ApiError);
   return err as RoutedAPIError;
 }
 
-describe('Gemini errors → OpenAI error classes', () => {
+describe.each(GEMINI_SDKS)('Gemini errors → OpenAI error classes (%s)', (s) => {
+  beforeEach(() => void (sdk = s));
+
   it('maps a 400 body (generative-ai-js unary-failure-image-rejected) with the provider message, error object and cause', async () => {
     const body = readJsonFixture('gemini/generative-ai-js/unary-failure-image-rejected.json').error;
     const err = await failUnary(generativeAiJs('unary-failure-image-rejected.json', 400));
@@ -46,7 +52,7 @@ describe('Gemini errors → OpenAI error classes', () => {
     expect(err.status).toBe(400);
     expect(err.message).toBe(`400 ${body.message}`);
     expect(err.error).toEqual({ message: body.message, code: 400, status: body.status, details: body.details });
-    expect(err.cause).toBeInstanceOf(GoogleGenerativeAIFetchError);
+    expect(err.cause).toBeInstanceOf(sdk === 'genai' ? ApiError : GoogleGenerativeAIFetchError);
     expect(err.kind).toBeUndefined();
     expect(fake.requests).toHaveLength(1);
   });
@@ -119,9 +125,12 @@ describe('Gemini errors → OpenAI error classes', () => {
     for (const text of [refused.message, refused.stack, (refused.cause as Error | undefined)?.message, (refused.cause as Error | undefined)?.stack]) expect(text ?? '').not.toContain(key);
   });
 
-  it('maps a rejected key to BadRequestError as Gemini does, and a missing key to AuthenticationError without a request', async () => {
+  it('maps a rejected key (400 INVALID_ARGUMENT, reason API_KEY_INVALID) to AuthenticationError, and a missing key to AuthenticationError without a request', async () => {
     const wrong = await failUnary(undefined, { apiKey: 'AIza-wrong-key' });
-    expect(wrong).toBeInstanceOf(BadRequestError);
+    // Issue 17: Gemini's answer to a bad key is an auth failure (skip the provider), not the caller's 400.
+    expect(wrong).toBeInstanceOf(AuthenticationError);
+    expect(wrong.status).toBe(401);
+    expect(wrong.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }, {}] });
     expect(wrong.message).toContain('API key not valid');
     expect(fake.requests[0]!.headers['x-goog-api-key']).toBe('AIza-wrong-key');
 

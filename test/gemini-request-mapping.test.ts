@@ -5,14 +5,16 @@ import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
 import type { GoogleProviderConfig } from '../src/providers/provider-config.js';
 import { type GeminiFake, generativeAiJs, pydanticAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
+import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
 
 let fake: GeminiFake;
+let sdk: GeminiSdk;
 beforeEach(async () => (fake = await startGeminiFake()));
 afterEach(() => fake.close());
 
 const opts = () => ({ signal: new AbortController().signal });
 const adapterFor = (extra: Partial<GoogleProviderConfig> = {}) =>
-  createGoogleAdapter('google', { type: 'google', apiKey: fake.apiKey, baseURL: fake.url, ...extra });
+  createGoogleAdapter('google', { type: 'google', sdk, apiKey: fake.apiKey, baseURL: fake.url, ...extra });
 
 /** Sends one unary request and returns the body the fake received. */
 async function sent(body: Omit<ChatCompletionCreateParamsNonStreaming, 'model'> & { model?: string }, extra?: Partial<GoogleProviderConfig>) {
@@ -33,7 +35,9 @@ async function refused(body: Record<string, unknown>): Promise<BadRequestError> 
 
 const cassetteRequest = (name: string, i: number) => readJsonFixture(`gemini/pydantic-ai/${name}.cassette.json`).interactions[i].request.parsed_body;
 
-describe('Gemini request mapping', () => {
+describe.each(GEMINI_SDKS)('Gemini request mapping (%s)', (s) => {
+  beforeEach(() => void (sdk = s));
+
   it('sends system + user the way the recorded pydantic-ai test_google_model request does, to the model path with the key header', async () => {
     const recorded = cassetteRequest('test_google_model', 0);
     const body = await sent({
@@ -200,7 +204,8 @@ describe('Gemini request mapping', () => {
         tools,
         messages: [
           { role: 'user', content: question },
-          { role: 'assistant', content: null, tool_calls: [{ id: call.id!, type: 'function', function: { name: 'get_country', arguments: '{}' } }] },
+          // The call as the caller received it: its signature travels in extra_content, not in the adapter's memory.
+          { role: 'assistant', content: null, tool_calls: [{ id: call.id!, type: 'function', function: { name: 'get_country', arguments: '{}' }, extra_content: (call as any).extra_content }] as any },
           { role: 'tool', tool_call_id: call.id!, content: 'Mexico' },
         ],
       },

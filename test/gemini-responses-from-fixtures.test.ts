@@ -3,8 +3,10 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
 import { type GeminiFake, type GeminiReply, generativeAiJs, jsGenaiReplay, pydanticAi, vercelAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
+import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
 
 let fake: GeminiFake;
+let sdk: GeminiSdk;
 beforeEach(async () => (fake = await startGeminiFake()));
 afterEach(() => fake.close());
 
@@ -12,7 +14,7 @@ type Message = ChatCompletion.Choice['message'] & { reasoning_content?: string }
 
 async function generate(reply: GeminiReply, model = 'gemini-2.0-flash'): Promise<ChatCompletion> {
   fake.enqueue(reply);
-  const adapter = createGoogleAdapter('google', { type: 'google', apiKey: fake.apiKey, baseURL: fake.url });
+  const adapter = createGoogleAdapter('google', { type: 'google', sdk, apiKey: fake.apiKey, baseURL: fake.url });
   const completion = await adapter.doGenerate({ model, messages: [{ role: 'user', content: 'hi' }] }, { signal: new AbortController().signal });
   expect(fake.requests).toHaveLength(1);
   expect(fake.requests[0]!.url).toBe(`/v1beta/models/${model}:generateContent`);
@@ -23,7 +25,9 @@ const replay = (file: string, i = 0) => readJsonFixture(`gemini/js-genai-replays
 const pyd = (name: string, i = 0) => readJsonFixture(`gemini/pydantic-ai/${name}.i${i}.response.json`);
 const gajs = (file: string) => readJsonFixture(`gemini/generative-ai-js/${file}`);
 
-describe('Gemini unary responses → ChatCompletion', () => {
+describe.each(GEMINI_SDKS)('Gemini unary responses → ChatCompletion (%s)', (s) => {
+  beforeEach(() => void (sdk = s));
+
   it('maps plain text with responseId, modelVersion and usage (pydantic-ai test_google_model)', async () => {
     const r = pyd('test_google_model');
     const c = await generate(pydanticAi('test_google_model'), 'gemini-2.5-flash');
@@ -162,11 +166,43 @@ describe('Gemini unary responses → ChatCompletion', () => {
     expect(empty.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: null } });
   });
 
-  it('drops thoughtSignature from text but keeps the text (vercel-ai google-text, google-reasoning)', async () => {
+  it('keeps the text of a signed text part as content and its thoughtSignature as a reasoning.encrypted item (vercel-ai google-text)', async () => {
     const text = readJsonFixture('gemini/vercel-ai/google-text.json');
     const c = await generate(vercelAi('google-text.json'), 'gemini-3-pro-preview');
     expect(c.choices[0]!.message.content).toBe(text.candidates[0].content.parts[0].text);
     expect(c.id).toBe(text.responseId);
+    expect((c.choices[0]!.message as any).reasoning_details).toEqual([
+      { type: 'reasoning.encrypted', data: text.candidates[0].content.parts[0].thoughtSignature, format: 'google-gemini-v1', index: 0 },
+    ]);
+  });
+
+  it('puts a function call’s thoughtSignature on the tool call as extra_content.google.thought_signature (vercel-ai google-tool-call)', async () => {
+    const part = readJsonFixture('gemini/vercel-ai/google-tool-call.json').candidates[0].content.parts[0];
+    const c = await generate(vercelAi('google-tool-call.json'), 'gemini-3-pro-preview');
+    expect(c.choices[0]!.message.tool_calls).toEqual([
+      { id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'weather', arguments: JSON.stringify(part.functionCall.args) }, extra_content: { google: { thought_signature: part.thoughtSignature } } },
+    ]);
+    expect((c.choices[0]!.message as any).reasoning_details).toBeUndefined();
+  });
+
+  it('maps citationMetadata and search grounding to url_citation annotations, byte offsets as character indexes (generative-ai-js citations, search-grounding)', async () => {
+    const cited = gajs('unary-success-citations.json').candidates[0];
+    const c = await generate(generativeAiJs('unary-success-citations.json'));
+    const text = c.choices[0]!.message.content!;
+    const [src] = cited.citationMetadata.citationSources;
+    const slice = (s: number, e: number) => Buffer.from(text, 'utf8').subarray(s, e).toString('utf8');
+    expect(c.choices[0]!.message.annotations).toEqual([{ type: 'url_citation', url_citation: { start_index: slice(0, src.startIndex).length, end_index: slice(0, src.endIndex).length, url: src.uri, title: '' } }]);
+    const a = c.choices[0]!.message.annotations![0]!.url_citation;
+    expect(text.slice(a.start_index, a.end_index)).toBe(slice(src.startIndex, src.endIndex));
+
+    fake.requests.length = 0;
+    const g = await generate(generativeAiJs('unary-success-search-grounding.json'));
+    const supports = gajs('unary-success-search-grounding.json').candidates[0].groundingMetadata.groundingSupports;
+    const annotations = g.choices[0]!.message.annotations!;
+    expect(annotations.map((x) => x.url_citation.url)).toEqual(['test_uri_1', 'test_uri_2', 'test_uri_1', 'test_uri_2', 'test_uri_1']);
+    expect(annotations[2]!.url_citation).toMatchObject({ title: 'test_title_1', start_index: supports[1].segment.startIndex, end_index: supports[1].segment.endIndex });
+    const gText = g.choices[0]!.message.content!;
+    expect(gText.slice(annotations[2]!.url_citation.start_index, annotations[2]!.url_citation.end_index)).toBe(supports[1].segment.text);
   });
 
   it('maps Gemini logprobs to OpenAI logprobs.content (generative-ai-js unary-success-logprobs)', async () => {

@@ -4,14 +4,16 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
 import { type GeminiFake, type GeminiReply, generativeAiJs, jsGenaiReplay, pydanticAi, vercelAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readChunkLines, readFixture, readJsonFixture } from './fakes/fixtures.js';
+import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
 
 let fake: GeminiFake;
+let sdk: GeminiSdk;
 beforeEach(async () => (fake = await startGeminiFake()));
 afterEach(() => fake.close());
 
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string };
 
-const adapter = () => createGoogleAdapter('google', { type: 'google', apiKey: fake.apiKey, baseURL: fake.url });
+const adapter = () => createGoogleAdapter('google', { type: 'google', sdk, apiKey: fake.apiKey, baseURL: fake.url });
 
 async function open(reply: GeminiReply, model = 'gemini-2.0-flash', signal = new AbortController().signal) {
   fake.enqueue(reply);
@@ -55,7 +57,9 @@ const sseEvents = (rel: string) =>
 const partsText = (events: any[], thought = false) =>
   events.flatMap((e) => e.candidates?.[0]?.content?.parts ?? []).filter((p: any) => typeof p.text === 'string' && !!p.thought === thought).map((p: any) => p.text).join('');
 
-describe('Gemini streaming → chat.completion.chunk', () => {
+describe.each(GEMINI_SDKS)('Gemini streaming → chat.completion.chunk (%s)', (s) => {
+  beforeEach(() => void (sdk = s));
+
   it('streams short text with role first, one finish_reason and a usage chunk (generative-ai-js streaming-success-basic-reply-short)', async () => {
     const chunks = await stream(generativeAiJs('streaming-success-basic-reply-short.txt'));
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: 'Cheyenne' });
@@ -121,6 +125,21 @@ describe('Gemini streaming → chat.completion.chunk', () => {
     expect(reasoning(chunks).length).toBeGreaterThan(0);
     expect(text(chunks)).not.toContain('**Clarifying User Goals**');
     expect(chunks.at(-1)!.usage?.completion_tokens_details?.reasoning_tokens).toBe(events.at(-1).usageMetadata.thoughtsTokenCount);
+  });
+
+  it('streams reasoning_details: thought text as one item when it closes, a signature on an empty closing text part as reasoning.encrypted (pydantic-ai thinking_part_iter, vercel-ai google-text)', async () => {
+    const events = sseEvents('gemini/pydantic-ai/test_google_model_thinking_part_iter.i0.sse.txt');
+    const chunks = await stream(pydanticAi('test_google_model_thinking_part_iter'), 'gemini-2.5-pro');
+    const details = chunks.flatMap((c) => (c.choices[0]?.delta as any)?.reasoning_details ?? []);
+    expect(details.filter((d: any) => d.type === 'reasoning.text').map((d: any) => d.text).join('')).toBe(partsText(events, true));
+    expect(details.map((d: any) => d.index)).toEqual(details.map((_: unknown, i: number) => i));
+    expect(details.every((d: any) => d.format === 'google-gemini-v1')).toBe(true);
+
+    fake.requests.length = 0;
+    const lines = readChunkLines('gemini/vercel-ai/google-text.chunks.txt').map((l) => JSON.parse(l));
+    const signature = lines.flatMap((l) => l.candidates[0].content.parts).find((p: any) => p.thoughtSignature).thoughtSignature;
+    const v = await stream(vercelAi('google-text.chunks.txt'), 'gemini-3-pro-preview');
+    expect(v.flatMap((c) => (c.choices[0]?.delta as any)?.reasoning_details ?? [])).toEqual([{ type: 'reasoning.encrypted', data: signature, format: 'google-gemini-v1', index: 0 }]);
   });
 
   it('maps a streamed MAX_TOKENS to length (js-genai with_config_stream)', async () => {

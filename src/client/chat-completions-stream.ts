@@ -15,11 +15,12 @@ import {
 } from 'openai/lib/ChatCompletionStreamingRunner';
 import type { RunnerOptions } from 'openai/lib/AbstractChatCompletionRunner';
 import type { RunnableToolFunctionWithContext } from 'openai/lib/RunnableFunction';
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RoutingContext } from '../config/router-options.js';
 import type { Router } from './router.js';
 import type { RouterCreateParams, RouterRequestOptions } from './request-options.js';
 import type { ParsedContentOf } from './chat-completions-parse.js';
+import { ProviderFieldCarry } from './carry-provider-fields.js';
 
 /** The SDK tags helper calls with this header for its own telemetry; no provider needs it. */
 const HELPER_HEADER = 'x-stainless-helper-method';
@@ -30,32 +31,9 @@ export type RouterRunnerOptions = RunnerOptions & { routing?: RoutingContext | u
 export type RouterStreamParams = RouterCreateParams<ChatCompletionStreamParams>;
 
 /** What the SDK's helpers need of a client: `chat.completions.create`, here the router's. */
-function routedClient(router: Router, history?: () => readonly unknown[] | undefined): OpenAI {
-  const create = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) =>
-    router.chat.completions.create(history ? withReasoning(body, history()) : body, withoutHelperHeader(options));
+function routedClient(router: Router): OpenAI {
+  const create = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => router.chat.completions.create(body, withoutHelperHeader(options));
   return { chat: { completions: { create } } } as unknown as OpenAI;
-}
-
-const REASONING_FIELDS = ['reasoning_details', 'reasoning_content'] as const;
-
-/**
- * The SDK's tool runners rebuild each assistant message from a fixed list of fields,
- * which drops the reasoning a provider needs back on the next turn (Claude's signed
- * thinking in `reasoning_details`). The runner still holds the original messages, in
- * the same order as the request's, so the fields are put back from there.
- */
-function withReasoning(body: ChatCompletionCreateParams, original: readonly unknown[] | undefined): ChatCompletionCreateParams {
-  if (!original || original.length !== body.messages.length) return body;
-  let changed = false;
-  const messages = body.messages.map((m, i) => {
-    const from = original[i] as Record<string, unknown> | undefined;
-    if (m.role !== 'assistant' || from?.role !== 'assistant') return m;
-    const extra = Object.fromEntries(REASONING_FIELDS.filter((k) => from[k] != null && !(k in m)).map((k) => [k, from[k]]));
-    if (Object.keys(extra).length === 0) return m;
-    changed = true;
-    return { ...m, ...extra };
-  });
-  return changed ? { ...body, messages } : body;
 }
 
 function withoutHelperHeader(options: RouterRequestOptions | undefined): RouterRequestOptions | undefined {
@@ -107,15 +85,29 @@ export interface RunToolsMethod {
   ): ChatCompletionStreamingRunner<ParsedT>;
 }
 
+/**
+ * A client for one runTools run: like routedClient, and it puts back on each replayed
+ * assistant message the provider fields the SDK's runner strips (see carry-provider-fields.ts).
+ */
+function carryingClient(router: Router): OpenAI {
+  const carry = new ProviderFieldCarry();
+  const create = async (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => {
+    const result = await router.chat.completions.create(carry.restore(body), withoutHelperHeader(options));
+    if (!body.stream) carry.rememberCompletion(result as ChatCompletion);
+    else {
+      const stream = result as unknown as AsyncIterable<ChatCompletionChunk>;
+      const iterate = stream[Symbol.asyncIterator].bind(stream);
+      Object.defineProperty(stream, Symbol.asyncIterator, { value: () => carry.observe({ [Symbol.asyncIterator]: iterate })[Symbol.asyncIterator](), configurable: true });
+    }
+    return result;
+  };
+  return { chat: { completions: { create } } } as unknown as OpenAI;
+}
+
 export function runToolsWith(router: Router): RunToolsMethod {
-  return ((body: { stream?: boolean | null; messages?: readonly unknown[] }, options?: RouterRunnerOptions) => {
-    const held: { runner?: { messages: readonly unknown[] } } = {};
-    // The first turn may be sent before runTools() returns the runner: the caller's messages then.
-    const client = routedClient(router, () => held.runner?.messages ?? body.messages);
-    const runner = body.stream
-      ? ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options)
-      : ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
-    held.runner = runner;
-    return runner;
+  return ((body: { stream?: boolean | null }, options?: RouterRunnerOptions) => {
+    const client = carryingClient(router);
+    if (body.stream) return ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options);
+    return ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
   }) as RunToolsMethod;
 }

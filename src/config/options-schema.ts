@@ -35,7 +35,8 @@ const googleProvider = z.strictObject({
   type: z.literal('google'),
   apiKey: z.string().min(1).optional(),
   baseURL: url.optional(),
-  apiVersion: z.string().optional(),
+  apiVersion: z.string().min(1).optional(),
+  sdk: z.enum(['auto', 'genai', 'generative-ai'], { error: "sdk must be 'auto', 'genai' or 'generative-ai'" }).optional(),
   defaultHeaders: headers.optional(),
   timeout: positiveMs.optional(),
 });

@@ -30,8 +30,19 @@ export interface AnthropicProviderConfig extends CommonProviderConfig {
 
 export interface GoogleProviderConfig extends CommonProviderConfig {
   type: 'google';
-  /** @default 'v1beta' */
+  /**
+   * The Gemini API version in the URL, with either SDK (@google/genai alone would use v1).
+   * @default 'v1beta'
+   */
   apiVersion?: string | undefined;
+  /**
+   * Which Gemini SDK sends the requests: `'auto'` takes @google/genai when it is installed
+   * and @google/generative-ai when only that one is; `'genai'` / `'generative-ai'` pin one
+   * (createRouter() fails, naming the package, when the pinned one is not installed).
+   * @default 'auto'
+   * @example 'generative-ai'
+   */
+  sdk?: 'auto' | 'genai' | 'generative-ai' | undefined;
 }
 
 /** A scripted outcome for one mock call. */

@@ -1,7 +1,19 @@
 /**
- * A fake Gemini API on 127.0.0.1 for driving the real @google/generative-ai SDK over
- * HTTP. Replies are scripted per test (one per request, in order) and every request
- * is recorded so tests can assert what the adapter actually sent.
+ * A fake Gemini API on 127.0.0.1 for driving the real Gemini SDKs (@google/genai and
+ * @google/generative-ai) over HTTP, on any API version path (v1beta, v1). Replies are
+ * scripted per test (one per request, in order) and every request is recorded so tests
+ * can assert what the adapter actually sent.
+ *
+ * Before a scripted reply is used, the fake applies the rules Gemini documents, answering
+ * as Gemini does (400 INVALID_ARGUMENT) and leaving the script untouched:
+ * - a bad key: 400 with google.rpc.ErrorInfo reason API_KEY_INVALID;
+ * - Gemini 3 models: every model turn of the current turn (since the last user message
+ *   that is not only function responses) that has function calls must carry the
+ *   thoughtSignature on its first functionCall part (ai.google.dev thought-signatures);
+ * - Gemini 2.x and older: function declarations together with responseMimeType
+ *   application/json are rejected;
+ * - Gemini 2.5 Pro and later Pro models: a thinking budget of 0 is rejected (they only
+ *   work in thinking mode).
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -28,7 +40,9 @@ export type GeminiReply =
   /** Chunks framed as `data: <one-line json>\r\n\r\n`, optionally cut or left hanging after them. */
   | { kind: 'chunks'; chunks: unknown[]; then?: 'end' | 'cut' | 'hang'; delayMs?: number }
   /** Raw bytes followed by a dropped connection. */
-  | { kind: 'cut'; text: string };
+  | { kind: 'cut'; text: string }
+  /** Any body with any status and content type (a proxy's HTML page, say). */
+  | { kind: 'raw'; body: string; contentType: string; status?: number };
 
 export interface GeminiFake {
   url: string;
@@ -73,8 +87,9 @@ export async function startGeminiFake(apiKey = 'AIza-test-fake-key-0123456789'):
       if (route[3] === 'streamGenerateContent' && url.searchParams.get('alt') !== 'sse') {
         return sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', 'fake: streaming requires alt=sse'));
       }
-      // Shaped like the real reply to a bad key.
-      if (req.headers['x-goog-api-key'] !== apiKey) return sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.'));
+      if (req.headers['x-goog-api-key'] !== apiKey) return sendJson(res, 400, badKeyError());
+      const broken = breaksRule(route[2]!, recorded.body);
+      if (broken) return sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', broken));
       const reply = queue.shift() ?? responder?.(recorded);
       if (!reply) return sendJson(res, 500, googleError(500, 'INTERNAL', 'fake: no reply scripted for this request'));
       void serve(res, reply, () => cutByUs.add(res));
@@ -101,8 +116,49 @@ export async function startGeminiFake(apiKey = 'AIza-test-fake-key-0123456789'):
   };
 }
 
+/** Gemini's reply to a bad key (synthetic: test/fixtures/gemini/synthetic/error-api-key-invalid.json). */
+export function badKeyError() {
+  return readJsonFixture('gemini/synthetic/error-api-key-invalid.json');
+}
+
+function majorVersion(model: string): number | undefined {
+  const m = /^gemini-(\d+)/.exec(model);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The documented rule a request breaks, as Gemini words the refusal; undefined when none. */
+function breaksRule(model: string, body: any): string | undefined {
+  const major = majorVersion(model);
+  const contents: any[] = body?.contents ?? [];
+  if (major !== undefined && major >= 3) {
+    const isPlainUser = (c: any) => c.role === 'user' && (c.parts ?? []).some((p: any) => !p.functionResponse);
+    let start = 0;
+    contents.forEach((c, i) => isPlainUser(c) && (start = i + 1));
+    for (let i = start; i < contents.length; i++) {
+      const c = contents[i];
+      if (c.role !== 'model') continue;
+      const first = (c.parts ?? []).find((p: any) => p.functionCall);
+      if (first && !first.thoughtSignature) {
+        return `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${first.functionCall.name}\` , position ${i + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
+      }
+    }
+  }
+  if (/^gemini-(?:2\.5|[3-9][.\d]*)-pro/.test(model) && body?.generationConfig?.thinkingConfig?.thinkingBudget === 0) {
+    return 'Budget 0 is invalid. This model only works in thinking mode.';
+  }
+  const declares = (body?.tools ?? []).some((t: any) => t.functionDeclarations?.length);
+  if (major !== undefined && major < 3 && declares && body?.generationConfig?.responseMimeType === 'application/json') {
+    return "Function calling with a response mime type: 'application/json' is unsupported";
+  }
+  return undefined;
+}
+
 async function serve(res: ServerResponse, reply: GeminiReply, markCut: () => void): Promise<void> {
   if (reply.kind === 'json') return sendJson(res, reply.status ?? 200, reply.body);
+  if (reply.kind === 'raw') {
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType });
+    return void res.end(reply.body);
+  }
   // No content-length: chunked encoding, so a destroyed socket is a visible truncation, not a clean end.
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   if (reply.kind === 'sse') return void res.end(reply.text);
@@ -168,4 +224,13 @@ export function vercelAi(file: string, status?: number): GeminiReply {
   const rel = `gemini/vercel-ai/${file}`;
   if (file.endsWith('.chunks.txt')) return { kind: 'chunks', chunks: readChunkLines(rel) };
   return { kind: 'json', body: readJsonFixture(rel), ...(status ? { status } : {}) };
+}
+
+/** `gemini/synthetic/*` (labelled synthetic in PROVENANCE.md): `.chunks.txt` framed as a stream, `.json` as JSON, anything else raw. */
+export function synthetic(file: string, status = 200): GeminiReply {
+  const rel = `gemini/synthetic/${file}`;
+  if (file.endsWith('.chunks.txt')) return { kind: 'chunks', chunks: readChunkLines(rel) };
+  if (file.endsWith('.json')) return { kind: 'json', body: readJsonFixture(rel), status };
+  const contentType = file.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/event-stream';
+  return { kind: 'raw', body: readFixture(rel), contentType, status };
 }

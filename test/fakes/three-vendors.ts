@@ -15,8 +15,8 @@ export interface ThreeVendors {
   oa: OpenAIFake;
   an: AnthropicFake;
   ge: GeminiFake;
-  /** providers, models and the 'claude-first' route over the three fakes. */
-  options(): Pick<RouterOptions, 'providers' | 'models' | 'routes'>;
+  /** providers, models and the 'claude-first' route over the three fakes; `geminiSdk` pins the google provider's SDK. */
+  options(geminiSdk?: 'genai' | 'generative-ai'): Pick<RouterOptions, 'providers' | 'models' | 'routes'>;
 }
 
 /** Registers the fakes' lifecycle in the calling test file; request logs are cleared before each test. */
@@ -31,11 +31,11 @@ export function useThreeVendors(): ThreeVendors {
     v.an.requests.length = 0;
     v.ge.requests.length = 0;
   });
-  v.options = () => ({
+  v.options = (geminiSdk) => ({
     providers: {
       openai: { type: 'openai', apiKey: VENDOR_KEYS.openai, baseURL: v.oa.url },
       anthropic: { type: 'anthropic', apiKey: VENDOR_KEYS.anthropic, baseURL: v.an.url },
-      google: { type: 'google', apiKey: VENDOR_KEYS.google, baseURL: v.ge.url },
+      google: { type: 'google', apiKey: VENDOR_KEYS.google, baseURL: v.ge.url, ...(geminiSdk ? { sdk: geminiSdk } : {}) },
     },
     models: [
       { id: 'gpt', provider: 'openai', model: 'gpt-4o', pricing: { input: 2.5, output: 10 } },

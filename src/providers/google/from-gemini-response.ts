@@ -7,10 +7,37 @@ import type { ChatCompletion, ChatCompletionMessageToolCall, ChatCompletionToken
 import type { CompletionUsage } from 'openai/resources/completions';
 import type { ReasoningExtension } from '../spec.js';
 import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiUsage } from './gemini-wire.js';
+import { nonAnswer } from './gemini-errors.js';
+import { ReasoningCollector, toolCallExtra, type ReasoningDetail } from './gemini-reasoning.js';
+import { toAnnotations } from './gemini-citations.js';
 
 export type FinishReason = ChatCompletion.Choice['finish_reason'];
 
-const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
+/** The assistant message and delta fields this adapter adds to OpenAI's. */
+export type GeminiReasoningFields = ReasoningExtension & { reasoning_details?: ReasoningDetail[] };
+
+const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION', 'MODEL_ARMOR']);
+
+/**
+ * Reasons that mean the model produced no usable answer (a call it could not form, a call
+ * to a tool it was not given, a response the server itself calls malformed). They are
+ * provider failures the router retries and falls back from, not a `stop` with no content.
+ */
+const FAILED = new Set(['MALFORMED_FUNCTION_CALL', 'UNEXPECTED_TOOL_CALL', 'TOO_MANY_TOOL_CALLS', 'MISSING_THOUGHT_SIGNATURE', 'MALFORMED_RESPONSE']);
+
+export function failedFinish(c: GeminiCandidate): Error | undefined {
+  if (!c.finishReason || !FAILED.has(c.finishReason)) return undefined;
+  const detail = typeof c.finishMessage === 'string' && c.finishMessage ? `: ${c.finishMessage.slice(0, 300)}` : '';
+  return nonAnswer(`Gemini finished with ${c.finishReason}${detail}`);
+}
+
+/** A 200 that carries an error object instead of an answer (some proxies, and Gemini's own stream errors). */
+export function errorBody(r: GeminiResponse): Error | undefined {
+  const e = r.error;
+  if (e === undefined || e === null) return undefined;
+  const code = typeof e === 'object' ? [(e as { code?: unknown }).code, (e as { status?: unknown }).status].filter((x) => x !== undefined).join(' ') : '';
+  return nonAnswer(`Gemini answered 200 with an error body${code ? ` (${code})` : ''}, not a response`);
+}
 
 /** Unknown and future reasons fall back to 'stop': callers switch on OpenAI's closed set. */
 export function toFinishReason(reason: string | undefined, hasToolCalls: boolean): FinishReason {
@@ -68,41 +95,51 @@ export interface SplitParts {
   text: string[];
   reasoning: string[];
   calls: { name: string; args: Record<string, unknown>; signature?: string | undefined }[];
+  details: ReasoningDetail[];
 }
 
 /**
  * Thought parts are reasoning, never content. functionResponse / code-execution parts
  * (server-side tools) have no OpenAI message field and are not content either.
  */
-export function splitParts(parts: GeminiPart[] | undefined): SplitParts {
-  const out: SplitParts = { text: [], reasoning: [], calls: [] };
+export function splitParts(parts: GeminiPart[] | undefined, collector: ReasoningCollector): SplitParts {
+  const out: SplitParts = { text: [], reasoning: [], calls: [], details: [] };
   for (const p of parts ?? []) {
+    out.details.push(...collector.push(p));
     if (p.functionCall?.name) out.calls.push({ name: p.functionCall.name, args: p.functionCall.args ?? {}, signature: p.thoughtSignature });
     else if (typeof p.text === 'string') (p.thought ? out.reasoning : out.text).push(p.text);
   }
   return out;
 }
 
-export function toChatCompletion(
-  r: GeminiResponse,
-  requestedModel: string,
-  rememberSignature: (toolCallId: string, signature: string) => void,
-): ChatCompletion {
+/** A function tool call (openai 6 also types custom tool calls; Gemini only makes function calls). */
+type FunctionToolCall = Extract<ChatCompletionMessageToolCall, { type: 'function' }> & ReturnType<typeof toolCallExtra>;
+
+/** An OpenAI tool call for a Gemini function call, its signature carried in the message itself. */
+export function toToolCall(call: SplitParts['calls'][number]): FunctionToolCall {
+  return { id: newToolCallId(), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) }, ...toolCallExtra(call.signature) };
+}
+
+export function toChatCompletion(r: GeminiResponse, requestedModel: string): ChatCompletion {
+  const failure = errorBody(r) ?? (r.candidates ?? []).map(failedFinish).find((e) => e !== undefined);
+  if (failure) throw failure;
+  if (!isBlockedPrompt(r) && !(r.candidates?.length)) throw nonAnswer('Gemini answered 200 with no candidates and no prompt feedback');
   const candidates = isBlockedPrompt(r) ? [{ finishReason: 'SAFETY' } as GeminiCandidate] : (r.candidates ?? []);
   const choices = candidates.map((c, position): ChatCompletion.Choice => {
-    const { text, reasoning, calls } = splitParts(c.content?.parts);
-    const toolCalls = calls.map((call): ChatCompletionMessageToolCall => {
-      const id = newToolCallId();
-      if (call.signature) rememberSignature(id, call.signature);
-      return { id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) } };
-    });
-    const message: ChatCompletion.Choice['message'] & ReasoningExtension = {
+    const collector = new ReasoningCollector();
+    const { text, reasoning, calls, details } = splitParts(c.content?.parts, collector);
+    details.push(...collector.end());
+    const toolCalls = calls.map(toToolCall);
+    const message: ChatCompletion.Choice['message'] & GeminiReasoningFields = {
       role: 'assistant',
       content: text.length > 0 ? text.join('') : null,
       refusal: null,
     };
     if (reasoning.length > 0) message.reasoning_content = reasoning.join('');
+    if (details.length > 0) message.reasoning_details = details;
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
+    const annotations = toAnnotations(c, message.content ?? '');
+    if (annotations.length > 0) message.annotations = annotations;
     const content = toLogprobs(c);
     return {
       index: c.index ?? position,

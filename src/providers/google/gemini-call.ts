@@ -1,19 +1,26 @@
 /**
  * One Gemini call's plumbing, shared by generation and embeddings: the lazily loaded
- * SDK client, a controller linked to the caller's signal, our own timeout (the SDK has
- * none by default, and a timeout must be told apart from the caller's abort), and the
- * model handle pointed at the configured endpoint.
+ * SDK transport, a controller linked to the caller's signal, our own timeout (neither
+ * SDK has one by default, and a timeout must be told apart from the caller's abort),
+ * and the headers for this call.
  */
-import type { GenerativeModel, GoogleGenerativeAI } from '@google/generative-ai';
 import type { GoogleProviderConfig } from '../provider-config.js';
-import { loadPeer } from '../../internal/load-peer.js';
 import { abortError, providerError } from '../../errors/provider-error.js';
 import { toOpenAIError, type ErrorContext } from './gemini-errors.js';
+import { loadTransport } from './gemini-sdk.js';
+import type { GeminiSdkName, GeminiTransport, TransportCallOptions } from './gemini-transport.js';
 
-type GeminiSdk = typeof import('@google/generative-ai');
+/**
+ * The API version the adapter asks for unless configured: v1beta serves everything it
+ * maps (thinking, thought signatures, responseJsonSchema, function-call ids). It is the
+ * 0.24 SDK's default, while @google/genai 3 would default to v1; pinning it keeps the wire
+ * the same whichever SDK is installed.
+ */
+export const DEFAULT_API_VERSION = 'v1beta';
 
 export interface GeminiCall {
-  model: GenerativeModel;
+  transport: GeminiTransport;
+  options: TransportCallOptions;
   controller: AbortController;
   /** Stops the timeout (a stream that has opened must not be cut off by it). */
   stopTimer(): void;
@@ -22,18 +29,20 @@ export interface GeminiCall {
   toError(err: unknown): Error;
 }
 
-export function geminiCaller(providerId: string, config: GoogleProviderConfig, apiKey: string) {
-  let client: { sdk: GeminiSdk; genAI: GoogleGenerativeAI } | undefined;
+export function geminiCaller(providerId: string, config: GoogleProviderConfig, apiKey: string, sdk: GeminiSdkName) {
+  let transport: Promise<GeminiTransport> | undefined;
 
-  return async function open(modelId: string, options: { signal: AbortSignal; timeoutMs?: number | undefined; headers?: Readonly<Record<string, string>> | undefined }): Promise<GeminiCall> {
+  return async function open(options: { signal: AbortSignal; timeoutMs?: number | undefined; headers?: Readonly<Record<string, string>> | undefined }): Promise<GeminiCall> {
     if (!apiKey) throw providerError({ status: 401, message: `provider '${providerId}': no Gemini API key (set apiKey or GEMINI_API_KEY)` });
-    if (!client) {
-      const sdk = await loadPeer<GeminiSdk>('@google/generative-ai');
-      client = { sdk, genAI: new sdk.GoogleGenerativeAI(apiKey) };
-    }
+    transport ??= loadTransport(sdk, apiKey, {
+      baseURL: config.baseURL,
+      apiVersion: config.apiVersion ?? DEFAULT_API_VERSION,
+      defaultHeaders: config.defaultHeaders,
+    });
+    const t = await transport;
     if (options.signal.aborted) throw abortError();
 
-    const ctx: ErrorContext = { sdk: client.sdk, apiKey, timedOut: false };
+    const ctx: ErrorContext = { transport: t, apiKey, timedOut: false };
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal.addEventListener('abort', onAbort, { once: true });
@@ -43,17 +52,9 @@ export function geminiCaller(providerId: string, config: GoogleProviderConfig, a
       clearTimeout(timer);
       timer = undefined;
     };
-    const headers = { ...config.defaultHeaders, ...options.headers };
-    const model = client.genAI.getGenerativeModel(
-      { model: modelId },
-      {
-        ...(config.baseURL ? { baseUrl: config.baseURL.replace(/\/+$/, '') } : {}),
-        ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
-        ...(Object.keys(headers).length > 0 ? { customHeaders: headers } : {}),
-      },
-    );
     return {
-      model,
+      transport: t,
+      options: { signal: controller.signal, headers: { ...options.headers } },
       controller,
       stopTimer,
       release: () => {

@@ -8,15 +8,26 @@
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { connectionError } from '../../errors/provider-error.js';
-import type { ReasoningExtension } from '../spec.js';
 import type { GeminiResponse } from './gemini-wire.js';
-import { isBlockedPrompt, newCompletionId, newToolCallId, splitParts, toFinishReason, toLogprobs, toUsage } from './from-gemini-response.js';
+import { nonAnswer } from './gemini-errors.js';
+import { ReasoningCollector } from './gemini-reasoning.js';
+import {
+  errorBody,
+  failedFinish,
+  isBlockedPrompt,
+  newCompletionId,
+  splitParts,
+  toFinishReason,
+  toLogprobs,
+  toToolCall,
+  toUsage,
+  type GeminiReasoningFields,
+} from './from-gemini-response.js';
 
-type Delta = ChatCompletionChunk.Choice.Delta & ReasoningExtension;
+type Delta = ChatCompletionChunk.Choice.Delta & GeminiReasoningFields;
 
 export interface StreamHooks {
   requestedModel: string;
-  rememberSignature(toolCallId: string, signature: string): void;
   /** Turns whatever the SDK threw into an OpenAI error. */
   toError(err: unknown): Error;
   /** Checked between chunks: the SDK may already hold parsed chunks when the caller aborts. */
@@ -27,16 +38,17 @@ export interface StreamHooks {
 
 export async function* translateGeminiStream(upstream: AsyncIterable<GeminiResponse>, hooks: StreamHooks): AsyncGenerator<ChatCompletionChunk> {
   const created = Math.floor(Date.now() / 1000);
-  const candidates = new Map<number, { roleSent: boolean; toolCalls: number; finishReason?: string | undefined }>();
+  const candidates = new Map<number, { roleSent: boolean; toolCalls: number; reasoning: ReasoningCollector; finishReason?: string | undefined }>();
   let id: string | undefined;
   let model = hooks.requestedModel;
   let usage: GeminiResponse['usageMetadata'];
   let received = 0;
   let blocked = false;
+  let answered = false;
   const chunk = (choices: ChatCompletionChunk.Choice[]): ChatCompletionChunk => ({ id: id ?? newCompletionId(), object: 'chat.completion.chunk', created, model, choices });
   const state = (index: number) => {
     let s = candidates.get(index);
-    if (!s) candidates.set(index, (s = { roleSent: false, toolCalls: 0 }));
+    if (!s) candidates.set(index, (s = { roleSent: false, toolCalls: 0, reasoning: new ReasoningCollector() }));
     return s;
   };
 
@@ -45,6 +57,9 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
       const aborted = hooks.abortedError();
       if (aborted) throw aborted;
       received++;
+      const failure = errorBody(r) ?? (r.candidates ?? []).map(failedFinish).find((e) => e !== undefined);
+      if (failure) throw failure;
+      answered ||= !!r.candidates?.length || !!r.promptFeedback;
       id ??= r.responseId ?? newCompletionId();
       model = r.modelVersion ?? model;
       usage = r.usageMetadata ?? usage;
@@ -55,18 +70,13 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
         const index = c.index ?? position;
         const s = state(index);
         if (c.finishReason) s.finishReason = c.finishReason;
-        const { text, reasoning, calls } = splitParts(c.content?.parts);
+        const { text, reasoning, calls, details } = splitParts(c.content?.parts, s.reasoning);
         const delta: Delta = {};
         // Gemini closes streams with an empty text part; an empty delta would be noise.
         if (reasoning.join('') !== '') delta.reasoning_content = reasoning.join('');
+        if (details.length > 0) delta.reasoning_details = details;
         if (text.join('') !== '') delta.content = text.join('');
-        if (calls.length > 0) {
-          delta.tool_calls = calls.map((call) => {
-            const callId = newToolCallId();
-            if (call.signature) hooks.rememberSignature(callId, call.signature);
-            return { index: s.toolCalls++, id: callId, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.args) } };
-          });
-        }
+        if (calls.length > 0) delta.tool_calls = calls.map((call) => ({ index: s.toolCalls++, ...toToolCall(call) }));
         const content = toLogprobs(c);
         if (Object.keys(delta).length === 0 && !content) return;
         const first = !s.roleSent;
@@ -76,6 +86,7 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
       if (choices.length > 0) yield chunk(choices);
     }
     if (received === 0) throw connectionError(undefined, 'Gemini: the stream ended before any response arrived.');
+    if (!answered) throw nonAnswer('Gemini streamed no candidates and no prompt feedback');
   } catch (err) {
     throw hooks.toError(err);
   } finally {
@@ -85,12 +96,13 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
   if (blocked && candidates.size === 0) state(0).finishReason = 'SAFETY';
   const closing = [...candidates.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([index, s]): ChatCompletionChunk.Choice => ({
-      index,
-      delta: s.roleSent ? {} : { role: 'assistant' },
-      finish_reason: toFinishReason(s.finishReason, s.toolCalls > 0),
-      logprobs: null,
-    }));
+    .map(([index, s]): ChatCompletionChunk.Choice => {
+      // Thought text still open at the end (no signature followed it) completes here.
+      const rest = s.reasoning.end();
+      const delta: Delta = s.roleSent ? {} : { role: 'assistant' };
+      if (rest.length > 0) delta.reasoning_details = rest;
+      return { index, delta, finish_reason: toFinishReason(s.finishReason, s.toolCalls > 0), logprobs: null };
+    });
   if (closing.length === 0) closing.push({ index: 0, delta: { role: 'assistant' }, finish_reason: 'stop', logprobs: null });
   yield chunk(closing);
   yield { ...chunk([]), usage: toUsage(usage) };

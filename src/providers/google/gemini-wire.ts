@@ -1,8 +1,7 @@
 /**
- * The Gemini REST shapes this adapter sends and reads. @google/generative-ai 0.24.1
- * types predate thought parts, thoughtSignature, responseId, modelVersion and
- * thoughtsTokenCount, but the SDK JSON-stringifies requests and parses responses
- * without validation, so these wider types are what actually crosses the wire.
+ * The Gemini REST shapes this adapter sends and reads, whichever SDK carries them
+ * (@google/genai rebuilds exactly this body from its `contents` + `config`;
+ * @google/generative-ai sends it as given).
  */
 
 export type GeminiType = 'STRING' | 'NUMBER' | 'INTEGER' | 'BOOLEAN' | 'ARRAY' | 'OBJECT';
@@ -38,6 +37,8 @@ export interface GeminiFunctionDeclaration {
   name: string;
   description?: string;
   parameters?: GeminiSchema;
+  /** Standard JSON Schema (with $ref / $defs), for what the OpenAPI subset cannot say. */
+  parametersJsonSchema?: Record<string, unknown>;
 }
 
 export interface GeminiGenerationConfig {
@@ -53,6 +54,8 @@ export interface GeminiGenerationConfig {
   logprobs?: number;
   responseMimeType?: string;
   responseSchema?: GeminiSchema;
+  /** Standard JSON Schema (with $ref / $defs), for what the OpenAPI subset cannot say. */
+  responseJsonSchema?: Record<string, unknown>;
   thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean };
 }
 
@@ -73,10 +76,26 @@ export interface GeminiCandidate {
   index?: number;
   content?: { role?: string; parts?: GeminiPart[] };
   finishReason?: string;
+  finishMessage?: string;
+  /** REST names the list citationSources; @google/genai renames it citations. */
+  citationMetadata?: { citationSources?: GeminiCitation[]; citations?: GeminiCitation[] };
+  groundingMetadata?: {
+    groundingChunks?: { web?: { uri?: string; title?: string } }[];
+    groundingSupports?: { segment?: { startIndex?: number; endIndex?: number }; groundingChunkIndices?: number[] }[];
+  };
   logprobsResult?: {
     topCandidates?: { candidates?: GeminiLogprobsCandidate[] }[];
     chosenCandidates?: GeminiLogprobsCandidate[];
   };
+}
+
+/** Offsets are UTF-8 byte offsets into the candidate's text. */
+export interface GeminiCitation {
+  startIndex?: number;
+  endIndex?: number;
+  uri?: string;
+  title?: string;
+  license?: string;
 }
 
 export interface GeminiUsage {
@@ -94,4 +113,6 @@ export interface GeminiResponse {
   usageMetadata?: GeminiUsage;
   modelVersion?: string;
   responseId?: string;
+  /** Only in a 200 that is not an answer (a proxy's or a stream's error object). */
+  error?: unknown;
 }

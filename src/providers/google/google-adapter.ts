@@ -1,51 +1,45 @@
 /**
- * The Gemini adapter, over @google/generative-ai. The SDK has no retries (the router
- * owns them) and no default timeout; this adapter runs its own timer so that a
- * timeout and a caller's abort can be told apart.
+ * The Gemini adapter, over @google/genai (Google's current SDK) or @google/generative-ai
+ * (deprecated; used when it is the one installed, or pinned with `sdk`). Neither SDK
+ * retries here (the router owns retries) and neither has a default timeout: this adapter
+ * runs its own timer so that a timeout and a caller's abort can be told apart.
+ *
+ * Nothing about a conversation is kept in the adapter: thought signatures travel in the
+ * OpenAI messages themselves (gemini-reasoning.ts), so turn 2 of a tool loop can reach
+ * any router instance.
  */
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { GenerateContentRequest } from '@google/generative-ai';
 import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
 import type { GoogleProviderConfig } from '../provider-config.js';
-import { assertPeerInstalled } from '../../internal/load-peer.js';
 import { abortError } from '../../errors/provider-error.js';
 import { toGeminiRequest } from './to-gemini-request.js';
 import { toChatCompletion } from './from-gemini-response.js';
 import { translateGeminiStream } from './gemini-stream.js';
 import { geminiCaller } from './gemini-call.js';
-import type { GeminiResponse } from './gemini-wire.js';
 import { createGeminiEmbedder } from './gemini-embeddings.js';
-
-const PACKAGE = '@google/generative-ai';
-/** Enough for any live conversation's tool calls; old signatures only matter for replayed history. */
-const MAX_SIGNATURES = 5000;
+import { chooseGeminiSdk } from './gemini-sdk.js';
 
 export function createGoogleAdapter(providerId: string, config: GoogleProviderConfig): ProviderAdapter {
-  assertPeerInstalled(PACKAGE, `provider '${providerId}' (type 'google')`);
+  const sdk = chooseGeminiSdk(config.sdk, `provider '${providerId}' (type 'google')`);
   const apiKey = config.apiKey ?? process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY ?? '';
-  const signatures = new Map<string, string>();
-  const rememberSignature = (toolCallId: string, signature: string) => {
-    signatures.set(toolCallId, signature);
-    if (signatures.size > MAX_SIGNATURES) signatures.delete(signatures.keys().next().value as string);
-  };
-  const open = geminiCaller(providerId, config, apiKey);
+  const open = geminiCaller(providerId, config, apiKey, sdk);
 
   async function begin(body: ChatCompletionCreateParams, options: AdapterCallOptions) {
-    const request = toGeminiRequest(body, { signatureFor: (id) => signatures.get(id) }) as unknown as GenerateContentRequest;
-    return { request, ...(await open(body.model, options)) };
+    const request = toGeminiRequest(body);
+    return { request, ...(await open(options)) };
   }
 
   return {
     specificationVersion: 'v1',
     type: 'google',
     providerId,
-    doEmbed: createGeminiEmbedder(providerId, config, apiKey),
+    doEmbed: createGeminiEmbedder(providerId, open),
 
     async doGenerate(body, options): Promise<ChatCompletion> {
       const call = await begin(body, options);
       try {
-        const { response } = await call.model.generateContent(call.request, { signal: call.controller.signal });
-        return toChatCompletion(response as GeminiResponse, body.model, rememberSignature);
+        const response = await call.transport.generate(body.model, call.request, call.options);
+        return toChatCompletion(response, body.model);
       } catch (err) {
         throw call.toError(err);
       } finally {
@@ -55,20 +49,17 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
 
     async doStream(body, options): Promise<AdapterStream> {
       const call = await begin(body, options);
-      let result;
+      let upstream;
       try {
-        result = await call.model.generateContentStream(call.request, { signal: call.controller.signal });
+        upstream = await call.transport.stream(body.model, call.request, call.options);
       } catch (err) {
         call.release();
         throw call.toError(err);
       }
-      // The SDK tees the stream into this aggregate promise; unobserved, its rejection crashes Node.
-      result.response.catch(() => undefined);
       // The timeout bounds opening the stream; a long answer must not be cut off by it.
       call.stopTimer();
-      return translateGeminiStream(result.stream as AsyncIterable<GeminiResponse>, {
+      return translateGeminiStream(upstream, {
         requestedModel: body.model,
-        rememberSignature,
         toError: call.toError,
         abortedError: () => (options.signal.aborted ? abortError() : undefined),
         finish: () => {

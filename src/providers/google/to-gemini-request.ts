@@ -16,11 +16,16 @@
  * - `parallel_tool_calls: false` is refused when tools may be called: Gemini cannot
  *   limit a turn to one call.
  * - `reasoning_effort` becomes `thinkingConfig.thinkingBudget` (with includeThoughts,
- *   so the thinking comes back as reasoning_content); the 0.24.1 SDK's types lack the
- *   field but it sends generationConfig as given.
- * - Assistant tool calls are sent back with their id and, when this adapter received
- *   them from Gemini, their thoughtSignature (Gemini 3 rejects a replayed call
- *   without it).
+ *   so the thinking comes back as reasoning_content).
+ * - Assistant tool calls are sent back with their id and the thoughtSignature carried in
+ *   `tool_calls[i].extra_content.google.thought_signature`; thought parts and answer-text
+ *   signatures come back from `reasoning_details` (gemini-reasoning.ts). Gemini 3 rejects
+ *   a replayed call of the current turn without its signature.
+ * - A JSON Schema the OpenAPI subset cannot say (`$ref`, unions, maps) is sent as
+ *   standard JSON Schema (`responseJsonSchema`, `parametersJsonSchema`).
+ * - Tools together with a JSON response are refused for Gemini 2.x (and model ids that
+ *   do not name version 3 or later), which reject functionDeclarations with
+ *   responseMimeType application/json; Gemini 3 takes both.
  */
 import type {
   ChatCompletionContentPart,
@@ -30,12 +35,9 @@ import type {
 } from 'openai/resources/chat/completions';
 import { providerError } from '../../errors/provider-error.js';
 import { jsonSchemaToGemini } from './json-schema-to-gemini.js';
-import type { GeminiContent, GeminiGenerationConfig, GeminiPart, GeminiRequest } from './gemini-wire.js';
-
-export interface RequestContext {
-  /** thoughtSignature by tool call id, remembered from earlier Gemini responses. */
-  signatureFor(toolCallId: string): string | undefined;
-}
+import { checkJsonSchema } from './gemini-json-schema.js';
+import { replayReasoning, signatureOfToolCall } from './gemini-reasoning.js';
+import type { GeminiContent, GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiPart, GeminiRequest, GeminiSchema } from './gemini-wire.js';
 
 type Body = ChatCompletionCreateParams;
 
@@ -63,24 +65,43 @@ const NO_OP: Record<string, (v: unknown) => boolean> = {
 
 const THINKING_BUDGET: Record<string, number> = { none: 0, minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 32768, max: 32768 };
 
-export function toGeminiRequest(body: Body, ctx: RequestContext): GeminiRequest {
+export function toGeminiRequest(body: Body): GeminiRequest {
   for (const [key, value] of Object.entries(body)) {
     if (MAPPED.has(key) || IGNORED.has(key) || value === undefined || value === null || NO_OP[key]?.(value)) continue;
     unsupported(key, `'${key}' is not supported by Gemini`);
   }
 
   const req: GeminiRequest = { contents: [] };
-  const { system, contents } = toContents(body.messages, ctx);
+  const { system, contents } = toContents(body.messages);
+  if (contents.length === 0) unsupported('messages', 'Gemini needs at least one user or assistant message besides system instructions');
   req.contents = contents;
   if (system.length > 0) req.systemInstruction = { role: 'system', parts: system };
 
   Object.assign(req, toTools(body));
   const generationConfig = toGenerationConfig(body);
   if (Object.keys(generationConfig).length > 0) req.generationConfig = generationConfig;
+  if (req.tools && generationConfig.responseMimeType === 'application/json' && !takesToolsWithJson(body.model)) {
+    unsupported(
+      'response_format',
+      `${body.model} cannot combine function calling with a JSON response (Gemini 2.x rejects functionDeclarations with responseMimeType application/json; Gemini 3 models accept both)`,
+    );
+  }
   return req;
 }
 
-function toContents(messages: ChatCompletionMessageParam[], ctx: RequestContext): { system: GeminiPart[]; contents: GeminiContent[] } {
+/** Gemini 3 and later take tools with a JSON response; an id that names no version is treated as older. */
+function takesToolsWithJson(model: string): boolean {
+  const major = /(?:^|\/)gemini-(\d+)/.exec(model)?.[1];
+  return major !== undefined && Number(major) >= 3;
+}
+
+/** Gemini 2.5 Pro and the Pro models after it only work in thinking mode. */
+function thinksAlways(model: string): boolean {
+  const m = /(?:^|\/)gemini-(\d+)(?:\.(\d+))?-pro/.exec(model);
+  return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2] ?? 0) >= 5));
+}
+
+function toContents(messages: ChatCompletionMessageParam[]): { system: GeminiPart[]; contents: GeminiContent[] } {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
@@ -106,17 +127,24 @@ function toContents(messages: ChatCompletionMessageParam[], ctx: RequestContext)
       case 'assistant': {
         if (m.audio) unsupported(`${where}.audio`, 'assistant audio cannot be sent to Gemini');
         if (m.function_call) unsupported(`${where}.function_call`, 'deprecated function_call: use tool_calls');
-        const parts: GeminiPart[] = [];
+        const { thoughts, textSignatures } = replayReasoning((m as { reasoning_details?: unknown }).reasoning_details, `${where}.reasoning_details`);
+        const parts: GeminiPart[] = [...thoughts];
+        const text: GeminiPart[] = [];
         if (typeof m.content === 'string') {
-          if (m.content) parts.push({ text: m.content });
+          if (m.content) text.push({ text: m.content });
         } else if (m.content) {
-          for (const p of m.content) parts.push({ text: p.type === 'text' ? p.text : p.refusal });
+          for (const p of m.content) text.push({ text: p.type === 'text' ? p.text : p.refusal });
         }
+        // Gemini signs the last part of an answer; a signature with no text to sit on keeps an empty part.
+        const signatures = [...textSignatures];
+        const last = text.at(-1);
+        if (last && signatures.length > 0) last.thoughtSignature = signatures.shift()!;
+        parts.push(...text, ...signatures.map((sig) => ({ text: '', thoughtSignature: sig })));
         for (const [k, call] of (m.tool_calls ?? []).entries()) {
           if (call.type !== 'function') unsupported(`${where}.tool_calls[${k}]`, `tool call type '${call.type}' is not supported by Gemini`);
           toolNames.set(call.id, call.function.name);
           const part: GeminiPart = { functionCall: { name: call.function.name, args: parseArgs(call.function.arguments, `${where}.tool_calls[${k}].function.arguments`), id: call.id } };
-          const signature = ctx.signatureFor(call.id);
+          const signature = signatureOfToolCall(call, `${where}.tool_calls[${k}]`);
           if (signature) part.thoughtSignature = signature;
           parts.push(part);
         }
@@ -167,13 +195,15 @@ function toTools(body: Body): Pick<GeminiRequest, 'tools' | 'toolConfig'> {
     if (choice && choice !== 'none' && choice !== 'auto') unsupported('tool_choice', 'tool_choice requires tools');
     return {};
   }
-  let declarations = tools.map((t, i) => {
+  let declarations = tools.map((t, i): GeminiFunctionDeclaration => {
     if (t.type !== 'function') unsupported(`tools[${i}].type`, `tool type '${t.type}' is not supported by Gemini`);
     const f = t.function;
+    const schema = f.parameters ? toSchema(f.parameters, `tools[${i}].function.parameters`) : undefined;
     return {
       name: f.name,
       ...(f.description ? { description: f.description } : {}),
-      ...(f.parameters ? { parameters: jsonSchemaToGemini(f.parameters, `tools[${i}].function.parameters`) } : {}),
+      ...(schema?.subset ? { parameters: schema.subset } : {}),
+      ...(schema?.json ? { parametersJsonSchema: schema.json } : {}),
     };
   });
 
@@ -218,17 +248,41 @@ function toGenerationConfig(body: Body): GeminiGenerationConfig {
   if (body.reasoning_effort != null) {
     const budget = THINKING_BUDGET[body.reasoning_effort];
     if (budget === undefined) unsupported('reasoning_effort', `reasoning_effort '${body.reasoning_effort}' has no Gemini thinking budget`);
+    if (budget === 0 && thinksAlways(body.model)) {
+      unsupported('reasoning_effort', `${body.model} cannot turn thinking off (Gemini's Pro models reject a thinking budget of 0)`);
+    }
     g.thinkingConfig = budget === 0 ? { thinkingBudget: 0 } : { thinkingBudget: budget, includeThoughts: true };
   }
   const format = body.response_format;
-  if (format?.type === 'json_object') g.responseMimeType = 'application/json';
-  else if (format?.type === 'json_schema') {
+  const setSchema = (raw: unknown, path: string) => {
+    const schema = toSchema(raw, path);
+    if (schema.subset) g.responseSchema = schema.subset;
+    else g.responseJsonSchema = schema.json;
+  };
+  if (format?.type === 'json_object') {
     g.responseMimeType = 'application/json';
-    if (format.json_schema.schema) g.responseSchema = jsonSchemaToGemini(format.json_schema.schema, 'response_format.json_schema.schema');
+    // instructor's JSON_SCHEMA mode sends { type: 'json_object', schema }: the schema is honoured, not dropped.
+    const withSchema = format as { schema?: unknown };
+    if (withSchema.schema !== undefined && withSchema.schema !== null) setSchema(withSchema.schema, 'response_format.schema');
+  } else if (format?.type === 'json_schema') {
+    g.responseMimeType = 'application/json';
+    if (format.json_schema.schema) setSchema(format.json_schema.schema, 'response_format.json_schema.schema');
   } else if (format && format.type !== 'text') {
     unsupported('response_format', `response_format type '${(format as { type: string }).type}' is not supported by Gemini`);
   }
   return g;
+}
+
+/**
+ * The OpenAPI subset when the schema fits it (what every Gemini model takes), else the
+ * standard JSON Schema field; refused, naming the path, when neither can say it.
+ */
+function toSchema(schema: unknown, path: string): { subset?: GeminiSchema; json?: Record<string, unknown> } {
+  try {
+    return { subset: jsonSchemaToGemini(schema, path) };
+  } catch {
+    return { json: checkJsonSchema(schema, path) };
+  }
 }
 
 function textOf(content: string | Array<{ type: string; text?: string }>, where: string): string {

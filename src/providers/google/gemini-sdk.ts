@@ -1,0 +1,43 @@
+/**
+ * Which Gemini SDK a `google` provider uses: `sdk: 'auto'` (the default) takes
+ * @google/genai when it is installed and @google/generative-ai when only that one is;
+ * `'genai'` / `'generative-ai'` pin one. The choice is made (and a missing package
+ * reported) at createRouter(); the package itself is imported on the first call.
+ */
+import { createRequire } from 'node:module';
+import { MissingPeerError, loadPeer } from '../../internal/load-peer.js';
+import { SDK_PACKAGES, type GeminiSdkName, type GeminiTransport } from './gemini-transport.js';
+import { generativeAiTransport, type EndpointOptions } from './generative-ai-transport.js';
+import { genaiTransport } from './genai-transport.js';
+
+export type GeminiSdkOption = GeminiSdkName | 'auto';
+
+const requireFromHere = createRequire(import.meta.url);
+
+function installed(pkg: string): boolean {
+  try {
+    requireFromHere.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function chooseGeminiSdk(option: GeminiSdkOption | undefined, forWhat: string): GeminiSdkName {
+  const wanted = option ?? 'auto';
+  if (wanted !== 'auto') {
+    const pkg = SDK_PACKAGES[wanted];
+    if (!installed(pkg)) throw new MissingPeerError(`${forWhat} is pinned to sdk '${wanted}' and needs the package '${pkg}': run \`npm install ${pkg}\``);
+    return wanted;
+  }
+  if (installed(SDK_PACKAGES.genai)) return 'genai';
+  if (installed(SDK_PACKAGES['generative-ai'])) return 'generative-ai';
+  throw new MissingPeerError(
+    `${forWhat} needs a Gemini SDK: run \`npm install ${SDK_PACKAGES.genai}\` (Google's current SDK; '${SDK_PACKAGES['generative-ai']}' also works)`,
+  );
+}
+
+export async function loadTransport(sdk: GeminiSdkName, apiKey: string, endpoint: EndpointOptions): Promise<GeminiTransport> {
+  if (sdk === 'genai') return genaiTransport(await loadPeer<typeof import('@google/genai')>(SDK_PACKAGES.genai), apiKey, endpoint);
+  return generativeAiTransport(await loadPeer<typeof import('@google/generative-ai')>(SDK_PACKAGES['generative-ai']), apiKey, endpoint);
+}
