@@ -140,8 +140,14 @@ export {
   UnprocessableEntityError,
 } from 'openai';
 // Routing evaluation, learned routing, answer validators, shadow evaluation.
-export { learnedStrategy, predictLearned, featurize, assertLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
-export type { LearnedRouterModel, LearnedStrategyOptions } from './strategies/learned.js';
+export { learnedStrategy, predictLearned, featurize, promptParts, assertLearnedModel, createLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
+export type { LearnedRouterModel, LearnedStrategyOptions, LearnedStrategy, LearnedRouteOptions, PromptParts } from './strategies/learned.js';
+export type { RecordedFeatures } from './strategies/learned-features.js';
+export type { Exploration } from './strategies/exploration.js';
+export type { RoutingTarget, TargetStats } from './strategies/routing-target.js';
+export type { FeedbackEvent } from './strategies/feedback-event.js';
+export { FEEDBACK_LABELS } from './client/feedback.js';
+export type { FeedbackInput, FeedbackRecord } from './client/feedback.js';
 export { trainRouter, trainVerifier } from './evaluation/train-router.js';
 export type { TrainRouterOptions } from './evaluation/train-router.js';
 export { replay, singleModelPoints, mergeResults, meanScores } from './evaluation/replay.js';

@@ -109,23 +109,46 @@ function isSpace(c: number): boolean {
  * non-space character alone. Pushes word buckets (and pair buckets) into idx.
  * Returns the number of buckets pushed.
  */
-function hashTokens(text: string, start: number, end: number, dim: number, ngrams: number, ns: number, idx: number[]): number {
-  let pushed = 0;
-  let prev = 0;
-  let hasPrev = false;
+interface ShapeCounts {
+  digits: number;
+  numbers: number;
+  lines: number;
+  questions: number;
+  math: number;
+  code: number;
+}
+
+/** The emitter's state, module-level so emit() stays a small inlinable function. */
+const E = { idx: [] as number[], dim: 1, ns: 0, pairs: false, prev: 0, hasPrev: false, pushed: 0 };
+
+/** A 32-bit hash to [0, dim) by multiply-shift (exact in doubles; avoids a floating-point modulo). */
+function bucket(h: number, dim: number): number {
+  return (h * dim * INV_2_32) | 0;
+}
+const INV_2_32 = 1 / 4294967296;
+
+function emit(token: number): void {
+  E.idx.push(bucket(fmix(token ^ E.ns), E.dim));
+  E.pushed++;
+  if (E.pairs && E.hasPrev) {
+    E.idx.push(bucket(fmix(Math.imul(E.prev, 31) ^ token ^ NS_PAIR ^ E.ns), E.dim));
+    E.pushed++;
+  }
+  E.prev = token;
+  E.hasPrev = true;
+}
+
+function hashTokens(text: string, start: number, end: number, dim: number, ngrams: number, ns: number, idx: number[], shape?: ShapeCounts): number {
+  let ticks = 0;
   let h = FNV_OFFSET;
   let kind = 0; // 0 none, 1 letters, 2 digits
   let digits = 0;
-  const emit = (token: number) => {
-    idx.push(fmix(token ^ ns) % dim);
-    pushed++;
-    if (ngrams >= 2 && hasPrev) {
-      idx.push(fmix(Math.imul(prev, 31) ^ token ^ NS_PAIR ^ ns) % dim);
-      pushed++;
-    }
-    prev = token;
-    hasPrev = true;
-  };
+  E.idx = idx;
+  E.dim = dim;
+  E.ns = ns;
+  E.pairs = ngrams >= 2;
+  E.hasPrev = false;
+  E.pushed = 0;
   for (let i = start; i <= end; i++) {
     const c = i < end ? text.charCodeAt(i) : 32;
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
@@ -138,17 +161,36 @@ function hashTokens(text: string, start: number, end: number, dim: number, ngram
     }
     if (c >= 48 && c <= 57) {
       if (kind === 1) emit(h);
-      if (kind !== 2) digits = 0;
+      if (kind !== 2) {
+        digits = 0;
+        if (shape) shape.numbers++;
+      }
       kind = 2;
       digits++;
+      if (shape) shape.digits++;
       continue;
     }
     if (kind === 1) emit(h);
-    else if (kind === 2) emit(Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME));
+    // "3.5" is one number for the shape counts (two tokens for the hash).
+    else if (kind === 2) {
+      emit(Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME));
+      if (shape && c === 46 && i + 1 < end && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) shape.numbers--;
+    }
     kind = 0;
-    if (i < end && !isSpace(c)) emit(Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995);
+    if (i < end && !isSpace(c)) {
+      emit(Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995);
+      if (shape) {
+        if (c === 96) {
+          if (++ticks === 3) shape.code = 1;
+          continue;
+        }
+        if (c === 63) shape.questions++;
+        else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) shape.math++;
+      }
+    } else if (shape && c === 10) shape.lines++;
+    ticks = 0;
   }
-  return pushed;
+  return E.pushed;
 }
 
 /** The features the predictors read; the same code runs in training and at request time. */
@@ -165,7 +207,8 @@ export function featurize(input: string | PromptParts, taskType: string | undefi
   }
   const end = text.length;
   const idx: number[] = [];
-  const nText = hashTokens(text, start, end, dim, space.ngrams, NS_WORD, idx);
+  const shape: ShapeCounts = { digits: 0, numbers: 0, lines: 0, questions: 0, math: 0, code: 0 };
+  const nText = hashTokens(text, start, end, dim, space.ngrams, NS_WORD, idx, shape);
   const val: number[] = new Array<number>(nText);
   const norm = nText > 0 ? 1 / Math.sqrt(nText) : 0;
   for (let i = 0; i < nText; i++) val[i] = norm;
@@ -175,7 +218,7 @@ export function featurize(input: string | PromptParts, taskType: string | undefi
     let h = FNV_OFFSET;
     const idEnd = Math.min(system.length, SYSTEM_ID_CHARS);
     for (let i = 0; i < idEnd; i++) h = Math.imul(h ^ system.charCodeAt(i), FNV_PRIME);
-    idx.push(fmix(h ^ Math.imul(system.length, 0x9e3779b1) ^ NS_SYSID) % dim);
+    idx.push(bucket(fmix(h ^ Math.imul(system.length, 0x9e3779b1) ^ NS_SYSID), dim));
     val.push(0.5);
     const before = idx.length;
     const nSys = hashTokens(system, 0, Math.min(system.length, SYSTEM_WORDS_CHARS), dim, 1, NS_SYS, idx);
@@ -183,34 +226,7 @@ export function featurize(input: string | PromptParts, taskType: string | undefi
     for (let i = before; i < idx.length; i++) val.push(sysNorm);
   }
 
-  let digits = 0;
-  let math = 0;
-  let lines = 0;
-  let questions = 0;
-  let numbers = 0;
-  let code = 0;
-  let inNumber = false;
-  let ticks = 0;
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      if (!inNumber) numbers++;
-      inNumber = true;
-      ticks = 0;
-      continue;
-    }
-    // "3.5" is one number.
-    inNumber = inNumber && c === 46;
-    if (c === 96) {
-      if (++ticks === 3) code = 1;
-      continue;
-    }
-    ticks = 0;
-    if (c === 10) lines++;
-    else if (c === 63) questions++;
-    else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) math++;
-  }
+  const { digits, numbers, lines, questions, math, code } = shape;
   const n = Math.max(1, end - start);
   const dense = [
     Math.log1p(text.length) / 10,
@@ -249,15 +265,16 @@ export function promptParts(body: ChatCompletionCreateParams): PromptParts {
 
 /** Features as a record stores them (JSON, the task label kept as text). */
 export function recordFeatures(f: Features, space: Pick<FeatureSpace, 'dim' | 'ngrams' | 'window'>, taskType: string | undefined): RecordedFeatures {
-  const round = (x: number) => Math.round(x * 1e5) / 1e5;
+  const dense = new Array<number>(f.dense.length);
+  for (let i = 0; i < dense.length; i++) dense[i] = Math.round(f.dense[i]! * 1e5) / 1e5;
   return {
     kind: 'hashed-ngrams@2',
     dim: space.dim,
     ngrams: space.ngrams,
     window: space.window,
     idx: f.idx,
-    val: f.val.map(round),
-    dense: f.dense.map(round),
+    val: f.val,
+    dense,
     ...(taskType !== undefined ? { task: taskType } : {}),
   };
 }

@@ -210,15 +210,39 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
   }
   const online = options.online === true ? {} : options.online || undefined;
   const recordOn = options.recordFeatures !== false;
-  const known = new Set(model.models);
   const dim = model.dim;
-  // Online learning updates private copies; the caller's model object stays as given.
-  const weights: Record<string, ArrayLike<number>> = {};
-  const squares: Record<string, Float64Array> = {};
-  for (const m of model.models) {
-    weights[m] = online ? Float64Array.from(model.weights[m]!) : model.weights[m]!;
-    if (online) squares[m] = new Float64Array(weights[m]!.length).fill(1e-8);
+  // One interleaved array (weight j of model m at j·K + m): a bucket's weights for every
+  // model share a cache line, so a decision reads each bucket once. Online learning updates
+  // this private copy; the caller's model object stays as given.
+  const K = model.models.length;
+  const slot = new Map(model.models.map((m, i) => [m, i]));
+  const n = weightCount(model);
+  const packed = new Float64Array(n * K);
+  for (let mi = 0; mi < K; mi++) {
+    const w = model.weights[model.models[mi]!]!;
+    for (let j = 0; j < n; j++) packed[j * K + mi] = w[j]!;
   }
+  const squares = online ? new Float64Array(n * K).fill(1e-8) : undefined;
+  const zs = new Float64Array(K);
+  const denseBase = 1 + dim;
+  const taskBase = denseBase + DENSE_FEATURES.length;
+  /** Logits of every known model for f, into zs. */
+  const logits = (f: Features) => {
+    for (let mi = 0; mi < K; mi++) zs[mi] = packed[mi]!;
+    const idx = f.idx;
+    const val = f.val;
+    for (let i = 0; i < idx.length; i++) {
+      const o = (1 + idx[i]!) * K;
+      const v = val[i]!;
+      for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[o + mi]! * v;
+    }
+    for (let j = 0; j < f.dense.length; j++) {
+      const o = (denseBase + j) * K;
+      const v = f.dense[j]!;
+      for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[o + mi]! * v;
+    }
+    if (f.task >= 0) for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[(taskBase + f.task) * K + mi]!;
+  };
   const observations: Record<string, number> = { ...(model.observations ?? {}) };
   const calibrators = new Map<string | null, TargetCalibrator>();
   const routeOf = (route: string | null) => (route !== null ? options.routes?.[route] : undefined);
@@ -236,6 +260,7 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
 
   const decideFn: StrategyFunction = function learned(candidates, context, body, info) {
     const f = featurize(promptParts(body), context.taskType, model);
+    logits(f);
     const k = candidates.length;
     const r = routeOf(info.route);
     const calibrator = calibratorFor(info.route);
@@ -256,7 +281,8 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
     const seen = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       const c = candidates[i]!;
-      p[i] = known.has(c.id) ? predictWith(weights[c.id]!, f, dim) : c.quality;
+      const mi = slot.get(c.id);
+      p[i] = mi !== undefined ? 1 / (1 + Math.exp(-zs[mi]!)) : c.quality;
       cost[i] = maxPrice > 0 ? prices[i]! / maxPrice : 0;
       seen[i] = observations[c.id] ?? 0;
     }
@@ -287,34 +313,40 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
 
   strategy.learn = (event) => {
     calibrators.get(event.route)?.observe(event.score);
-    if (!online || !known.has(event.model) || !event.features) return false;
+    if (!online || !slot.has(event.model) || !event.features) return false;
     let f: Features;
     try {
       f = fromRecordedFeatures(event.features, model);
     } catch {
       return false;
     }
-    const w = weights[event.model] as Float64Array;
-    const g2 = squares[event.model]!;
+    const mi = slot.get(event.model)!;
+    const g2 = squares!;
     const lr = online.learningRate ?? 0.05;
     const l2 = online.l2 ?? 1e-5;
     // Inverse-propensity weight: an outcome seen only because exploration picked the model counts for the traffic it stands for.
     const ips = event.probability !== undefined && event.probability > 0 ? Math.min(online.maxWeight ?? 10, 1 / event.probability) : 1;
-    const err = (predictWith(w, f, dim) - event.score) * ips;
+    logits(f);
+    const err = (1 / (1 + Math.exp(-zs[mi]!)) - event.score) * ips;
     const step = (j: number, grad: number) => {
-      g2[j] = g2[j]! + grad * grad;
-      w[j] = w[j]! - (lr * grad) / Math.sqrt(g2[j]!);
+      const o = j * K + mi;
+      g2[o] = g2[o]! + grad * grad;
+      packed[o] = packed[o]! - (lr * grad) / Math.sqrt(g2[o]!);
     };
     step(0, err);
-    for (let i = 0; i < f.idx.length; i++) step(1 + f.idx[i]!, err * f.val[i]! + l2 * w[1 + f.idx[i]!]!);
-    for (let j = 0; j < f.dense.length; j++) step(1 + dim + j, err * f.dense[j]!);
-    if (f.task >= 0) step(1 + dim + DENSE_FEATURES.length + f.task, err);
+    for (let i = 0; i < f.idx.length; i++) step(1 + f.idx[i]!, err * f.val[i]! + l2 * packed[(1 + f.idx[i]!) * K + mi]!);
+    for (let j = 0; j < f.dense.length; j++) step(denseBase + j, err * f.dense[j]!);
+    if (f.task >= 0) step(taskBase + f.task, err);
     observations[event.model] = (observations[event.model] ?? 0) + 1;
     return true;
   };
   strategy.snapshot = () => {
     const out: Record<string, number[]> = {};
-    for (const m of model.models) out[m] = Array.from(weights[m]!, (x) => Math.round(x * 1e4) / 1e4);
+    model.models.forEach((m, mi) => {
+      const w = new Array<number>(n);
+      for (let j = 0; j < n; j++) w[j] = Math.round(packed[j * K + mi]! * 1e4) / 1e4;
+      out[m] = w;
+    });
     return { ...model, weights: out, observations: { ...observations } };
   };
   strategy.targetStats = () => [...calibrators.values()].map((c) => c.stats());
