@@ -17,7 +17,7 @@ export interface KnnIndexOptions {
   ngrams?: number;
   /** Characters read from the end of the question. @default 1500 */
   window?: number;
-  /** Buckets present in more than this share of the logged prompts are ignored (stop words). @default 0.2 */
+  /** Buckets present in more than this share of the logged prompts are ignored (stop words). @default 0.9 */
   maxDocShare?: number;
 }
 
@@ -42,7 +42,7 @@ export class KnnIndex {
     const dim = options.dim ?? 16384;
     if (!Number.isInteger(dim) || dim < 16) throw new RangeError(`KnnIndex: dim must be an integer >= 16 (got ${dim})`);
     this.space = { dim, ngrams: options.ngrams ?? 2, window: options.window ?? DEFAULT_WINDOW, taskFeature: false, tasks: [] };
-    this.maxDocShare = options.maxDocShare ?? 0.2;
+    this.maxDocShare = options.maxDocShare ?? 0.9;
   }
 
   get size(): number {
@@ -157,11 +157,14 @@ export class KnnIndex {
       }
       let num = prior * base;
       let den = prior;
+      // Similarities relative to the nearest neighbour: the prior's pseudo-neighbours weigh as much as k equally near ones.
+      const top = near[0]?.[1] ?? 0;
       for (const [d, sim] of near) {
         const s = this.docs[d]!.scores.get(m);
         if (!s || sim <= 0) continue;
-        num += sim * (s.sum / s.n) * Math.min(s.n, 3);
-        den += sim * Math.min(s.n, 3);
+        const w = (sim / top) * Math.min(s.n, 3);
+        num += w * (s.sum / s.n);
+        den += w;
       }
       out[m] = num / den;
     }
