@@ -33,7 +33,8 @@ export class KnnIndex {
   readonly space: FeatureSpace;
   private readonly maxDocShare: number;
   private readonly docs: Doc[] = [];
-  private readonly postings = new Map<number, number[]>();
+  /** Bucket → the docs holding it and the bucket's tf in each. */
+  private readonly postings = new Map<number, { docs: number[]; tf: number[] }>();
   private readonly byKey = new Map<string, number>();
   private readonly totals = new Map<string, { sum: number; n: number }>();
   private norms: Float64Array | undefined;
@@ -71,10 +72,12 @@ export class KnnIndex {
       const tf = Float64Array.from(counts.values());
       this.docs.push({ buckets, tf, scores: new Map() });
       this.byKey.set(key, d);
-      for (const b of buckets) {
-        const list = this.postings.get(b);
-        if (list) list.push(d);
-        else this.postings.set(b, [d]);
+      for (let j = 0; j < buckets.length; j++) {
+        const list = this.postings.get(buckets[j]!);
+        if (list) {
+          list.docs.push(d);
+          list.tf.push(tf[j]!);
+        } else this.postings.set(buckets[j]!, { docs: [d], tf: [tf[j]!] });
       }
       this.norms = undefined;
     }
@@ -95,7 +98,7 @@ export class KnnIndex {
   }
 
   private idf(bucket: number): number {
-    const df = this.postings.get(bucket)?.length ?? 0;
+    const df = this.postings.get(bucket)?.docs.length ?? 0;
     if (df === 0 || df > this.maxDocShare * this.docs.length + 1) return 0;
     return Math.log((1 + this.docs.length) / df);
   }
@@ -120,34 +123,24 @@ export class KnnIndex {
     const norms = this.docNorms();
     const q = new Map<number, number>();
     for (let i = 0; i < f.idx.length; i++) q.set(f.idx[i]!, (q.get(f.idx[i]!) ?? 0) + f.val[i]!);
-    const dots = new Map<number, number>();
+    const dots = new Float64Array(this.docs.length);
+    const touched: number[] = [];
     let qn = 0;
     for (const [b, v] of q) {
       const idf = this.idf(b);
       if (idf === 0) continue;
       const wq = v * idf;
       qn += wq * wq;
-      for (const d of this.postings.get(b) ?? []) {
-        const doc = this.docs[d]!;
-        // Binary search the doc's bucket for its tf.
-        let lo = 0;
-        let hi = doc.buckets.length - 1;
-        let tf = 0;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          const x = doc.buckets[mid]!;
-          if (x === b) {
-            tf = doc.tf[mid]!;
-            break;
-          }
-          if (x < b) lo = mid + 1;
-          else hi = mid - 1;
-        }
-        dots.set(d, (dots.get(d) ?? 0) + wq * tf * idf);
+      const list = this.postings.get(b)!;
+      const w = wq * idf;
+      for (let j = 0; j < list.docs.length; j++) {
+        const d = list.docs[j]!;
+        if (dots[d] === 0) touched.push(d);
+        dots[d] = dots[d]! + w * list.tf[j]!;
       }
     }
     const qnorm = Math.sqrt(qn);
-    const near = [...dots].map(([d, dot]) => [d, qnorm > 0 && norms[d]! > 0 ? dot / (qnorm * norms[d]!) : 0] as const).sort((a, b) => b[1] - a[1]).slice(0, k);
+    const near = touched.map((d) => [d, qnorm > 0 && norms[d]! > 0 ? dots[d]! / (qnorm * norms[d]!) : 0] as const).sort((a, b) => b[1] - a[1]).slice(0, k);
     const out: Record<string, number | undefined> = {};
     for (const m of models) {
       const base = this.mean(m);
