@@ -1,7 +1,8 @@
 /**
  * `router.feedback(decisionId, { score })`: the outcome of a routed answer, as the user,
  * a validator, a shadow comparison or a judge saw it. The router remembers its recent
- * decisions (model, route, propensities, features — never prompt text) so feedback that
+ * decisions (model, route, propensities for the last 10,000; routing features, the bulky
+ * part, for the last 2,000 — never prompt text) so feedback that
  * arrives later is attributed to the model that answered, passed to strategies that learn
  * online, and handed to `onFeedback` listeners (write them next to the DecisionRecords to
  * train offline with `llm-switchboard train --from-records`).
@@ -71,7 +72,6 @@ interface Remembered {
   strategy: string;
   model: string | undefined;
   probabilities: Record<string, number> | undefined;
-  features: RecordedFeatures | undefined;
   taskType: string | undefined;
 }
 
@@ -79,13 +79,18 @@ type Learner = StrategyFunction & { learn?: (e: FeedbackEvent) => boolean };
 
 export class FeedbackHub {
   private readonly recent = new Map<string, Remembered>();
+  /** Routing features of the newest decisions only: they are the bulky part (a few KB each). */
+  private readonly features = new Map<string, RecordedFeatures>();
   private readonly listeners: Array<(f: FeedbackRecord) => unknown> = [];
   private warned = false;
   received = 0;
   matched = 0;
   learned = 0;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly featureCapacity = 2_000,
+  ) {}
 
   /** Keeps what feedback needs from a finished decision (bounded: the oldest are forgotten). */
   remember(d: DecisionRecord): void {
@@ -95,10 +100,13 @@ export class FeedbackHub {
       strategy: d.strategy,
       model: d.model,
       probabilities: d.routingProbabilities,
-      features: d.routingFeatures as RecordedFeatures | undefined,
       taskType: d.context.taskType,
     });
     if (this.recent.size > this.capacity) this.recent.delete(this.recent.keys().next().value!);
+    if (d.routingFeatures !== undefined) {
+      this.features.set(d.id, d.routingFeatures as RecordedFeatures);
+      if (this.features.size > this.featureCapacity) this.features.delete(this.features.keys().next().value!);
+    }
   }
 
   on(fn: (f: FeedbackRecord) => unknown): () => void {
@@ -127,7 +135,7 @@ export class FeedbackHub {
     this.received++;
     if (d) this.matched++;
     if (d && model !== null) {
-      const event: FeedbackEvent = { decisionId, route: d.route, strategy: d.strategy, model, score, source, probability, features: d.features, taskType: d.taskType };
+      const event: FeedbackEvent = { decisionId, route: d.route, strategy: d.strategy, model, score, source, probability, features: this.features.get(decisionId), taskType: d.taskType };
       for (const s of new Set(strategies) as Set<Learner>) {
         if (typeof s.learn !== 'function') continue;
         try {

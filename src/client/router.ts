@@ -195,8 +195,9 @@ export class Router {
 
   /**
    * The outcome of a routed answer: `score` 0..1 or a `label` ('good', 'bad', …). The
-   * decision's model, route, propensities and features (kept for the last 10,000
-   * decisions) go with it to strategies that learn online and to `onFeedback` listeners.
+   * decision's model, route and propensities (kept for the last 10,000 decisions) and its
+   * routing features (the last 2,000) go with it to strategies that learn online and to
+   * `onFeedback` listeners.
    * Returns the feedback record (`matched: false` when the decision is no longer in memory:
    * join it offline with the DecisionRecords).
    * @example const { data, decision } = await router.chat.completions.create(body).withDecision();
