@@ -3,7 +3,7 @@
  * 9-model pool). Writes bench/ROUTING.md and bench/routing-*.svg from one run.
  *
  *   npm run eval:routing            (full)
- *   npx tsx bench/routing-quality.ts --smoke
+ *   npx tsx bench/routing-quality.ts --smoke     (samples; writes .cache/routing-smoke/)
  *
  * Strong/weak curves are computed from per-row outcomes whose quality and cost come from
  * real replays of each single model through the router (src/evaluation/pair-curves.ts);
@@ -11,7 +11,7 @@
  * must match. Cascades and the pool are replayed point by point. The data ships gzipped in
  * bench/data/routing (see its README for provenance and licences).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
@@ -416,10 +416,13 @@ async function main() {
   const poolResult = await pool();
   const on = await online(mmlu);
 
-  writeFileSync(join(here, 'routing-quality.svg'), chartRow([settingChart(mmluIn, `MMLU in-domain (${FOLDS}-fold CV)`), settingChart(gsmIn, `GSM8K in-domain (${FOLDS}-fold CV)`)]));
-  writeFileSync(join(here, 'routing-transfer.svg'), chartRow([settingChart(m2g, 'MMLU → GSM8K'), settingChart(g2m, 'GSM8K → MMLU'), settingChart(held, 'MMLU + GSM8K → MT-Bench')]));
-  writeFileSync(join(here, 'routing-quality-pool.svg'), `${poolResult.chart}\n`);
-  writeFileSync(join(here, 'routing-online.svg'), on.chart);
+  // A smoke run writes to .cache/, never over the published report and charts.
+  const outDir = smoke ? join(here, '..', '.cache', 'routing-smoke') : here;
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'routing-quality.svg'), chartRow([settingChart(mmluIn, `MMLU in-domain (${FOLDS}-fold CV)`), settingChart(gsmIn, `GSM8K in-domain (${FOLDS}-fold CV)`)]));
+  writeFileSync(join(outDir, 'routing-transfer.svg'), chartRow([settingChart(m2g, 'MMLU → GSM8K'), settingChart(g2m, 'GSM8K → MMLU'), settingChart(held, 'MMLU + GSM8K → MT-Bench')]));
+  writeFileSync(join(outDir, 'routing-quality-pool.svg'), `${poolResult.chart}\n`);
+  writeFileSync(join(outDir, 'routing-online.svg'), on.chart);
 
   const get = (st: Setting, prefix: string) => {
     const r = st.rows.find((x) => x.label.startsWith(prefix));
@@ -511,7 +514,7 @@ async function main() {
     '![online learning](routing-online.svg)',
     '',
   ].join('\n');
-  writeFileSync(join(here, smoke ? 'ROUTING.smoke.md' : 'ROUTING.md'), md);
+  writeFileSync(join(outDir, 'ROUTING.md'), md);
   process.stdout.write(`${md}\n`);
 }
 
