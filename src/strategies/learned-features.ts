@@ -118,49 +118,48 @@ interface ShapeCounts {
   code: number;
 }
 
-/** The emitter's state, module-level so emit() stays a small inlinable function. */
-const E = { idx: [] as number[], dim: 1, ns: 0, pairs: false, prev: 0, hasPrev: false, pushed: 0 };
-
 /** A 32-bit hash to [0, dim) by multiply-shift (exact in doubles; avoids a floating-point modulo). */
 function bucket(h: number, dim: number): number {
   return (h * dim * INV_2_32) | 0;
 }
 const INV_2_32 = 1 / 4294967296;
 
-function emit(token: number): void {
-  E.idx.push(bucket(fmix(token ^ E.ns), E.dim));
-  E.pushed++;
-  if (E.pairs && E.hasPrev) {
-    E.idx.push(bucket(fmix(Math.imul(E.prev, 31) ^ token ^ NS_PAIR ^ E.ns), E.dim));
-    E.pushed++;
-  }
-  E.prev = token;
-  E.hasPrev = true;
+/** Pushes a token's bucket, and its pair's with the previous token. */
+function push(idx: number[], token: number, prev: number, hasPrev: boolean, dim: number, ns: number, pairs: boolean): void {
+  idx.push(bucket(fmix(token ^ ns), dim));
+  if (pairs && hasPrev) idx.push(bucket(fmix(Math.imul(prev, 31) ^ token ^ NS_PAIR ^ ns), dim));
 }
 
 function hashTokens(text: string, start: number, end: number, dim: number, ngrams: number, ns: number, idx: number[], shape?: ShapeCounts): number {
+  const before = idx.length;
+  const pairs = ngrams >= 2;
+  let prev = 0;
+  let hasPrev = false;
   let ticks = 0;
   let h = FNV_OFFSET;
   let kind = 0; // 0 none, 1 letters, 2 digits
   let digits = 0;
-  E.idx = idx;
-  E.dim = dim;
-  E.ns = ns;
-  E.pairs = ngrams >= 2;
-  E.hasPrev = false;
-  E.pushed = 0;
   for (let i = start; i <= end; i++) {
     const c = i < end ? text.charCodeAt(i) : 32;
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
     if (lower >= 97 && lower <= 122) {
-      if (kind === 2) emit(Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME));
+      if (kind === 2) {
+        const t = Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME);
+        push(idx, t, prev, hasPrev, dim, ns, pairs);
+        prev = t;
+        hasPrev = true;
+      }
       if (kind !== 1) h = FNV_OFFSET;
       kind = 1;
       h = Math.imul(h ^ lower, FNV_PRIME);
       continue;
     }
     if (c >= 48 && c <= 57) {
-      if (kind === 1) emit(h);
+      if (kind === 1) {
+        push(idx, h, prev, hasPrev, dim, ns, pairs);
+        prev = h;
+        hasPrev = true;
+      }
       if (kind !== 2) {
         digits = 0;
         if (shape) shape.numbers++;
@@ -170,15 +169,24 @@ function hashTokens(text: string, start: number, end: number, dim: number, ngram
       if (shape) shape.digits++;
       continue;
     }
-    if (kind === 1) emit(h);
-    // "3.5" is one number for the shape counts (two tokens for the hash).
-    else if (kind === 2) {
-      emit(Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME));
+    if (kind === 1) {
+      push(idx, h, prev, hasPrev, dim, ns, pairs);
+      prev = h;
+      hasPrev = true;
+    } else if (kind === 2) {
+      const t = Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME);
+      push(idx, t, prev, hasPrev, dim, ns, pairs);
+      prev = t;
+      hasPrev = true;
+      // "3.5" is one number for the shape counts (two tokens for the hash).
       if (shape && c === 46 && i + 1 < end && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) shape.numbers--;
     }
     kind = 0;
     if (i < end && !isSpace(c)) {
-      emit(Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995);
+      const t = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995;
+      push(idx, t, prev, hasPrev, dim, ns, pairs);
+      prev = t;
+      hasPrev = true;
       if (shape) {
         if (c === 96) {
           if (++ticks === 3) shape.code = 1;
@@ -190,7 +198,7 @@ function hashTokens(text: string, start: number, end: number, dim: number, ngram
     } else if (shape && c === 10) shape.lines++;
     ticks = 0;
   }
-  return E.pushed;
+  return idx.length - before;
 }
 
 /** The features the predictors read; the same code runs in training and at request time. */
