@@ -4,6 +4,7 @@
  *
  *   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--svg <out.svg>] [--json]
  *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>]
+ *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json>
  *
  * <file>: a RouteLLM CSV (.csv), an LLMRouter list (.json, with --models for prices), or
  * JSONL `{ prompt, outcomes: { model: { score } } }` (with --models `{ model: { input, output } }`).
@@ -21,10 +22,16 @@ import { aiq, costToReach } from './evaluation/metrics.js';
 import { costQualityChart } from './evaluation/svg.js';
 import { trainRouter } from './evaluation/train-router.js';
 import { assertLearnedModel, learnedStrategy } from './strategies/learned.js';
+import { datasetFromRecords, readRecordsJsonl } from './evaluation/records-dataset.js';
 
 const USAGE = `Usage:
   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--limit <n>] [--svg <out.svg>] [--json]
   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>]
+  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>]
+
+  --from-records  DecisionRecords (one JSON per line, from onDecision), with feedback lines
+                  (type: 'feedback', from onFeedback) in the same or a --feedback file; the
+                  router's logged features (or recorded content) and propensities train the model
 
   --data     RouteLLM CSV (.csv), LLMRouter list (.json, needs --models), or JSONL outcomes (.jsonl, needs --models)
   --models   prices: LLMRouter's model list, or { "<model>": { "input": usd/M, "output": usd/M } }
@@ -73,8 +80,27 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       seed: { type: 'string' },
       dim: { type: 'string' },
+      'from-records': { type: 'string', multiple: true },
+      feedback: { type: 'string', multiple: true },
     },
   });
+  if (values['from-records']) {
+    if (command !== 'train') throw new Error('--from-records works with the train command');
+    if (!values.out) throw new Error('--out is required');
+    const pricing = values.models ? (JSON.parse(readFileSync(values.models, 'utf8')) as Record<string, ModelPricing>) : undefined;
+    const input = readRecordsJsonl([...values['from-records'], ...(values.feedback ?? [])]);
+    const ds = datasetFromRecords(input, { name: values['from-records'].join(', '), ...(pricing ? { pricing } : {}) });
+    const r = ds.report;
+    if (ds.rows.length === 0) throw new Error(`no trainable rows: ${r.records} records, ${r.feedback} feedback (${r.unmatchedFeedback} for unknown decisions, ${r.withoutFeatures} records with neither routing features nor recorded content)`);
+    const seed = num(values.seed, 'seed');
+    const dim = num(values.dim, 'dim');
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}) });
+    const json = JSON.stringify(model);
+    writeFileSync(values.out, json);
+    const observed = Object.entries(model.observations ?? {}).map(([m, n]) => `${m}: ${n}`).join(', ');
+    process.stdout.write(`trained on ${ds.rows.length} rows from ${r.records} records and ${r.feedback} feedback (${r.unmatchedFeedback} feedback for unknown decisions, ${r.withoutFeatures} records without features or content left out); outcomes per model: ${observed} → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);
+    return 0;
+  }
   if (!values.data) throw new Error('--data is required');
   const ds = loadData(values.data, values.models, num(values.limit, 'limit'));
   if (command === 'train') {

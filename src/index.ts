@@ -141,8 +141,20 @@ export {
   UnprocessableEntityError,
 } from 'openai';
 // Routing evaluation, learned routing, answer validators, shadow evaluation.
-export { learnedStrategy, predictLearned, featurize, assertLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
-export type { LearnedRouterModel, LearnedStrategyOptions } from './strategies/learned.js';
+export { learnedStrategy, predictLearned, featurize, promptParts, assertLearnedModel, createLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
+export type { LearnedRouterModel, LearnedStrategyOptions, LearnedStrategy, LearnedRouteOptions, PromptParts } from './strategies/learned.js';
+export type { RecordedFeatures } from './strategies/learned-features.js';
+export type { Exploration } from './strategies/exploration.js';
+export type { RoutingTarget, TargetStats } from './strategies/routing-target.js';
+export type { FeedbackEvent } from './strategies/feedback-event.js';
+export { FEEDBACK_LABELS } from './client/feedback.js';
+export { knnStrategy, KnnIndex } from './strategies/knn.js';
+export type { KnnStrategy, KnnStrategyOptions, KnnIndexOptions } from './strategies/knn.js';
+export { feedbackLoop } from './validators/feedback-loop.js';
+export type { FeedbackLoop, FeedbackLoopOptions, JudgeInput, JudgeVerdict } from './validators/feedback-loop.js';
+export { datasetFromRecords, readRecordsJsonl } from './evaluation/records-dataset.js';
+export type { RecordsAndFeedback, RecordsDatasetOptions, RecordsDatasetReport } from './evaluation/records-dataset.js';
+export type { FeedbackInput, FeedbackRecord } from './client/feedback.js';
 export { trainRouter, trainVerifier } from './evaluation/train-router.js';
 export type { TrainRouterOptions } from './evaluation/train-router.js';
 export { replay, singleModelPoints, mergeResults, meanScores } from './evaluation/replay.js';
@@ -151,7 +163,7 @@ export { randomCurve, oraclePoint, complexityCurve, learnedCurve, learnedPoolCur
 export type { PairSummary } from './evaluation/evaluate.js';
 export { apgr, cpt, aiq, costToReach, costQualityHull } from './evaluation/metrics.js';
 export type { OperatingPoint } from './evaluation/metrics.js';
-export { kFold, sampleRows, concatDatasets, withRows } from './evaluation/dataset.js';
+export { kFold, kFoldDisjoint, dropOverlap, normalizePrompt, sampleRows, concatDatasets, withRows } from './evaluation/dataset.js';
 export type { RoutingDataset, RoutingRow, ModelOutcome } from './evaluation/dataset.js';
 export { loadRouteLLMCsv, loadRouteLLMMtBench, ROUTELLM_PRICING } from './evaluation/load-routellm.js';
 export { loadLLMRouter } from './evaluation/load-llmrouter.js';

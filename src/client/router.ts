@@ -37,6 +37,8 @@ import { Embeddings } from './embeddings.js';
 import { Models } from './models.js';
 import { Responses } from './responses.js';
 import { maybeShadow } from '../shadow/shadow.js';
+import { FeedbackHub, type FeedbackInput, type FeedbackRecord } from './feedback.js';
+import type { TargetStats } from '../strategies/routing-target.js';
 
 export interface RouterCore {
   /** Embedding models and routes, kept apart from the chat registry. */
@@ -52,6 +54,8 @@ export interface RouterCore {
   resilience?: Resilience | undefined;
   /** Builds `router.fetch` (http/): injected by createRouter, as client/ does not import http/. */
   fetchHandler?: ((router: Router) => RouterFetch) | undefined;
+  /** Recent decisions and feedback listeners (client/feedback.ts); made on first use. */
+  feedback?: FeedbackHub | undefined;
 }
 
 /** A standard fetch function: what `new OpenAI({ fetch })`, LangChain and the AI SDK accept. */
@@ -141,6 +145,7 @@ export class Router {
     this.embeddings = new Embeddings(() => ({ embeddings: this.core.embeddings, registry: this.core.registry, hooks: this.core.hooks, accounting: this.core.accounting, context: this.boundContext }));
     this.models = new Models(() => ({ registry: this.core.registry, embeddings: this.core.embeddings }));
     this.responses = new Responses(this, () => this.core.hooks, () => this.core.accounting);
+    this.core.feedback ??= new FeedbackHub();
   }
 
   /**
@@ -184,10 +189,55 @@ export class Router {
     return { summary: (o) => t.summary(o), totals: () => t.totals(), reset: () => t.reset() };
   }
 
-  /** Totals and the per-model view of `costs`, for a quick look. */
-  stats(): { totals: CostSummaryRow; models: CostSummaryRow[]; routes: CostSummaryRow[] } {
+  /**
+   * Totals and the per-model view of `costs`, for a quick look; `targets`: achieved vs
+   * target for every route whose strategy holds one; `feedback`: what `feedback()` received.
+   */
+  stats(): {
+    totals: CostSummaryRow;
+    models: CostSummaryRow[];
+    routes: CostSummaryRow[];
+    targets: TargetStats[];
+    feedback: { received: number; matched: number; learned: number };
+  } {
     const t = this.core.accounting.tracker;
-    return { totals: t.totals(), models: t.summary({ by: 'model' }), routes: t.summary({ by: 'route' }) };
+    const targets: TargetStats[] = [];
+    for (const s of this.strategyFunctions()) {
+      const ts = (s as { targetStats?: () => TargetStats[] }).targetStats;
+      if (typeof ts === 'function') targets.push(...ts());
+    }
+    const f = this.core.feedback!;
+    return { totals: t.totals(), models: t.summary({ by: 'model' }), routes: t.summary({ by: 'route' }), targets, feedback: { received: f.received, matched: f.matched, learned: f.learned } };
+  }
+
+  /**
+   * The outcome of a routed answer: `score` 0..1 or a `label` ('good', 'bad', …). The
+   * decision's model, route and propensities (kept for the last 10,000 decisions) and its
+   * routing features (the last 2,000) go with it to strategies that learn online and to
+   * `onFeedback` listeners.
+   * Returns the feedback record (`matched: false` when the decision is no longer in memory:
+   * join it offline with the DecisionRecords).
+   * @example const { data, decision } = await router.chat.completions.create(body).withDecision();
+   * router.feedback(decision.id, { score: 1 });
+   * @example router.feedback(decision.id, { label: 'thumbs-down' });
+   */
+  feedback(decisionId: string, input: FeedbackInput): FeedbackRecord {
+    return this.core.feedback!.give(decisionId, input, this.strategyFunctions());
+  }
+
+  /**
+   * Listens to every feedback (write them to a JSONL file next to the DecisionRecords to
+   * train offline). Returns a function that removes the listener.
+   * @example router.onFeedback((f) => log.write(JSON.stringify(f) + '\n'));
+   */
+  onFeedback(fn: (feedback: FeedbackRecord) => void | Promise<void>): () => void {
+    return this.core.feedback!.on(fn);
+  }
+
+  private strategyFunctions(): Set<StrategyFunction> {
+    const out = new Set<StrategyFunction>(this.core.strategies.values());
+    for (const r of this.core.registry.routes.values()) if (r.strategy) out.add(r.strategy);
+    return out;
   }
 
   /** Spend and reservations of every budget window seen so far. */
@@ -268,6 +318,8 @@ export class Router {
       strategyReason: q.strategyReason,
       plan: q.plan,
       estimatedUsd: q.estimatedUsd,
+      probabilities: q.probabilities,
+      features: q.features,
     });
     const asCall = (q: Planned) => ({
       routeName: q.routeName,
@@ -279,6 +331,8 @@ export class Router {
       planned: q,
     });
     const recorder = new Recorder(recorderInit(p), this.core.hooks);
+    const hub = this.core.feedback;
+    if (hub) recorder.onFinish((d) => hub.remember(d));
 
     // A cached answer costs nothing, so the cache is asked before any budget.
     const lookup = acc.cacheLookup(body, asCall(p), options?.cache);

@@ -4,6 +4,7 @@
  */
 import type { ModelPricing } from '../config/router-options.js';
 import { seededRandom } from '../internal/random.js';
+import type { RecordedFeatures } from '../strategies/learned-features.js';
 
 /** How one model did on one query. */
 export interface ModelOutcome {
@@ -11,6 +12,11 @@ export interface ModelOutcome {
   score: number;
   /** The recorded answer text, when the source has it (cascades validate it). */
   response?: string | undefined;
+  /**
+   * P(this model was the one observed) under the logging policy: training weights the
+   * outcome by 1 / propensity. Absent = observed for every row (a full benchmark).
+   */
+  propensity?: number | undefined;
 }
 
 export interface RoutingRow {
@@ -18,6 +24,13 @@ export interface RoutingRow {
   prompt: string;
   /** A label a router may see as `routing.taskType` (e.g. the MMLU subject). */
   group?: string | undefined;
+  /** The system prompt, hashed separately from the question. */
+  system?: string | undefined;
+  /** Messages in the conversation. @default 1 */
+  turns?: number | undefined;
+  /** Routing features logged by the router (rows built from DecisionRecords without prompt text). */
+  features?: RecordedFeatures | undefined;
+  /** Outcomes observed; with feedback from live traffic usually one model per row. */
   outcomes: Record<string, ModelOutcome>;
 }
 
@@ -82,4 +95,39 @@ export function shuffled(n: number, seed: number): number[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
+}
+
+/** The form prompts are compared in for train/test overlap: case, whitespace and punctuation runs folded. */
+export function normalizePrompt(prompt: string): string {
+  return prompt.toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
+}
+
+/** `test` without the rows whose normalised prompt also occurs in `train`, and how many were dropped. */
+export function dropOverlap(train: RoutingDataset, test: RoutingDataset): { test: RoutingDataset; dropped: number } {
+  const seen = new Set(train.rows.map((r) => normalizePrompt(r.prompt)));
+  const rows = test.rows.filter((r) => !seen.has(normalizePrompt(r.prompt)));
+  return { test: withRows(test, rows), dropped: test.rows.length - rows.length };
+}
+
+/**
+ * Seeded k-fold split with no prompt in both a fold's train and test: rows that share a
+ * normalised prompt stay in the same fold. `dropped` is 0 by construction (reported for tables).
+ */
+export function kFoldDisjoint(ds: RoutingDataset, k: number, seed = 1): Array<{ train: RoutingDataset; test: RoutingDataset; dropped: number }> {
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`kFoldDisjoint: k must be an integer >= 2 (got ${k})`);
+  const groups = new Map<string, RoutingRow[]>();
+  for (const r of ds.rows) {
+    const key = normalizePrompt(r.prompt);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const list = [...groups.values()];
+  const order = shuffled(list.length, seed);
+  return Array.from({ length: k }, (_, f) => {
+    const train: RoutingRow[] = [];
+    const test: RoutingRow[] = [];
+    order.forEach((gi, i) => (i % k === f ? test : train).push(...list[gi]!));
+    return { train: withRows(ds, train, `${ds.name} fold ${f + 1}/${k} train`), test: withRows(ds, test, `${ds.name} fold ${f + 1}/${k} test`), dropped: 0 };
+  });
 }

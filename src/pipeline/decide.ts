@@ -39,6 +39,10 @@ export interface Decision {
   strategyReason: string;
   plan: ModelEntry[];
   estimatedUsd: number;
+  /** P(each model goes first), when the strategy reports it (learning strategies). */
+  probabilities?: Readonly<Record<string, number>> | undefined;
+  /** The features the strategy read, when it reports them. */
+  features?: unknown;
 }
 
 export function decide(
@@ -84,6 +88,8 @@ export function decide(
     strategyReason: ranked.reason,
     plan: ranked.plan,
     estimatedUsd: estimateCost(requirements.promptTokens, requirements.maxOutputTokens ?? first.maxOutputTokens ?? 0, first.pricing),
+    ...(ranked.probabilities !== undefined ? { probabilities: ranked.probabilities } : {}),
+    ...(ranked.features !== undefined ? { features: ranked.features } : {}),
   };
 }
 

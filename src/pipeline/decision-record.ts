@@ -164,6 +164,13 @@ export interface DecisionRecord {
   strategyReason: string;
   /** Model ids in the order they were to be tried. */
   plan: string[];
+  /**
+   * P(each model went first) under the strategy's policy (learning strategies with
+   * exploration report it): the propensities that weight feedback in training.
+   */
+  routingProbabilities?: Record<string, number>;
+  /** The features a learning strategy read (hashed, no prompt text), for training from records. */
+  routingFeatures?: unknown;
   attempts: AttemptRecord[];
   /** Fallbacks, retries, skips, escalations, hedges and resumes, in order. */
   events: DecisionEvent[];

@@ -12,6 +12,10 @@ export interface Ranked {
   reason: string;
   /** Scores the strategy reported, by model id or aligned with `kept`. */
   scores: StrategyScores | undefined;
+  /** P(each model goes first), when the strategy reports it. */
+  probabilities?: Readonly<Record<string, number>> | undefined;
+  /** The features the strategy read, when it reports them. */
+  features?: unknown;
 }
 
 export interface RankInput {
@@ -53,9 +57,13 @@ export function rank(input: RankInput): Ranked {
   const reason = !isArray && typeof (result as { reason?: unknown }).reason === 'string' ? (result as { reason: string }).reason : route.strategyName;
   const scores = isArray ? undefined : (result as { scores?: StrategyScores }).scores;
   if (scores !== undefined && (scores === null || typeof scores !== 'object')) throw new RouterError(`${label} returned scores that are neither an array nor an object`);
+  const probabilities = isArray ? undefined : (result as { probabilities?: Readonly<Record<string, number>> }).probabilities;
+  const features = isArray ? undefined : (result as { features?: unknown }).features;
+  if (probabilities !== undefined && (probabilities === null || typeof probabilities !== 'object')) throw new RouterError(`${label} returned probabilities that are not an object of model id → number`);
+  const extra = probabilities !== undefined || features !== undefined ? { probabilities, features } : undefined;
 
   // Built-ins return subsets of `kept` by construction; only user code is re-checked.
-  if (trustedStrategies.has(strategy) && !route.strategy) return { plan: list as ModelEntry[], reason, scores };
+  if (trustedStrategies.has(strategy) && !route.strategy) return { plan: list as ModelEntry[], reason, scores, ...extra };
 
   const byId = new Map<string, ModelEntry>();
   for (const k of kept) byId.set(k.id, k);
@@ -73,5 +81,5 @@ export function rank(input: RankInput): Ranked {
     }
   }
   if (plan.length === 0 && kept.length > 0) throw new RouterError(`${label} returned an empty plan`);
-  return { plan, reason, scores };
+  return { plan, reason, scores, ...extra };
 }

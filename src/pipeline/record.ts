@@ -32,6 +32,8 @@ export interface RecorderInit {
   strategyReason: string;
   plan: readonly ModelEntry[];
   estimatedUsd: number;
+  probabilities?: Readonly<Record<string, number>> | undefined;
+  features?: unknown;
 }
 
 export class Recorder {
@@ -155,6 +157,8 @@ export class Recorder {
     rec.strategy = i.strategy;
     rec.strategyReason = i.strategyReason;
     rec.plan = plan;
+    if (i.probabilities !== undefined) rec.routingProbabilities = { ...i.probabilities };
+    if (i.features !== undefined) rec.routingFeatures = i.features;
     rec.attempts = this.attempts;
     rec.events = this.events;
     rec.outcome = outcome;

@@ -1,153 +1,188 @@
 /**
  * The `learned` strategy: per-model quality predictors (logistic regression over hashed
- * word n-grams and cheap prompt features) fitted offline by `trainRouter()` on a team's
- * own outcomes, serialised as JSON. At request time it predicts each model's chance of a
- * good answer and trades it against price:
+ * word n-grams of the question, the system prompt, the task label and a few shape
+ * features), fitted offline by `trainRouter()` or online from the router's own feedback,
+ * serialised as JSON. At request time it predicts each model's chance of a good answer and
+ * trades it against price:
  *
- *   utility(m) = P(good | prompt, m) − λ · price(m) / max price
+ *   utility(m) = P(good | request, m) − λ · price(m) / max price
  *
- * and orders the candidates by utility (the rest stay as fallbacks). No I/O, no network,
- * no downloaded weights; a decision costs a few microseconds.
+ * and orders the candidates by utility (the rest stay as fallbacks). λ can be held to a
+ * target (strong-model share, cost per 1,000 requests, minimum quality) over a sliding
+ * window; exploration (ε-greedy, Thompson) makes the router observe models it would not
+ * pick, and every decision logs its propensities and features so feedback can train it.
  */
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { Candidate, StrategyFunction } from './strategy.js';
-import { messageText } from '../internal/message-text.js';
+import type { StrategyFunction } from './strategy.js';
+import type { Candidate } from './strategy.js';
+import { DEFAULT_WINDOW, DENSE_FEATURES, featurize, fromRecordedFeatures, promptParts, recordFeatures, type FeatureSpace, type Features, type PromptParts } from './learned-features.js';
+import { checkExploration, explore, type Exploration } from './exploration.js';
+import { TargetCalibrator, targetKind, type RoutingTarget, type TargetStats } from './routing-target.js';
+import type { FeedbackEvent } from './feedback-event.js';
 
-export const LEARNED_FORMAT = 'llm-switchboard/learned-router@1';
+export { DENSE_FEATURES, featurize, promptParts };
+export type { Features, PromptParts };
 
-/** The JSON a `trainRouter()` run produces. */
-export interface LearnedRouterModel {
+export const LEARNED_FORMAT = 'llm-switchboard/learned-router@2';
+
+/** The JSON a `trainRouter()` run (or `createLearnedModel()`) produces. */
+export interface LearnedRouterModel extends FeatureSpace {
   format: typeof LEARNED_FORMAT;
-  /** Hash buckets for word n-grams. */
-  dim: number;
-  /** Longest word n-gram hashed (1 = words, 2 = words and pairs). */
-  ngrams: number;
-  /** Whether `routing.taskType` is a feature. */
-  taskFeature: boolean;
   /** Model ids the predictors cover. */
   models: string[];
-  /** Per model: bias, then `dim` hashed weights, then one weight per dense feature. */
+  /** Per model: bias, `dim` hashed weights, one per dense feature, one per task label. */
   weights: Record<string, number[]>;
   /** Price per model (mean of input and output, USD per million) at training time; used when a candidate has no pricing. */
   prices: Record<string, number>;
   /** λ used when the strategy is built without one. */
   lambda: number;
+  /** Outcomes each model was fitted on (Thompson sampling narrows as these grow). */
+  observations?: Record<string, number>;
   /** How the model was fitted (data, seed, sizes), for the record. */
   meta?: Record<string, unknown>;
+}
+
+/** Per-route settings of one learned strategy. */
+export interface LearnedRouteOptions {
+  /** λ for this route. @default the strategy's λ */
+  lambda?: number;
+  /** Exploration for this route; `false` turns the strategy-wide one off here. */
+  exploration?: Exploration | false;
+  /** A target λ is re-fitted to over a sliding window. */
+  target?: RoutingTarget;
 }
 
 export interface LearnedStrategyOptions {
   /**
    * Cost weight: 0 = always the model most likely to be right; larger values buy
-   * cheaper models at some quality.
+   * cheaper models at some quality. A `target` re-fits it as traffic arrives.
    * @default the model's own `lambda`
    * @example 0.2
    */
   lambda?: number;
+  /**
+   * Exploration on every route that uses this strategy (see `routes` to vary it per route).
+   * @default none (always the highest utility)
+   * @example { type: 'epsilon-greedy', epsilon: 0.05 }
+   */
+  exploration?: Exploration;
+  /**
+   * Hold a target on every route that uses this strategy.
+   * @example { strongShare: 0.3, window: 500 }
+   */
+  target?: RoutingTarget;
+  /**
+   * Settings per route name, over the strategy-wide ones.
+   * @example { support: { exploration: { type: 'thompson' } }, bulk: { target: { costPer1k: 0.5 } } }
+   */
+  routes?: Record<string, LearnedRouteOptions>;
+  /**
+   * Learn from `router.feedback()` as it arrives: one propensity-weighted AdaGrad step per
+   * feedback on the answering model's predictor. The given model object is not modified;
+   * `strategy.snapshot()` returns the current weights.
+   * @default false
+   * @example { learningRate: 0.05, maxWeight: 10 }
+   */
+  online?: boolean | { learningRate?: number; maxWeight?: number; l2?: number };
+  /**
+   * Put the routing features in the DecisionRecord (`routingFeatures`), so records plus
+   * feedback can train a model without storing prompt text.
+   * @default true
+   */
+  recordFeatures?: boolean;
 }
 
-/** Dense prompt features, all roughly in [0, 1]. */
-export const DENSE_FEATURES = ['length', 'digits', 'numbers', 'lines', 'code', 'math', 'questions'] as const;
-const MAX_CHARS = 3000;
-
-/** A sparse feature vector: bucket indices (may repeat) with values, then the dense part. */
-export interface Features {
-  idx: number[];
-  val: number[];
-  dense: number[];
-}
-
-function fnv(text: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** The features the predictors read; the same code runs in training and at request time. */
-export function featurize(text: string, taskType: string | undefined, model: Pick<LearnedRouterModel, 'dim' | 'ngrams' | 'taskFeature'>): Features {
-  const head = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
-  const words = head.toLowerCase().match(/[a-z]+|[0-9]+|[^\sa-z0-9]/g) ?? [];
-  const idx: number[] = [];
-  for (let i = 0; i < words.length; i++) {
-    // Numbers differ per question; their length says more than their value.
-    const w = /^[0-9]/.test(words[i]!) ? `#${words[i]!.length}` : words[i]!;
-    idx.push(fnv(w, 1) % model.dim);
-    if (model.ngrams >= 2 && i > 0) {
-      const p = /^[0-9]/.test(words[i - 1]!) ? `#${words[i - 1]!.length}` : words[i - 1]!;
-      idx.push(fnv(`${p} ${w}`, 2) % model.dim);
-    }
-  }
-  const norm = idx.length > 0 ? 1 / Math.sqrt(idx.length) : 0;
-  const val = new Array<number>(idx.length).fill(norm);
-  if (model.taskFeature && taskType) {
-    idx.push(fnv(`task:${taskType}`, 3) % model.dim);
-    val.push(1);
-  }
-  let digits = 0;
-  let math = 0;
-  let lines = 0;
-  let questions = 0;
-  for (let i = 0; i < head.length; i++) {
-    const c = head.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c === 10) lines++;
-    else if (c === 63) questions++;
-    else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) math++;
-  }
-  const n = Math.max(1, head.length);
-  const numbers = (head.match(/[0-9]+(?:\.[0-9]+)?/g) ?? []).length;
-  const dense = [
-    Math.log1p(text.length) / 10,
-    digits / n,
-    Math.log1p(numbers) / 4,
-    Math.log1p(lines) / 4,
-    head.includes('```') ? 1 : 0,
-    (math / n) * 10,
-    Math.log1p(questions) / 2,
-  ];
-  return { idx, val, dense };
+/** A learned strategy function, with its online-learning and target handles. */
+export interface LearnedStrategy extends StrategyFunction {
+  /** Applies one feedback (called by `router.feedback()`); false when it cannot be used. */
+  learn(event: FeedbackEvent): boolean;
+  /** The current model, as JSON-ready data (includes online updates). */
+  snapshot(): LearnedRouterModel;
+  /** Achieved vs target for every route with a target (reported by `router.stats()`). */
+  targetStats(): TargetStats[];
 }
 
 /** P(good answer) for one model's weights. */
-export function predictWith(weights: readonly number[], f: Features, dim: number): number {
+export function predictWith(weights: ArrayLike<number>, f: Features, dim: number): number {
   let z = weights[0] ?? 0;
-  for (let i = 0; i < f.idx.length; i++) z += (weights[1 + f.idx[i]!] ?? 0) * f.val[i]!;
-  for (let j = 0; j < f.dense.length; j++) z += (weights[1 + dim + j] ?? 0) * f.dense[j]!;
+  const idx = f.idx;
+  const val = f.val;
+  for (let i = 0; i < idx.length; i++) z += (weights[1 + idx[i]!] ?? 0) * val[i]!;
+  const base = 1 + dim;
+  for (let j = 0; j < f.dense.length; j++) z += (weights[base + j] ?? 0) * f.dense[j]!;
+  if (f.task >= 0) z += weights[base + DENSE_FEATURES.length + f.task] ?? 0;
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Every model's predicted P(good answer) for a prompt. */
-export function predictLearned(model: LearnedRouterModel, prompt: string, taskType?: string): Record<string, number> {
+/** Every model's predicted P(good answer) for a prompt (a string is the last user turn). */
+export function predictLearned(model: LearnedRouterModel, prompt: string | PromptParts, taskType?: string): Record<string, number> {
   const f = featurize(prompt, taskType, model);
   const out: Record<string, number> = {};
   for (const m of model.models) out[m] = predictWith(model.weights[m]!, f, model.dim);
   return out;
 }
 
+/** Weights per model: 1 + dim + dense features + task labels. */
+export function weightCount(space: Pick<FeatureSpace, 'dim' | 'tasks'>): number {
+  return 1 + space.dim + DENSE_FEATURES.length + space.tasks.length;
+}
+
 /** Checks a parsed JSON value is a learned router model; throws naming the problem. */
 export function assertLearnedModel(value: unknown): asserts value is LearnedRouterModel {
   const m = value as Partial<LearnedRouterModel> | null;
-  const fail = (why: string) => {
+  const fail = (why: string): never => {
     throw new TypeError(`Not a learned router model (${LEARNED_FORMAT}): ${why}`);
   };
   if (!m || typeof m !== 'object') fail('expected an object');
-  if (m!.format !== LEARNED_FORMAT) fail(`format is ${JSON.stringify(m!.format)}`);
+  if (m!.format !== LEARNED_FORMAT) {
+    fail(m!.format === 'llm-switchboard/learned-router@1' ? 'format @1 (features from the first 3,000 characters) is no longer read; retrain with trainRouter()' : `format is ${JSON.stringify(m!.format)}`);
+  }
   if (!Number.isInteger(m!.dim) || m!.dim! <= 0) fail('dim must be a positive integer');
+  if (!Number.isInteger(m!.ngrams) || m!.ngrams! < 1) fail('ngrams must be a positive integer');
+  if (!Number.isInteger(m!.window) || m!.window! < 1) fail('window must be a positive integer');
+  if (!Array.isArray(m!.tasks)) fail('tasks must be an array of labels');
   if (!Array.isArray(m!.models) || m!.models.length === 0) fail('models must list at least one model');
+  const n = weightCount(m as LearnedRouterModel);
   for (const id of m!.models!) {
     const w = m!.weights?.[id];
-    if (!Array.isArray(w) || w.length !== 1 + m!.dim! + DENSE_FEATURES.length) fail(`weights['${id}'] must hold ${1 + m!.dim! + DENSE_FEATURES.length} numbers`);
+    if (!Array.isArray(w) || w.length !== n) fail(`weights['${id}'] must hold ${n} numbers`);
   }
 }
 
-function promptText(body: ChatCompletionCreateParams): string {
-  const msgs = body.messages ?? [];
-  // The last user turn decides; earlier turns are context, and long histories would only add cost.
-  for (let i = msgs.length - 1; i >= 0; i--) if (msgs[i]!.role === 'user') return messageText(msgs[i]!);
-  return msgs.length > 0 ? messageText(msgs[msgs.length - 1]!) : '';
+/**
+ * An untrained model for a cold start: every predictor starts at its prior (a base rate,
+ * 0.5 by default) and learns from feedback. Pair it with exploration.
+ * @example const model = createLearnedModel({ models: ['mini', 'large'], prices: { mini: 0.4, large: 6 } });
+ */
+export function createLearnedModel(options: {
+  models: string[];
+  /** USD per million tokens (mean of input and output) per model. */
+  prices?: Record<string, number>;
+  /** Prior P(good) per model. @default 0.5 */
+  priors?: Record<string, number>;
+  /** @default 16384 */
+  dim?: number;
+  /** @default 2 */
+  ngrams?: number;
+  /** @default 1500 */
+  window?: number;
+  /** Task labels to give a weight of their own. @default [] */
+  tasks?: string[];
+  /** @default 0.1 */
+  lambda?: number;
+}): LearnedRouterModel {
+  const dim = options.dim ?? 16384;
+  const tasks = options.tasks ?? [];
+  if (!Array.isArray(options.models) || options.models.length === 0) throw new RangeError('createLearnedModel: models must list at least one model');
+  const weights: Record<string, number[]> = {};
+  const prices: Record<string, number> = {};
+  for (const m of options.models) {
+    const w = new Array<number>(1 + dim + DENSE_FEATURES.length + tasks.length).fill(0);
+    const p = Math.min(0.999, Math.max(0.001, options.priors?.[m] ?? 0.5));
+    w[0] = Math.log(p / (1 - p));
+    weights[m] = w;
+    prices[m] = options.prices?.[m] ?? 0;
+  }
+  return { format: LEARNED_FORMAT, dim, ngrams: options.ngrams ?? 2, window: options.window ?? DEFAULT_WINDOW, taskFeature: tasks.length > 0, tasks, models: [...options.models], weights, prices, lambda: options.lambda ?? 0.1, observations: {}, meta: { createdBy: 'createLearnedModel' } };
 }
 
 function price(c: Candidate, model: LearnedRouterModel): number {
@@ -160,31 +195,169 @@ function price(c: Candidate, model: LearnedRouterModel): number {
  * @example
  * const model = JSON.parse(readFileSync('router-model.json', 'utf8'));
  * createRouter({ ..., strategies: { learned: learnedStrategy(model, { lambda: 0.2 }) }, routes: { auto: { strategy: 'learned' } } });
+ * @example learnedStrategy(model, { online: true, exploration: { type: 'epsilon-greedy', epsilon: 0.05 }, target: { strongShare: 0.3 } })
  */
-export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrategyOptions = {}): StrategyFunction {
+export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrategyOptions = {}): LearnedStrategy {
   assertLearnedModel(model);
   const lambda = options.lambda ?? model.lambda;
   if (!Number.isFinite(lambda)) throw new TypeError(`learnedStrategy: lambda must be a finite number (got ${String(lambda)})`);
-  const known = new Set(model.models);
-  return function learned(candidates, context, body) {
-    const f = featurize(promptText(body), context.taskType, model);
-    let maxPrice = 0;
-    for (const c of candidates) maxPrice = Math.max(maxPrice, price(c, model));
-    const scored = candidates.map((c) => {
-      const p = known.has(c.id) ? predictWith(model.weights[c.id]!, f, model.dim) : c.quality;
-      return { c, p, u: p - (maxPrice > 0 ? (lambda * price(c, model)) / maxPrice : 0) };
-    });
-    scored.sort((a, b) => b.u - a.u);
-    const top = scored[0];
-    return { plan: scored.map((s) => s.c), reason: top ? `learned: ${top.c.id} p=${top.p.toFixed(2)} λ=${lambda}` : 'learned' };
+  checkExploration(options.exploration, 'learnedStrategy');
+  if (options.target) targetKind(options.target);
+  for (const [route, r] of Object.entries(options.routes ?? {})) {
+    if (r.lambda !== undefined && !Number.isFinite(r.lambda)) throw new TypeError(`learnedStrategy: routes.${route}.lambda must be a finite number`);
+    if (r.exploration) checkExploration(r.exploration, `learnedStrategy: routes.${route}`);
+    if (r.target) targetKind(r.target);
+  }
+  const online = options.online === true ? {} : options.online || undefined;
+  const recordOn = options.recordFeatures !== false;
+  const dim = model.dim;
+  // One interleaved array (weight j of model m at j·K + m): a bucket's weights for every
+  // model share a cache line, so a decision reads each bucket once. Online learning updates
+  // this private copy; the caller's model object stays as given.
+  const K = model.models.length;
+  const slot = new Map(model.models.map((m, i) => [m, i]));
+  const n = weightCount(model);
+  const packed = new Float64Array(n * K);
+  for (let mi = 0; mi < K; mi++) {
+    const w = model.weights[model.models[mi]!]!;
+    for (let j = 0; j < n; j++) packed[j * K + mi] = w[j]!;
+  }
+  const squares = online ? new Float64Array(n * K).fill(1e-8) : undefined;
+  const zs = new Float64Array(K);
+  const denseBase = 1 + dim;
+  const taskBase = denseBase + DENSE_FEATURES.length;
+  /** Logits of every known model for f, into zs. */
+  const logits = (f: Features) => {
+    for (let mi = 0; mi < K; mi++) zs[mi] = packed[mi]!;
+    const idx = f.idx;
+    const val = f.val;
+    for (let i = 0; i < idx.length; i++) {
+      const o = (1 + idx[i]!) * K;
+      const v = val[i]!;
+      for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[o + mi]! * v;
+    }
+    for (let j = 0; j < f.dense.length; j++) {
+      const o = (denseBase + j) * K;
+      const v = f.dense[j]!;
+      for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[o + mi]! * v;
+    }
+    if (f.task >= 0) for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[(taskBase + f.task) * K + mi]!;
   };
+  const observations: Record<string, number> = { ...(model.observations ?? {}) };
+  const calibrators = new Map<string | null, TargetCalibrator>();
+  const routeOf = (route: string | null) => (route !== null ? options.routes?.[route] : undefined);
+
+  const calibratorFor = (route: string | null): TargetCalibrator | undefined => {
+    let c = calibrators.get(route);
+    if (c) return c;
+    const r = routeOf(route);
+    const target = r?.target ?? options.target;
+    if (!target) return undefined;
+    c = new TargetCalibrator(target, r?.lambda ?? lambda, route, 'learned');
+    calibrators.set(route, c);
+    return c;
+  };
+
+  const decideFn: StrategyFunction = function learned(candidates, context, body, info) {
+    const f = featurize(promptParts(body), context.taskType, model);
+    logits(f);
+    const k = candidates.length;
+    const r = routeOf(info.route);
+    const calibrator = calibratorFor(info.route);
+    const lam = calibrator ? calibrator.lambda : (r?.lambda ?? lambda);
+    const exploration = r?.exploration === false ? undefined : (r?.exploration ?? options.exploration);
+    let maxPrice = 0;
+    let strong = 0;
+    const prices = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      prices[i] = price(candidates[i]!, model);
+      if (prices[i]! > maxPrice) {
+        maxPrice = prices[i]!;
+        strong = i;
+      }
+    }
+    const p = new Float64Array(k);
+    const cost = new Float64Array(k);
+    const seen = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const c = candidates[i]!;
+      const mi = slot.get(c.id);
+      p[i] = mi !== undefined ? 1 / (1 + Math.exp(-zs[mi]!)) : c.quality;
+      cost[i] = maxPrice > 0 ? prices[i]! / maxPrice : 0;
+      seen[i] = observations[c.id] ?? 0;
+    }
+    const e = explore(exploration, { p, cost, lambda: lam, observations: seen, random: info.random });
+    if (calibrator && !info.dryRun) {
+      const usd = new Float64Array(k);
+      const out = info.requirements.maxOutputTokens ?? calibrator.expectedOutputTokens;
+      for (let i = 0; i < k; i++) {
+        const pr = candidates[i]!.pricing;
+        usd[i] = pr ? (info.requirements.promptTokens * pr.input + out * pr.output) / 1e6 : (prices[i]! * (info.requirements.promptTokens + out)) / 1e6;
+      }
+      calibrator.push({ p, cost, usd, strong, pick: e.pick });
+    }
+    const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => e.utility[b]! - e.utility[a]!);
+    const probabilities: Record<string, number> = {};
+    for (let i = 0; i < k; i++) probabilities[candidates[i]!.id] = e.probabilities[i]!;
+    const top = candidates[e.pick]!;
+    const explored = e.probabilities[e.pick]! < 1 ? ` explore=${exploration!.type}` : '';
+    return {
+      plan: order.map((i) => candidates[i]!),
+      reason: `learned: ${top.id} p=${p[e.pick]!.toFixed(2)} λ=${Number(lam.toPrecision(4))}${explored}`,
+      scores: p,
+      probabilities,
+      ...(recordOn ? { features: recordFeatures(f, model, context.taskType) } : {}),
+    };
+  };
+  const strategy = decideFn as LearnedStrategy;
+
+  strategy.learn = (event) => {
+    calibrators.get(event.route)?.observe(event.score);
+    if (!online || !slot.has(event.model) || !event.features) return false;
+    let f: Features;
+    try {
+      f = fromRecordedFeatures(event.features, model);
+    } catch {
+      return false;
+    }
+    const mi = slot.get(event.model)!;
+    const g2 = squares!;
+    const lr = online.learningRate ?? 0.05;
+    const l2 = online.l2 ?? 1e-5;
+    // Inverse-propensity weight: an outcome seen only because exploration picked the model counts for the traffic it stands for.
+    const ips = event.probability !== undefined && event.probability > 0 ? Math.min(online.maxWeight ?? 10, 1 / event.probability) : 1;
+    logits(f);
+    const err = (1 / (1 + Math.exp(-zs[mi]!)) - event.score) * ips;
+    const step = (j: number, grad: number) => {
+      const o = j * K + mi;
+      g2[o] = g2[o]! + grad * grad;
+      packed[o] = packed[o]! - (lr * grad) / Math.sqrt(g2[o]!);
+    };
+    step(0, err);
+    for (let i = 0; i < f.idx.length; i++) step(1 + f.idx[i]!, err * f.val[i]! + l2 * packed[(1 + f.idx[i]!) * K + mi]!);
+    for (let j = 0; j < f.dense.length; j++) step(denseBase + j, err * f.dense[j]!);
+    if (f.task >= 0) step(taskBase + f.task, err);
+    observations[event.model] = (observations[event.model] ?? 0) + 1;
+    return true;
+  };
+  strategy.snapshot = () => {
+    const out: Record<string, number[]> = {};
+    model.models.forEach((m, mi) => {
+      const w = new Array<number>(n);
+      for (let j = 0; j < n; j++) w[j] = Math.round(packed[j * K + mi]! * 1e4) / 1e4;
+      out[m] = w;
+    });
+    return { ...model, weights: out, observations: { ...observations } };
+  };
+  strategy.targetStats = () => [...calibrators.values()].map((c) => c.stats());
+  return strategy;
 }
 
 /**
  * The λ at which a strong/weak decision flips for a prompt: the router picks `strong`
  * when λ is below it. Sorting prompts by this margin gives the routing curve.
  */
-export function learnedMargin(model: LearnedRouterModel, prompt: string, taskType: string | undefined, weak: string, strong: string, prices: Record<string, number>): number {
+export function learnedMargin(model: LearnedRouterModel, prompt: string | PromptParts, taskType: string | undefined, weak: string, strong: string, prices: Record<string, number>): number {
   const p = predictLearned(model, prompt, taskType);
   const maxPrice = Math.max(prices[weak] ?? 0, prices[strong] ?? 0);
   const dc = ((prices[strong] ?? 0) - (prices[weak] ?? 0)) / (maxPrice || 1);

@@ -49,4 +49,15 @@ export type StrategyScores = Readonly<Record<string, number>> | readonly number[
 
 export type StrategyResult =
   | ReadonlyArray<Candidate | string>
-  | { plan: ReadonlyArray<Candidate | string>; reason: string; scores?: StrategyScores };
+  | {
+      plan: ReadonlyArray<Candidate | string>;
+      reason: string;
+      scores?: StrategyScores;
+      /**
+       * P(each model goes first) under the strategy's policy, by model id: logged in the
+       * DecisionRecord as `routingProbabilities` so feedback can be propensity-weighted.
+       */
+      probabilities?: Readonly<Record<string, number>>;
+      /** The features the strategy read, logged as `routingFeatures` (JSON) for training from records. */
+      features?: unknown;
+    };

@@ -1,0 +1,181 @@
+/**
+ * `router.feedback(decisionId, { score })`: the outcome of a routed answer, as the user,
+ * a validator, a shadow comparison or a judge saw it. The router remembers its recent
+ * decisions (model, route, propensities for the last 10,000; routing features, the bulky
+ * part, for the last 2,000 — never prompt text) so feedback that
+ * arrives later is attributed to the model that answered, passed to strategies that learn
+ * online, and handed to `onFeedback` listeners (write them next to the DecisionRecords to
+ * train offline with `llm-switchboard train --from-records`).
+ */
+import type { DecisionRecord } from '../pipeline/decision-record.js';
+import type { StrategyFunction } from '../strategies/strategy.js';
+import type { FeedbackEvent } from '../strategies/feedback-event.js';
+import type { RecordedFeatures } from '../strategies/learned-features.js';
+
+/** Labels `router.feedback()` understands without a score. */
+export const FEEDBACK_LABELS: Readonly<Record<string, number>> = Object.freeze({
+  good: 1,
+  bad: 0,
+  correct: 1,
+  incorrect: 0,
+  accepted: 1,
+  rejected: 0,
+  pass: 1,
+  fail: 0,
+  'thumbs-up': 1,
+  'thumbs-down': 0,
+});
+
+export interface FeedbackInput {
+  /** Quality of the answer, 0 (bad) .. 1 (good). Either this or `label`. */
+  score?: number;
+  /** A label ('good', 'bad', 'correct', 'incorrect', 'accepted', 'rejected', 'pass', 'fail', 'thumbs-up', 'thumbs-down'); with `score`, any label is kept as given. */
+  label?: string;
+  /**
+   * Who judged: 'user', 'validator', 'shadow', 'judge' or a name of the caller's.
+   * @default 'user'
+   */
+  source?: string;
+  /**
+   * The model whose answer is scored, when not the one that answered (a shadow
+   * challenger's answer to the same request).
+   * @default the model that answered
+   */
+  model?: string;
+  /**
+   * P(this model's answer was observed) when it is not the decision's own propensity
+   * (a shadow challenger: the shadow rate).
+   */
+  probability?: number;
+}
+
+/** One feedback, as listeners receive it and as a JSONL line stores it. */
+export interface FeedbackRecord {
+  type: 'feedback';
+  decisionId: string;
+  at: string;
+  /** Whether the decision was still in the router's memory (otherwise join offline with the records). */
+  matched: boolean;
+  route: string | null;
+  strategy: string | null;
+  /** The model whose answer was scored (null when unmatched and not given). */
+  model: string | null;
+  score: number;
+  label?: string;
+  source: string;
+  /** The propensity used to weight this outcome, when known. */
+  probability?: number;
+}
+
+interface Remembered {
+  route: string | null;
+  strategy: string;
+  model: string | undefined;
+  probabilities: Record<string, number> | undefined;
+  taskType: string | undefined;
+}
+
+type Learner = StrategyFunction & { learn?: (e: FeedbackEvent) => boolean };
+
+export class FeedbackHub {
+  private readonly recent = new Map<string, Remembered>();
+  /** Routing features of the newest decisions only: they are the bulky part (a few KB each). */
+  private readonly features = new Map<string, RecordedFeatures>();
+  private readonly listeners: Array<(f: FeedbackRecord) => unknown> = [];
+  private warned = false;
+  received = 0;
+  matched = 0;
+  learned = 0;
+
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly featureCapacity = 2_000,
+  ) {}
+
+  /** Keeps what feedback needs from a finished decision (bounded: the oldest are forgotten). */
+  remember(d: DecisionRecord): void {
+    if (d.outcome !== 'success') return;
+    this.recent.set(d.id, {
+      route: d.route,
+      strategy: d.strategy,
+      model: d.model,
+      probabilities: d.routingProbabilities,
+      taskType: d.context.taskType,
+    });
+    if (this.recent.size > this.capacity) this.recent.delete(this.recent.keys().next().value!);
+    if (d.routingFeatures !== undefined) {
+      this.features.set(d.id, d.routingFeatures as RecordedFeatures);
+      if (this.features.size > this.featureCapacity) this.features.delete(this.features.keys().next().value!);
+    }
+  }
+
+  on(fn: (f: FeedbackRecord) => unknown): () => void {
+    if (typeof fn !== 'function') throw new TypeError('onFeedback: the listener must be a function');
+    this.listeners.push(fn);
+    return () => {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  give(decisionId: string, input: FeedbackInput, strategies: Iterable<StrategyFunction>): FeedbackRecord {
+    if (typeof decisionId !== 'string' || decisionId.length === 0) throw new TypeError('router.feedback: decisionId must be the id of a DecisionRecord (a non-empty string)');
+    if (!input || typeof input !== 'object') throw new TypeError('router.feedback: the second argument must be { score } or { label }');
+    const score = resolveScore(input);
+    const source = input.source ?? 'user';
+    if (typeof source !== 'string' || source.length === 0) throw new TypeError('router.feedback: source must be a non-empty string');
+    if (input.model !== undefined && (typeof input.model !== 'string' || input.model.length === 0)) throw new TypeError('router.feedback: model must be a non-empty string');
+    if (input.probability !== undefined && !(input.probability > 0 && input.probability <= 1)) throw new RangeError(`router.feedback: probability must be in (0, 1] (got ${String(input.probability)})`);
+    const d = this.recent.get(decisionId);
+    const model = input.model ?? d?.model ?? null;
+    const probability = input.probability ?? (model !== null ? d?.probabilities?.[model] : undefined);
+    const rec: FeedbackRecord = { type: 'feedback', decisionId, at: new Date().toISOString(), matched: d !== undefined, route: d?.route ?? null, strategy: d?.strategy ?? null, model, score, source };
+    if (input.label !== undefined) rec.label = input.label;
+    if (probability !== undefined) rec.probability = probability;
+    this.received++;
+    if (d) this.matched++;
+    if (d && model !== null) {
+      const event: FeedbackEvent = { decisionId, route: d.route, strategy: d.strategy, model, score, source, probability, features: this.features.get(decisionId), taskType: d.taskType };
+      for (const s of new Set(strategies) as Set<Learner>) {
+        if (typeof s.learn !== 'function') continue;
+        try {
+          if (s.learn(event)) this.learned++;
+        } catch {
+          // A learner that fails must not fail the caller's feedback call.
+        }
+      }
+    }
+    const frozen = Object.freeze(rec);
+    for (const fn of this.listeners) {
+      queueMicrotask(() => {
+        try {
+          const r = fn(frozen);
+          if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, (e) => this.fail(e));
+        } catch (e) {
+          this.fail(e);
+        }
+      });
+    }
+    return frozen;
+  }
+
+  private fail(error: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    console.warn(`[llm-switchboard] onFeedback listener threw (further errors are not shown): ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+function resolveScore(input: FeedbackInput): number {
+  if (input.score !== undefined) {
+    if (typeof input.score !== 'number' || !(input.score >= 0 && input.score <= 1)) throw new RangeError(`router.feedback: score must be a number in [0, 1] (got ${String(input.score)})`);
+    if (input.label !== undefined && typeof input.label !== 'string') throw new TypeError('router.feedback: label must be a string');
+    return input.score;
+  }
+  if (typeof input.label === 'string') {
+    const s = FEEDBACK_LABELS[input.label.toLowerCase()];
+    if (s === undefined) throw new RangeError(`router.feedback: unknown label '${input.label}' (known: ${Object.keys(FEEDBACK_LABELS).join(', ')}; or pass a score in [0, 1] with it)`);
+    return s;
+  }
+  throw new TypeError('router.feedback: give a score in [0, 1] or a label');
+}
