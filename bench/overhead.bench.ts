@@ -27,8 +27,10 @@ export const VARIANTS: VariantSpec[] = [
   { variant: 'anthropic-sdk', label: '(c) @anthropic-ai/sdk, direct', baseline: 'anthropic-sdk' },
   { variant: 'router-anthropic', label: '(c) router → anthropic adapter', baseline: 'anthropic-sdk' },
   { variant: 'fetch-anthropic', label: '(f) openai SDK → router.fetch → anthropic adapter, vs (c) router direct', baseline: 'router-anthropic' },
-  { variant: 'gemini-sdk', label: '@google/generative-ai, direct', baseline: 'gemini-sdk' },
-  { variant: 'router-gemini', label: 'router → google adapter', baseline: 'gemini-sdk' },
+  { variant: 'genai-sdk', label: '@google/genai, direct', baseline: 'genai-sdk' },
+  { variant: 'gemini-sdk', label: '@google/generative-ai (legacy SDK), direct', baseline: 'genai-sdk' },
+  // The google adapter uses @google/genai when it is installed (as here): compared with it.
+  { variant: 'router-gemini', label: 'router → google adapter (@google/genai)', baseline: 'genai-sdk' },
   { variant: 'fetch-gemini', label: '(f) openai SDK → router.fetch → google adapter, vs router direct', baseline: 'router-gemini' },
   { variant: 'portkey', label: '(d) openai SDK → Portkey gateway', baseline: 'openai-sdk', peer: '@portkey-ai/gateway' },
   { variant: 'tokenjs-openai', label: '(e) token.js (openai-compatible)', baseline: 'openai-sdk', peer: 'token.js' },

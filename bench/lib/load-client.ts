@@ -17,6 +17,7 @@ export type Variant =
   | 'anthropic-sdk'
   | 'router-anthropic'
   | 'gemini-sdk'
+  | 'genai-sdk'
   | 'router-gemini'
   | 'fetch-openai'
   | 'fetch-anthropic'
@@ -139,6 +140,16 @@ async function makeClient(input: LoadInput): Promise<{ call: Call; stream: Strea
           return m.content[0]?.type === 'text' ? m.content[0].text : '';
         },
         stream: () => client.messages.create({ model, max_tokens: 256, messages, stream: true }),
+      };
+    }
+    case 'genai-sdk': {
+      // @google/genai, as the router's google adapter uses it by default (v1beta, no SDK retries).
+      const { GoogleGenAI } = await import('@google/genai');
+      const ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: urls.gemini, apiVersion: 'v1beta' } });
+      const contents = [{ role: 'user', parts: [{ text: messages[0]!.content }] }];
+      return {
+        call: async () => (await ai.models.generateContent({ model, contents })).text ?? '',
+        stream: () => ai.models.generateContentStream({ model, contents }),
       };
     }
     case 'gemini-sdk': {
