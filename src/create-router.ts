@@ -131,7 +131,11 @@ export function createRouter(options: RouterOptions): Router {
   const accounting = new Accounting(opts, registry, hooks, state);
   const resilience = new Resilience({ ...opts.resilience, store: opts.resilience?.store ?? state }, routes);
   connectState(state, hooks, resilience, models.values());
-  if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
+  if (resilience.breakers) {
+    const breakers = resilience.breakers;
+    routing.health = (m) => circuitExclusion(m);
+    routing.readmit = (open, healthy) => breakers.readmit(open, healthy);
+  }
   return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience }, {});
 }
 

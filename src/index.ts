@@ -112,6 +112,7 @@ export { classifyError } from './resilience/classify-error.js';
 export type { Classification, FailureAction, FailureScope } from './resilience/classify-error.js';
 export { UnknownModelError } from './errors/unknown-model-error.js';
 export { NoRouteError } from './errors/no-route-error.js';
+export { NoModelAvailableError } from './errors/no-model-available-error.js';
 export { RouterError } from './errors/router-error.js';
 export { AllCandidatesFailedError } from './errors/all-candidates-failed-error.js';
 export type { FailedAttempts } from './errors/all-candidates-failed-error.js';

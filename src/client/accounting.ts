@@ -7,7 +7,7 @@ import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RouterOptions } from '../config/router-options.js';
 import type { DecisionRecord, RecordedContent } from '../pipeline/decision-record.js';
-import type { Recorder } from '../pipeline/record.js';
+import { afterCaller, type Recorder } from '../pipeline/record.js';
 import type { ModelEntry, Registry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { CostTracker } from '../observability/cost-tracker.js';
@@ -138,7 +138,9 @@ export class Accounting {
     const completion = structuredClone(hit.answer.completion);
     this.setContent(recorder, body, completion);
     recorder.finish('success', entry ? { entry, answeredBy: completion.model } : undefined);
-    this.hooks.emit('onCacheHit', { decisionId: recorder.id, model: hit.answer.model, savedUsd: hit.answer.costUsd, semantic: hit.semantic });
+    const hitEvent = { decisionId: recorder.id, model: hit.answer.model, savedUsd: hit.answer.costUsd, semantic: hit.semantic };
+    // Off the caller's path, like every hook.
+    if (this.hooks.has('onCacheHit')) afterCaller(() => this.hooks.emit('onCacheHit', hitEvent));
     if (body.stream !== true) return { data: completion };
     const includeUsage = body.stream_options?.include_usage === true;
     const controller = new AbortController();

@@ -290,6 +290,7 @@ export class Router {
       timeoutMs: options?.timeout,
       headers: normalizeHeaders(options?.headers),
       recorder,
+      readmitted: p.readmitted,
       policy: withAccept(this.core.resilience?.policyFor(p.routeName, options, p.context, p.requirements.promptTokens), extraAccept),
     };
     try {

@@ -14,6 +14,8 @@ export interface Filtered {
   kept: ModelEntry[];
   /** One record per route model; kept ones are shared frozen objects (replace, never mutate). */
   candidates: CandidateRecord[];
+  /** Open-circuit models kept anyway (see FilterEnv.readmit); they come last in `kept`. */
+  readmitted?: ReadonlySet<ModelEntry> | undefined;
 }
 
 export interface FilterEnv {
@@ -24,6 +26,12 @@ export interface FilterEnv {
    * circuit is open). Wired by the resilience layer; must answer synchronously.
    */
   health?: ((m: ModelEntry) => string | undefined) | undefined;
+  /**
+   * Given the models excluded only for an open circuit and the number kept, the open ones
+   * to keep anyway (the breakers' ejection cap and panic mode): a route is never taken
+   * to zero models by its breakers.
+   */
+  readmit?: ((open: readonly ModelEntry[], healthy: number) => readonly ModelEntry[]) | undefined;
 }
 
 const NO_ENV: FilterEnv = {};
@@ -62,6 +70,7 @@ export function filterCandidates(
   const { tools, vision, jsonSchema, stream, reasoning } = req;
   const minQuality = route.minQuality;
   const health = env.health;
+  let open: number[] | undefined;
   for (let i = 0; i < models.length; i++) {
     const m = models[i]!;
     if (simple) {
@@ -83,13 +92,29 @@ export function filterCandidates(
       }
     }
     const why = exclusion(m, route, req, context, gate, ceiling, regionPrefix, env);
-    if (why) candidates.push({ model: m.id, provider: m.provider, kept: false, reason: why[0], detail: why[1] });
-    else {
+    if (why) {
+      if (why[0] === 'circuit-open') (open ??= []).push(i);
+      candidates.push({ model: m.id, provider: m.provider, kept: false, reason: why[0], detail: why[1] });
+    } else {
       kept.push(m);
       candidates.push(shared[i]!);
     }
   }
-  return { kept, candidates };
+  if (open === undefined || !env.readmit) return { kept, candidates };
+  // Circuit-open models are excluded last (after every other check), so these would
+  // all serve the request: the breakers decide how many of them must still be tried.
+  const back = env.readmit(
+    open.map((i) => models[i]!),
+    kept.length,
+  );
+  if (back.length === 0) return { kept, candidates };
+  const why = kept.length === 0 ? 'panic' : 'ejection-cap';
+  for (const m of back) {
+    const i = models.indexOf(m);
+    candidates[i] = { model: m.id, provider: m.provider, kept: true, readmitted: why, detail: candidates[i]!.detail! };
+    kept.push(m);
+  }
+  return { kept, candidates, readmitted: new Set(back) };
 }
 
 function exclusion(

@@ -4,6 +4,12 @@
  * the consumer — never a stream that simply ends early — unless the route opted into
  * `resumeOnMidStreamFailure`, in which case the next model continues the answer from the
  * delivered text (sent as an assistant prefix) and the DecisionRecord says so.
+ *
+ * What the stream holds (the upstream request, a concurrency slot, a budget reservation)
+ * is released however it ends: at its end, on an error, an abort, a `break`, and also when
+ * the consumer never reads it or stops reading mid-way (`timeouts.abandonMs`), or drops it
+ * unread (a FinalizationRegistry, as the raw SDK frees such a stream at garbage
+ * collection). Those end as `abandoned`.
  */
 import { OpenAIError } from 'openai';
 import { Stream } from 'openai/streaming';
@@ -19,7 +25,10 @@ export interface Opened {
   ttftMs: number;
 }
 
-export type StreamEnd = (outcome: 'success' | 'error' | 'aborted', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
+export type StreamEnd = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
+
+/** Streams dropped unread: the held value releases what the stream held (it never references the stream). */
+const dropped = new FinalizationRegistry<(why: string) => void>((release) => release('the stream was garbage-collected before it was read to the end'));
 
 /** Opens another stream to continue from `index + 1`; used for resume. */
 export type Reopen = (delivered: string, from: number) => Promise<{ lease: Lease<Opened>; index: number }>;
@@ -43,21 +52,63 @@ export function wrapStream(
   if (callerSignal?.aborted) controller.abort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   let consumed = false;
+  let answeredBy: string | undefined;
+  let usage: unknown;
+  let settled = false;
+  let stall: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const disarm = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
+  const end = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
+    settled = true;
+    disarm();
+    stopWatch();
+    dropped.unregister(token);
+    callerSignal?.removeEventListener('abort', onCallerAbort);
+    onEnd(outcome, cur.entry, answeredBy, err);
+  };
+
+  // The consumer's side: when it is away (not waiting on us) for `abandonMs`, the stream
+  // is abandoned. One timer per stream, re-armed when it fires early (no timer per chunk).
+  let awaySince = Date.now();
+  let abandoned: Error | undefined;
+  let watch: ReturnType<typeof setTimeout> | undefined;
+  const abandonMs = policy.abandonMs;
+  const stopWatch = () => {
+    if (watch) clearTimeout(watch);
+    watch = undefined;
+  };
+  const abandon = (why: string) => {
+    if (settled) return;
+    abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);
+    disarm();
+    controller.abort();
+    void cur.value.iterator.return?.().catch(() => undefined);
+    call.finishStream(cur, 'abandoned', extra());
+    end('abandoned');
+  };
+  const check = () => {
+    watch = undefined;
+    if (settled) return;
+    const away = awaySince ? Date.now() - awaySince : 0;
+    if (awaySince && away >= abandonMs) return abandon(`not read for ${abandonMs} ms`);
+    watch = setTimeout(check, awaySince ? abandonMs - away : abandonMs);
+    watch.unref?.();
+  };
+  watch = setTimeout(check, abandonMs);
+  watch.unref?.();
+  const token = {};
 
   async function* iterate(): AsyncGenerator<ChatCompletionChunk> {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
-    let answeredBy: string | undefined;
-    let usage: unknown;
+    if (abandoned) throw abandoned;
+    awaySince = 0;
     let delivered = '';
     let resumed = false;
-    let settled = false;
-    let stall: string | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const disarm = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    };
     // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
     const next = (): Promise<IteratorResult<ChatCompletionChunk>> => {
       const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
@@ -83,13 +134,12 @@ export function wrapStream(
         );
       });
     };
-    const end = (outcome: 'success' | 'error' | 'aborted', err?: unknown) => {
-      settled = true;
-      disarm();
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-      onEnd(outcome, cur.entry, answeredBy, err);
+    // The consumer has the chunk: it is away until it asks for the next one.
+    const away = () => (awaySince = Date.now());
+    const back = () => {
+      awaySince = 0;
+      if (abandoned) throw abandoned;
     };
-    const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
 
     let r = cur.value.first;
     try {
@@ -107,10 +157,16 @@ export function wrapStream(
             const text = chunk.choices[0]?.delta?.content;
             if (text) delivered += text;
             if (chunk.choices.length === 0 && chunk.usage) {
-              if (wantsUsage) yield chunk;
+              if (wantsUsage) {
+                away();
+                yield chunk;
+                back();
+              }
             } else {
               if (!wantsUsage && chunk.usage === null) delete (chunk as { usage?: unknown }).usage;
+              away();
               yield chunk;
+              back();
             }
             r = await next();
           }
@@ -121,6 +177,7 @@ export function wrapStream(
           return;
         } catch (raw) {
           disarm();
+          if (abandoned) throw abandoned;
           // Like the OpenAI SDK: a stream the caller aborted ends quietly.
           if (controller.signal.aborted) {
             call.finishStream(cur, 'aborted', extra());
@@ -164,7 +221,9 @@ export function wrapStream(
     }
   }
 
-  return new Stream<ChatCompletionChunk>(iterate, controller);
+  const stream = new Stream<ChatCompletionChunk>(iterate, controller);
+  dropped.register(stream, abandon, token);
+  return stream;
 }
 
 /** The request that continues a partial answer on another model. */
