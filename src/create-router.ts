@@ -81,12 +81,12 @@ export function createRouter(options: RouterOptions): Router {
     }
   }
   opts.budgets?.forEach((b, i) => {
-    if (b.route !== undefined && !(b.route in routes)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
+    if (b.route !== undefined && !Object.hasOwn(routes, b.route)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
     const down = b.onExceeded;
-    if (down && down !== 'error' && !(down.downgradeTo in routes)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
+    if (down && down !== 'error' && !Object.hasOwn(routes, down.downgradeTo)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
   });
   const routing = buildRoutingSetup(opts, seen, strategies, issues);
-  if (opts.defaultRoute !== undefined && !(opts.defaultRoute in routes)) {
+  if (opts.defaultRoute !== undefined && !Object.hasOwn(routes, opts.defaultRoute)) {
     issues.push({ path: 'defaultRoute', message: `unknown route '${opts.defaultRoute}' (configured: ${Object.keys(routes).join(', ') || 'none'})` });
   }
   checkResilienceConfig(opts, providers, seen, issues);

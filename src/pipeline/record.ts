@@ -253,6 +253,19 @@ function isoTime(ms: number): string {
   return lastIso;
 }
 
+/**
+ * The context's own containers were built by the router (parsed and merged), so they are
+ * frozen; what the caller put inside `metadata` stays the caller's, unfrozen — a router
+ * must never make a later write to the caller's own objects throw.
+ */
+function freezeContext(ctx: RoutingContext): void {
+  if (!ctx || Object.isFrozen(ctx)) return;
+  if (ctx.metadata) Object.freeze(ctx.metadata);
+  if (ctx.tags) Object.freeze(ctx.tags);
+  if (ctx.requiredCapabilities) Object.freeze(ctx.requiredCapabilities);
+  Object.freeze(ctx);
+}
+
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
   freezeAll(rec.candidates);
   for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
@@ -263,7 +276,7 @@ function freezeRecord(rec: DecisionRecord): DecisionRecord {
   Object.freeze(rec.cost);
   if (rec.usage) Object.freeze(rec.usage);
   if (rec.error) Object.freeze(rec.error);
-  deepFreeze(rec.context);
+  freezeContext(rec.context);
   if (rec.content) deepFreeze(rec.content);
   for (const k in rec) {
     // Fields added later (by other stages) are frozen generically rather than missed.

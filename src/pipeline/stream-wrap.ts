@@ -18,6 +18,7 @@ import type { ModelEntry } from '../registry/registry.js';
 import { timeoutError } from '../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
+import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
 
 export interface Opened {
   iterator: AsyncIterator<ChatCompletionChunk>;
@@ -26,9 +27,6 @@ export interface Opened {
 }
 
 export type StreamEnd = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
-
-/** Streams dropped unread: the held value releases what the stream held (it never references the stream). */
-const dropped = new FinalizationRegistry<(why: string) => void>((release) => release('the stream was garbage-collected before it was read to the end'));
 
 /** Opens another stream to continue from `index + 1`; used for resume. */
 export type Reopen = (delivered: string, from: number) => Promise<{ lease: Lease<Opened>; index: number }>;
@@ -62,25 +60,15 @@ export function wrapStream(
     timer = undefined;
   };
   const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
+  let watch: AbandonWatch | undefined;
   const end = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
     settled = true;
     disarm();
-    stopWatch();
-    dropped.unregister(token);
+    watch?.stop();
     callerSignal?.removeEventListener('abort', onCallerAbort);
     onEnd(outcome, cur.entry, answeredBy, err);
   };
-
-  // The consumer's side: when it is away (not waiting on us) for `abandonMs`, the stream
-  // is abandoned. One timer per stream, re-armed when it fires early (no timer per chunk).
-  let awaySince = Date.now();
   let abandoned: Error | undefined;
-  let watch: ReturnType<typeof setTimeout> | undefined;
-  const abandonMs = policy.abandonMs;
-  const stopWatch = () => {
-    if (watch) clearTimeout(watch);
-    watch = undefined;
-  };
   const abandon = (why: string) => {
     if (settled) return;
     abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);
@@ -90,23 +78,12 @@ export function wrapStream(
     call.finishStream(cur, 'abandoned', extra());
     end('abandoned');
   };
-  const check = () => {
-    watch = undefined;
-    if (settled) return;
-    const away = awaySince ? Date.now() - awaySince : 0;
-    if (awaySince && away >= abandonMs) return abandon(`not read for ${abandonMs} ms`);
-    watch = setTimeout(check, awaySince ? abandonMs - away : abandonMs);
-    watch.unref?.();
-  };
-  watch = setTimeout(check, abandonMs);
-  watch.unref?.();
-  const token = {};
 
   async function* iterate(): AsyncGenerator<ChatCompletionChunk> {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
     if (abandoned) throw abandoned;
-    awaySince = 0;
+    watch?.back();
     let delivered = '';
     let resumed = false;
     // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
@@ -135,9 +112,9 @@ export function wrapStream(
       });
     };
     // The consumer has the chunk: it is away until it asks for the next one.
-    const away = () => (awaySince = Date.now());
+    const away = () => watch?.away();
     const back = () => {
-      awaySince = 0;
+      watch?.back();
       if (abandoned) throw abandoned;
     };
 
@@ -222,7 +199,7 @@ export function wrapStream(
   }
 
   const stream = new Stream<ChatCompletionChunk>(iterate, controller);
-  dropped.register(stream, abandon, token);
+  watch = watchAbandon(stream, policy.abandonMs, abandon);
   return stream;
 }
 

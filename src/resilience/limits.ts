@@ -37,9 +37,15 @@ export class Limiter {
     for (const [id, l] of Object.entries(options?.providers ?? {})) if (l.maxConcurrent) this.providerLimits.set(id, pLimit(l.maxConcurrent));
   }
 
+  /** A model's own limits (an own property: a model named 'constructor' has none by inheritance). */
+  private limitsOf(id: string): ModelLimits | undefined {
+    const models = this.options?.models;
+    return models && Object.hasOwn(models, id) ? models[id] : undefined;
+  }
+
   /** True when no limit applies to this model at all (the common case: no work, no await). */
   unlimited(m: ModelEntry): boolean {
-    return !this.options?.models?.[m.id] && !this.providerLimits.has(m.provider);
+    return !this.limitsOf(m.id) && !this.providerLimits.has(m.provider);
   }
 
   /**
@@ -50,7 +56,7 @@ export class Limiter {
     if (this.unlimited(m)) return { slot: NO_SLOT };
     const queue = this.whenLimited === 'queue' ? Math.min(waitMs, this.queueTimeoutMs) : 0;
     const until = this.now() + queue;
-    const l = this.options?.models?.[m.id];
+    const l = this.limitsOf(m.id);
     let booked = 0;
     if (l && (l.requestsPerMinute || l.tokensPerMinute)) {
       for (;;) {
