@@ -71,6 +71,7 @@ describe('generateText on each vendor', () => {
       ['claude', 'error', 529],
       ['gemini', 'success', undefined],
     ]);
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
     expect(m.decision.id).toBe(decisions[0]!.id);
   });
 });
