@@ -191,13 +191,18 @@ export class Recorder {
     }
     this.resolveDecision(this.done);
     const done = this.done;
-    if (this.hooks.has('onDecision')) this.later(() => this.hooks.emit('onDecision', done));
-    if (outcome === 'error' && this.hooks.has('onError')) this.later(() => this.hooks.emit('onError', { decisionId: this.id, error, decision: done }));
     const pending = this.pending;
     this.pending = undefined;
-    if (pending) afterCaller(() => {
-      for (const fn of pending) fn();
-    });
+    const hasDecision = this.hooks.has('onDecision');
+    const hasError = outcome === 'error' && this.hooks.has('onError');
+    if (pending || hasDecision || hasError) {
+      // In order: the call's attempts and fallbacks, then its decision and error.
+      afterCaller(() => {
+        if (pending) for (const fn of pending) fn();
+        if (hasDecision) this.hooks.emit('onDecision', done);
+        if (hasError) this.hooks.emit('onError', { decisionId: this.id, error, decision: done });
+      });
+    }
     return this.done;
   }
 
