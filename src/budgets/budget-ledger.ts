@@ -87,7 +87,7 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
     this.store = store ?? (new MemoryStateStore(now) as unknown as S);
     // A window idle for an hour (or pushed out by 10,000 newer ones) is forgotten here;
     // its spend stays in the store until its period ends.
-    this.seen = new LRUCache({ max: SEEN_MAX, ttl: SEEN_IDLE_MS, updateAgeOnGet: true, perf: { now } });
+    this.seen = new LRUCache({ max: SEEN_MAX, ttl: SEEN_IDLE_MS, ttlResolution: 0, updateAgeOnGet: true, perf: { now } });
   }
 
   /** Windows currently remembered (for tests and leak checks). */
@@ -124,6 +124,7 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
   snapshot(): Array<{ key: string; spentUsd: number; reservedUsd: number }> {
     const now = this.now();
     const fresh = this.store instanceof MemoryStateStore ? (this.store as MemoryStateStore) : undefined;
+    this.seen.purgeStale();
     return [...this.seen].map(([key, w]) => {
       if (!fresh) return { key, spentUsd: w.spentUsd, reservedUsd: w.reservedUsd };
       const k = this.keys({ config: w.config, name: '', scope: '', id: key }, now);
