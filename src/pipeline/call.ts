@@ -195,8 +195,9 @@ export class Call {
     const pre = this.precheck(entry);
     if (pre) throw pre;
     const rt = this.policy.runtime;
-    // Readmitted by the filter, or the only chance this call has left: never refuse it.
-    const forced = !!this.input.readmitted?.has(entry) || (this.attempts === 0 && !this.othersWaiting(o));
+    // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
+    // never refuse it — refusing could only turn a call the model might serve into a failure.
+    const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
     const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
     if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
     let slot: Slot;

@@ -165,7 +165,7 @@ export function wrapStream(
           stall = undefined;
           const c = call.failStream(cur, err, extra());
           const from = cur.entry;
-          if (policy.resume && c.action !== 'stop' && !isDeadlineError(err) && index + 1 < call.input.plan.length) {
+          if (policy.resume && c.action !== 'stop' && !isDeadlineError(err)) {
             try {
               call.checkDeadline();
               const again = await reopen(delivered, index + 1);
