@@ -152,13 +152,14 @@ function wrapStream(
   let answeredBy: string | undefined;
   let usage: unknown;
   let settled = false;
-  let watch: AbandonWatch | undefined;
+  // Set once the stream object exists (the watch needs it); the closures above read it.
+  const held: { watch?: AbandonWatch } = {};
   let abandoned: Error | undefined;
 
   const settle = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
     if (settled) return;
     settled = true;
-    watch?.stop();
+    held.watch?.stop();
     opened.unlink();
     const d = err === undefined ? undefined : describeError(err);
     recorder.attempt(entry, started, outcome, {
@@ -176,7 +177,7 @@ function wrapStream(
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
     if (abandoned) throw abandoned;
-    watch?.back();
+    held.watch?.back();
     let finished = false;
     try {
       let r = first;
@@ -187,9 +188,9 @@ function wrapStream(
           answeredBy = response.model;
           if (response.usage) usage = toChatUsage(response.usage);
         }
-        watch?.away();
+        held.watch?.away();
         yield event;
-        watch?.back();
+        held.watch?.back();
         if (abandoned) throw abandoned;
         r = await iterator.next();
       }
@@ -215,7 +216,7 @@ function wrapStream(
 
   const stream = new Stream<ResponseStreamEvent>(iterate, controller);
   // Never read, or left mid-way: cancel upstream and release the reservation (see abandon-watch.ts).
-  watch = watchAbandon(stream, ABANDON_MS, (why) => {
+  held.watch = watchAbandon(stream, ABANDON_MS, (why) => {
     if (settled) return;
     abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);
     controller.abort();

@@ -60,11 +60,12 @@ export function wrapStream(
     timer = undefined;
   };
   const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
-  let watch: AbandonWatch | undefined;
+  // Set once the stream object exists (the watch needs it); the closures above read it.
+  const held: { watch?: AbandonWatch } = {};
   const end = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
     settled = true;
     disarm();
-    watch?.stop();
+    held.watch?.stop();
     callerSignal?.removeEventListener('abort', onCallerAbort);
     onEnd(outcome, cur.entry, answeredBy, err);
   };
@@ -83,7 +84,7 @@ export function wrapStream(
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
     if (abandoned) throw abandoned;
-    watch?.back();
+    held.watch?.back();
     let delivered = '';
     let resumed = false;
     // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
@@ -112,9 +113,9 @@ export function wrapStream(
       });
     };
     // The consumer has the chunk: it is away until it asks for the next one.
-    const away = () => watch?.away();
+    const away = () => held.watch?.away();
     const back = () => {
-      watch?.back();
+      held.watch?.back();
       if (abandoned) throw abandoned;
     };
 
@@ -199,7 +200,7 @@ export function wrapStream(
   }
 
   const stream = new Stream<ChatCompletionChunk>(iterate, controller);
-  watch = watchAbandon(stream, policy.abandonMs, abandon);
+  held.watch = watchAbandon(stream, policy.abandonMs, abandon);
   return stream;
 }
 
