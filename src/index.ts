@@ -99,7 +99,7 @@ export type {
   SelectFunction,
 } from './resilience/resilience-options.js';
 export { MemoryStateStore } from './resilience/state-store.js';
-export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, BreakerKeys, BreakerCounts, StateEvent } from './resilience/state-store.js';
+export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, ReservationTag, BreakerKeys, BreakerCounts, StateEvent } from './resilience/state-store.js';
 // Shared state on Redis (the `redis` client is an optional peer, loaded on first use).
 export { redisStore, RedisStateStore } from './state/redis-store.js';
 export type { RedisStoreOptions, RedisClientLike } from './state/redis-store.js';
