@@ -166,6 +166,26 @@ describe('what counts against a model', () => {
     expect(r.health().a1!.circuit).toBe('open');
   });
 
+  it('a cold router hit by 60 concurrent calls with { timeout: 300 } whose first wave is slow serves all 600 calls', async () => {
+    const r = httpRouter();
+    let seen = 0;
+    // The first wave takes 450 ms (a fresh process's warm-up), every later request is fast.
+    a.respond(() => ({ ...(jsonFixture(TEXT) as object), delayMs: ++seen <= 60 ? 450 : 0 }) as never);
+    let next = 0;
+    let served = 0;
+    await Promise.all(
+      Array.from({ length: 60 }, async () => {
+        while (next < 600) {
+          next++;
+          const c = await r.chat.completions.create({ model: 'solo', messages: msg }, { timeout: 300 }).catch(() => undefined);
+          if (c) served++;
+        }
+      }),
+    );
+    expect(served).toBe(600);
+    expect(r.health().a1!.circuit).toBe('closed');
+  }, 30_000);
+
   it('caller aborts and 400s about the request never count', async () => {
     const r = httpRouter({ circuitBreaker: { consecutiveFailures: 2, cooldownMs: 30_000 } });
     a.respond(() => errorReply(400, { message: 'bad param', type: 'invalid_request_error' }));
