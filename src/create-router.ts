@@ -83,12 +83,12 @@ export function createRouter(options: RouterOptions): Router {
     }
   }
   opts.budgets?.forEach((b, i) => {
-    if (b.route !== undefined && !(b.route in routes)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
+    if (b.route !== undefined && !Object.hasOwn(routes, b.route)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
     const down = b.onExceeded;
-    if (down && down !== 'error' && !(down.downgradeTo in routes)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
+    if (down && down !== 'error' && !Object.hasOwn(routes, down.downgradeTo)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
   });
   const routing = buildRoutingSetup(opts, seen, strategies, issues);
-  if (opts.defaultRoute !== undefined && !(opts.defaultRoute in routes)) {
+  if (opts.defaultRoute !== undefined && !Object.hasOwn(routes, opts.defaultRoute)) {
     issues.push({ path: 'defaultRoute', message: `unknown route '${opts.defaultRoute}' (configured: ${Object.keys(routes).join(', ') || 'none'})` });
   }
   checkResilienceConfig(opts, providers, seen, issues);
@@ -136,7 +136,11 @@ export function createRouter(options: RouterOptions): Router {
   const accounting = new Accounting(opts, registry, hooks, state);
   const resilience = new Resilience({ ...opts.resilience, store: opts.resilience?.store ?? state }, routes);
   connectState(state, hooks, resilience, models.values());
-  if (resilience.breakers) routing.health = (m) => circuitExclusion(m);
+  if (resilience.breakers) {
+    const breakers = resilience.breakers;
+    routing.health = (m) => circuitExclusion(m);
+    routing.readmit = (open, healthy) => breakers.readmit(open, healthy);
+  }
   return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, fetchHandler: (r) => createFetchHandler(r) }, {});
 }
 

@@ -100,7 +100,7 @@ export type {
   SelectFunction,
 } from './resilience/resilience-options.js';
 export { MemoryStateStore } from './resilience/state-store.js';
-export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, BreakerKeys, BreakerCounts, StateEvent } from './resilience/state-store.js';
+export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, ReservationTag, BreakerKeys, BreakerCounts, StateEvent } from './resilience/state-store.js';
 // Shared state on Redis (the `redis` client is an optional peer, loaded on first use).
 export { redisStore, RedisStateStore } from './state/redis-store.js';
 export type { RedisStoreOptions, RedisClientLike } from './state/redis-store.js';
@@ -113,6 +113,7 @@ export { classifyError } from './resilience/classify-error.js';
 export type { Classification, FailureAction, FailureScope } from './resilience/classify-error.js';
 export { UnknownModelError } from './errors/unknown-model-error.js';
 export { NoRouteError } from './errors/no-route-error.js';
+export { NoModelAvailableError } from './errors/no-model-available-error.js';
 export { RouterError } from './errors/router-error.js';
 export { AllCandidatesFailedError } from './errors/all-candidates-failed-error.js';
 export type { FailedAttempts } from './errors/all-candidates-failed-error.js';

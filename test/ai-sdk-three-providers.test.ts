@@ -80,6 +80,7 @@ describe.each(GEMINI_SDKS)('Gemini through %s', (s) => {
           ['claude', 'error', 529],
           ['gemini', 'success', undefined],
         ]);
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
         expect(m.decision.id).toBe(decisions[0]!.id);
       });
     });

@@ -79,10 +79,11 @@ describe('budgets', () => {
 
   it('a failed call releases its reservation; only billed tokens count', async () => {
     const r = createRouter({
-      providers: { m: { type: 'mock', failures: ['500', '500'] } },
+      providers: { m: { type: 'mock', failures: ['500', '500', '500'] } },
       models: [{ id: 'x', provider: 'm', pricing }],
       budgets: [{ scope: 'global', limitUsd: 1, period: 'day' }],
     });
+    // Three failures: the first try and the two default retries (as the openai SDK makes).
     await r.chat.completions.create({ messages: msg }).catch(() => undefined);
     expect(r.budgets()).toEqual([{ key: '0|global', spentUsd: 0, reservedUsd: 0 }]);
   });

@@ -1,6 +1,6 @@
 /** Per-model circuit breakers: open, cooldown, half-open probe, close; visible in health() and the filter. */
 import { describe, expect, it } from 'vitest';
-import { createRouter, MemoryStateStore, NoRouteError, type RouterOptions, type StateStore } from 'llm-switchboard';
+import { createRouter, MemoryStateStore, NoModelAvailableError, type RouterOptions, type StateStore } from 'llm-switchboard';
 
 const msg = [{ role: 'user' as const, content: 'hi' }];
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,11 +47,12 @@ describe('circuit breaker', () => {
     expect(r.health().x!.circuit).toBe('closed');
   });
 
-  it('when every candidate is open, the error says when the earliest reopens', async () => {
-    const r = router({ x: ['503'] }, { circuitBreaker: { consecutiveFailures: 1, cooldownMs: 5000 } });
-    await r.chat.completions.create({ model: 'onlyX', messages: msg }).catch(() => undefined);
+  it('with panic mode off, when every candidate is open, the error (503) says when the earliest reopens', async () => {
+    const r = router({ x: ['503'] }, { circuitBreaker: { consecutiveFailures: 1, cooldownMs: 5000, panic: false } });
+    await r.chat.completions.create({ model: 'onlyX', messages: msg }, { maxRetries: 0 }).catch(() => undefined);
     const err = await r.chat.completions.create({ model: 'onlyX', messages: msg }).catch((e) => e);
-    expect(err).toBeInstanceOf(NoRouteError);
+    expect(err).toBeInstanceOf(NoModelAvailableError);
+    expect(err.status).toBe(503);
     expect(err.message).toMatch(/Every candidate has an open circuit; the earliest reopens at \d{4}-.*\(in \d+ ms\)/);
     expect(err.retryAfterMs).toBeGreaterThan(4000);
   });

@@ -99,7 +99,8 @@ describe('decision records', () => {
       models: [{ id: 'x', provider: 'm' }],
       hooks: { onError: ({ error }) => void errors.push(error), onDecision: (d) => void decisions.push(d) },
     });
-    await expect(r.chat.completions.create({ messages: msg })).rejects.toThrow(/\[x via m\] 500/);
+    // maxRetries: 0 — the default would retry the only model (as the openai SDK does) and succeed.
+    await expect(r.chat.completions.create({ messages: msg }, { maxRetries: 0 })).rejects.toThrow(/\[x via m\] 500/);
     await flush();
     expect(errors).toHaveLength(1);
     expect(decisions[0]!.outcome).toBe('error');

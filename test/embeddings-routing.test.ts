@@ -58,6 +58,7 @@ describe('embeddings.create', () => {
     expect(routed).toEqual(direct);
     expect(oa.requests[0]!.path).toBe('/v1/embeddings');
     expect(oa.requests[0]!.body).toMatchObject({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
     expect(decisions[0]).toMatchObject({ model: 'small', outcome: 'success', usage: { promptTokens: 5 } });
     expect(decisions[0]!.cost.finalUsd).toBeCloseTo((5 * 0.02) / 1e6, 12);
   });
@@ -109,7 +110,8 @@ describe('embeddings.create', () => {
   it('falls back only to models of equal dimensions', async () => {
     const decisions: DecisionRecord[] = [];
     const router = createRouter({
-      providers: { m: { type: 'mock', models: { 'e-1536-a': { failures: ['503'] }, 'e-1536-b': { failures: ['503'] } } } },
+      // e-1536-b is the last candidate: it fails its first try and the two default retries (as the openai SDK makes).
+      providers: { m: { type: 'mock', models: { 'e-1536-a': { failures: ['503'] }, 'e-1536-b': { failures: ['503', '503', '503'] } } } },
       models: [
         { id: 'e-1536-a', provider: 'm', kind: 'embedding', dimensions: 1536 },
         { id: 'e-768', provider: 'm', kind: 'embedding', dimensions: 768 },
@@ -120,8 +122,9 @@ describe('embeddings.create', () => {
     });
     const err = await router.embeddings.create({ model: 'embed', input: 'x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
     expect(decisions[0]!.plan).toEqual(['e-1536-a', 'e-1536-b']);
-    expect(decisions[0]!.attempts.map((a) => a.model)).toEqual(['e-1536-a', 'e-1536-b']);
+    expect(decisions[0]!.attempts.map((a) => a.model)).toEqual(['e-1536-a', 'e-1536-b', 'e-1536-b', 'e-1536-b']);
     expect(decisions[0]!.strategyReason).toMatch(/1536-dimension/);
     // Second call: both 1536 models now answer; the first one does.
     const ok = await router.embeddings.create({ model: 'embed', input: 'x' }).withDecision();

@@ -126,7 +126,8 @@ describe('retryable failures', () => {
     expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
     a.enqueue({ kind: 'reset' });
     b.enqueue({ kind: 'reset' });
-    const err = await router().chat.completions.create({ model: 'main', messages: msg }).catch((e) => e);
+    // maxRetries: 0 — by default the last model would be retried (as the openai SDK does).
+    const err = await router().chat.completions.create({ model: 'main', messages: msg }, { maxRetries: 0 }).catch((e) => e);
     expect(err).toBeInstanceOf(APIConnectionError);
     expect(err.message).toMatch(/All 2 attempts failed.*a1.*b1/);
   });
@@ -353,6 +354,7 @@ describe('streams', () => {
   it('every model rate-limited: the caller gets RateLimitError', async () => {
     a.enqueue(rate429({}));
     b.enqueue(rate429({}));
-    expect(await router().chat.completions.create({ model: 'main', messages: msg }).catch((e) => e)).toBeInstanceOf(RateLimitError);
+    // maxRetries: 0 — by default the last model would be retried (as the openai SDK does).
+    expect(await router().chat.completions.create({ model: 'main', messages: msg }, { maxRetries: 0 }).catch((e) => e)).toBeInstanceOf(RateLimitError);
   });
 });

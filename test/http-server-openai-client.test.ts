@@ -33,6 +33,9 @@ function makeRouter(failures: Record<string, Array<'429' | '503' | '400' | 'ok'>
     ],
     routes: { auto: { models: ['cheap', 'smart'] } },
     defaultRoute: 'auto',
+    // The mock asks for retry-after 7 s: longer than this cap, so the router answers at once
+    // (with the hint) instead of sleeping on the last model as the openai SDK would.
+    resilience: { retry: { maxRetryAfterMs: 5_000 } },
     hooks: { onDecision: (d) => void decisions.push(d) },
   });
   return { router, decisions };

@@ -35,20 +35,23 @@ describe('mock provider', () => {
 
   it('plays an explicit failure sequence, call by call', async () => {
     const r = createRouter({ providers: { m: { type: 'mock', failures: ['429', '500', 'timeout', 'ok'], retryAfterSeconds: 2 } }, models: [{ id: 'x', provider: 'm' }] });
-    const e1 = await r.chat.completions.create({ messages: msg }).catch((e) => e);
+    // maxRetries: 0 — one upstream call per request (by default the router retries, as the SDK does).
+    const once = { maxRetries: 0 };
+    const e1 = await r.chat.completions.create({ messages: msg }, once).catch((e) => e);
     expect(e1).toBeInstanceOf(RateLimitError);
     expect(e1.headers.get('retry-after')).toBe('2');
     expect(e1.retryAfterMs).toBe(2000);
-    expect(await r.chat.completions.create({ messages: msg }).catch((e) => e)).toBeInstanceOf(InternalServerError);
-    expect(await r.chat.completions.create({ messages: msg }).catch((e) => e)).toBeInstanceOf(APIConnectionTimeoutError);
-    await expect(r.chat.completions.create({ messages: msg })).resolves.toMatchObject({ object: 'chat.completion' });
+    expect(await r.chat.completions.create({ messages: msg }, once).catch((e) => e)).toBeInstanceOf(InternalServerError);
+    expect(await r.chat.completions.create({ messages: msg }, once).catch((e) => e)).toBeInstanceOf(APIConnectionTimeoutError);
+    await expect(r.chat.completions.create({ messages: msg }, once)).resolves.toMatchObject({ object: 'chat.completion' });
   });
 
   it('a seeded failure rate is reproducible across routers', async () => {
     const run = async () => {
       const r = createRouter({ providers: { m: { type: 'mock', failures: { rate: 0.5, seed: 42 } } }, models: [{ id: 'x', provider: 'm' }] });
       const out: boolean[] = [];
-      for (let i = 0; i < 20; i++) out.push(await r.chat.completions.create({ messages: msg }).then(() => true, () => false));
+      // maxRetries: 0 — one upstream call per request, so each outcome is one draw.
+      for (let i = 0; i < 20; i++) out.push(await r.chat.completions.create({ messages: msg }, { maxRetries: 0 }).then(() => true, () => false));
       return out;
     };
     const a = await run();

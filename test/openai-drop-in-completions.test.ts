@@ -238,7 +238,7 @@ describe('errors are the OpenAI SDK classes', () => {
     expect(decision.events).toEqual([expect.objectContaining({ from: 'gpt-4o', to: 'mini', reason: 'unsupported-parameter' })]);
   });
 
-  it('provider SDK retries are off: one 500 means exactly one request per model', async () => {
+  it('provider SDK retries are off: one request per router attempt (the last model retried twice, as the SDK would)', async () => {
     fake.respond(() => errorReply(500, { message: 'boom', type: 'server_error' }));
     const err = await makeRouter()
       .chat.completions.create({ model: 'main', messages: [{ role: 'user', content: 'x' }] })
@@ -246,8 +246,10 @@ describe('errors are the OpenAI SDK classes', () => {
     fake.respond(() => errorReply(500, { message: 'no reply scripted', type: 'server_error' }));
     expect(err).toBeInstanceOf(APIError);
     expect(err.status).toBe(500);
-    expect(fake.requests.map((r) => r.body.model)).toEqual(['gpt-4o', 'gpt-4o-mini']);
-    expect(err.message).toMatch(/All 2 attempts failed/);
+    // Moving on is not retried; the last model gets the openai SDK's 2 retries (the router's, not the SDK's).
+    expect(fake.requests.map((r) => r.body.model)).toEqual(['gpt-4o', 'gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini']);
+    expect(fake.requests.map((r) => r.body.model)).toEqual(err.attempts.map((a: { upstreamModel: string }) => a.upstreamModel));
+    expect(err.message).toMatch(/All 4 attempts failed/);
   });
 });
 
@@ -277,8 +279,9 @@ describe('fallback along a route', () => {
 
   it('a connection reset falls back; when every model fails, the last error class is kept', async () => {
     fake.enqueue({ kind: 'reset' }, errorReply(429, { message: 'slow down', type: 'rate_limit_exceeded' }));
+    // maxRetries: 0 — by default the last model would be retried (as the openai SDK does).
     const err = await makeRouter()
-      .chat.completions.create({ model: 'main', messages: [{ role: 'user', content: 'x' }] })
+      .chat.completions.create({ model: 'main', messages: [{ role: 'user', content: 'x' }] }, { maxRetries: 0 })
       .catch((e) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err.attempts.map((a: { errorClass: string }) => a.errorClass)).toEqual(['APIConnectionError', 'RateLimitError']);

@@ -205,6 +205,7 @@ describe.each(GEMINI_SDKS)('Gemini through %s', (s) => {
       const content = await runner.finalContent();
       expect(calls).toEqual(['England']);
       expect(content).toBe('The capital of France is Paris.\n');
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
       expect(decisions.map((d) => d.model)).toEqual(['gpt', 'gemini']);
       expect(decisions[0]!.events.map((e) => e.type)).toContain('fallback');
       expect(decisions.every((d) => d.context.tenant === 'acme')).toBe(true);

@@ -58,6 +58,7 @@ describe('responses.create', () => {
     expect(oa.requests[0]!.path).toBe('/v1/responses');
     expect(oa.requests[0]!.body).toEqual({ ...body, model: 'gpt-4o', stream: false });
     expect(r.output_text).toBe('Hi!');
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
     expect(decisions[0]).toMatchObject({ model: 'gpt', outcome: 'success', usage: { promptTokens: 5, completionTokens: 2 } });
   });
 
@@ -106,6 +107,7 @@ describe('responses.create', () => {
     const decisions: DecisionRecord[] = [];
     await makeRouter(decisions).responses.create({ model: 'claude-first', input: 'hi', previous_response_id: 'resp_0' });
     expect(an.requests).toHaveLength(0);
+    await new Promise((r) => setImmediate(r)); // hooks run after the caller has its answer
     expect(decisions[0]!.plan).toEqual(['gpt']);
     expect(decisions[0]!.strategyReason).toMatch(/previous_response_id/);
     const err = await makeRouter()

@@ -6,6 +6,8 @@
  * the reservation happen in one atomic step of the StateStore (synchronous in memory,
  * one Lua script on Redis, so instances sharing a store share the guarantee).
  */
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { BudgetState } from '../errors/budget-exceeded-error.js';
 import { MemoryStateStore, type BudgetWindowKeys, type MaybePromise, type StateStore } from '../resilience/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
@@ -58,6 +60,9 @@ export type LedgerAnswer<S extends StateStore, T> = S extends MemoryStateStore ?
 
 const ROLLING_BUCKETS = 60;
 const DAY = 86_400_000;
+/** Windows this process remembers for snapshot() (one per tenant × budget): bounded, and dropped when idle. */
+const SEEN_MAX = 10_000;
+const SEEN_IDLE_MS = 3_600_000;
 
 interface Applicable {
   config: BudgetConfig;
@@ -69,7 +74,7 @@ interface Applicable {
 
 export class BudgetLedger<S extends StateStore = MemoryStateStore> {
   /** Windows seen, with the last spend and reservations this process saw (shared stores). */
-  private readonly seen = new Map<string, { config: BudgetConfig; spentUsd: number; reservedUsd: number }>();
+  private readonly seen: LRUCache<string, { config: BudgetConfig; spentUsd: number; reservedUsd: number }>;
   readonly store: S;
 
   constructor(
@@ -80,6 +85,14 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
     private readonly prefix = 'bg:',
   ) {
     this.store = store ?? (new MemoryStateStore(now) as unknown as S);
+    // A window idle for an hour (or pushed out by 10,000 newer ones) is forgotten here;
+    // its spend stays in the store until its period ends.
+    this.seen = new LRUCache({ max: SEEN_MAX, ttl: SEEN_IDLE_MS, ttlResolution: 0, updateAgeOnGet: true, perf: { now } });
+  }
+
+  /** Windows currently remembered (for tests and leak checks). */
+  get windowsSeen(): number {
+    return this.seen.size;
   }
 
   get size(): number {
@@ -99,15 +112,19 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
     if (applicable.length === 0) return this.finish(applicable, amountUsd, now, { ok: true, windows: [] }) as LedgerAnswer<S, ReserveResult>;
     const store = this.store;
     if (!store.reserveBudget) return this.reserveUnshared(applicable, windows, amountUsd, now) as LedgerAnswer<S, ReserveResult>;
-    const reply = store.reserveBudget(windows, amountUsd);
-    if (!isPromise(reply)) return this.finish(applicable, amountUsd, now, reply) as LedgerAnswer<S, ReserveResult>;
-    return reply.then((r) => this.finish(applicable, amountUsd, now, r)) as LedgerAnswer<S, ReserveResult>;
+    // An id per reservation: a shared store can then release exactly this one, even if it
+    // applied it after we stopped waiting, and expire it on its own.
+    const id = randomUUID();
+    const reply = store.reserveBudget(windows, amountUsd, { id });
+    if (!isPromise(reply)) return this.finish(applicable, amountUsd, now, reply, id) as LedgerAnswer<S, ReserveResult>;
+    return reply.then((r) => this.finish(applicable, amountUsd, now, r, id)) as LedgerAnswer<S, ReserveResult>;
   }
 
   /** Current state of every budget window seen so far, for dashboards and tests. */
   snapshot(): Array<{ key: string; spentUsd: number; reservedUsd: number }> {
     const now = this.now();
     const fresh = this.store instanceof MemoryStateStore ? (this.store as MemoryStateStore) : undefined;
+    this.seen.purgeStale();
     return [...this.seen].map(([key, w]) => {
       if (!fresh) return { key, spentUsd: w.spentUsd, reservedUsd: w.reservedUsd };
       const k = this.keys({ config: w.config, name: '', scope: '', id: key }, now);
@@ -174,7 +191,7 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
     return this.finish(applicable, amountUsd, now, { ok, windows: states });
   }
 
-  private finish(applicable: Applicable[], amountUsd: number, now: number, reply: { ok: boolean; windows: Array<{ spentUsd: number; reservedUsd: number }>; local?: boolean }): ReserveResult {
+  private finish(applicable: Applicable[], amountUsd: number, now: number, reply: { ok: boolean; windows: Array<{ spentUsd: number; reservedUsd: number }>; local?: boolean }, id?: string): ReserveResult {
     const checks: BudgetCheck[] = [];
     let refused: ReserveResult['refused'];
     applicable.forEach((a, i) => {
@@ -224,7 +241,7 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
         const windows = applicable.map((a) => ({ reservedKey: `${this.prefix}${a.id}:r`, ...this.spendKey(a, t) }));
         const store = this.store;
         if (store.settleBudget) {
-          const r = store.settleBudget({ windows, reservedUsd: amountUsd, actualUsd, ...(local ? { local } : {}) });
+          const r = store.settleBudget({ windows, reservedUsd: amountUsd, actualUsd, ...(id !== undefined ? { id } : {}), ...(local ? { local } : {}) });
           // A shared store reports its own failures; settling must never throw into the caller.
           if (isPromise(r)) r.catch(() => undefined);
           return;

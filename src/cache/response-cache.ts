@@ -81,10 +81,16 @@ export class ResponseCache {
     return body.temperature === 0 && (body.n ?? 1) === 1;
   }
 
-  lookupKey(body: ChatCompletionCreateParams, target: string, tenant: string | undefined): CacheLookup {
+  /**
+   * `eligibility`: what decides which models may answer this request beyond the body
+   * (tier, region, required capabilities…). It is part of the key, so an answer given
+   * under one policy is never looked up under another; the caller also checks a hit's
+   * model against the request's own candidates.
+   */
+  lookupKey(body: ChatCompletionCreateParams, target: string, tenant: string | undefined, eligibility = ''): CacheLookup {
     const scope = this.options.shareAcrossTenants ? '*' : (tenant ?? '');
     const { messages, stream: _s, stream_options: _o, model: _m, ...params } = body as ChatCompletionCreateParams & { stream_options?: unknown };
-    const paramsKey = `${scope}\u0000${target}\u0000${stableStringify(params)}`;
+    const paramsKey = `${scope}\u0000${target}\u0000${eligibility}\u0000${stableStringify(params)}`;
     const key = createHash('sha256').update(paramsKey).update('\u0000').update(stableStringify(messages)).digest('hex');
     return { key, paramsKey, text: messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n') };
   }

@@ -7,7 +7,7 @@ import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RouterOptions } from '../config/router-options.js';
 import type { DecisionRecord, RecordedContent } from '../pipeline/decision-record.js';
-import type { Recorder } from '../pipeline/record.js';
+import { afterCaller, type Recorder } from '../pipeline/record.js';
 import type { ModelEntry, Registry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { CostTracker } from '../observability/cost-tracker.js';
@@ -17,7 +17,9 @@ import { BudgetLedger, type BudgetCheck, type Reservation } from '../budgets/bud
 import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
 import type { StateStore } from '../resilience/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
-import { ResponseCache, type CacheLookup } from '../cache/response-cache.js';
+import { ResponseCache, stableStringify, type CacheLookup } from '../cache/response-cache.js';
+import type { RoutingContext } from '../config/router-options.js';
+import type { CandidateRecord } from '../pipeline/decision-record.js';
 import { ChunkAccumulator, completionToChunks } from '../cache/replay-stream.js';
 
 /** Output tokens assumed for a reservation when neither the request nor the descriptor bounds them. */
@@ -110,9 +112,15 @@ export class Accounting {
     });
   }
 
-  cacheLookup(body: ChatCompletionCreateParams, call: PlannedCall, perCall: boolean | undefined): CacheLookup | undefined {
+  /**
+   * The cache key, after policy: it carries what decides which models may serve the
+   * request (tenant unless shared, tier, region, required capabilities), so one request's
+   * answer never serves another that may not use the model behind it.
+   */
+  cacheLookup(body: ChatCompletionCreateParams, call: PlannedCall, perCall: boolean | undefined, context?: RoutingContext): CacheLookup | undefined {
     if (!this.cache || !this.cache.allows(body, perCall)) return undefined;
-    return this.cache.lookupKey(body, call.routeName ?? call.requested ?? 'default', call.tenant);
+    const eligibility = context ? stableStringify({ tier: context.tier, region: context.region, caps: context.requiredCapabilities }) : '';
+    return this.cache.lookupKey(body, call.routeName ?? call.requested ?? 'default', call.tenant, eligibility);
   }
 
   /** A cached answer, finished into the record; undefined on a miss. */
@@ -121,6 +129,7 @@ export class Accounting {
     recorder: Recorder,
     registry: Registry,
     body: ChatCompletionCreateParams,
+    candidates?: readonly CandidateRecord[],
   ): Promise<{ data: ChatCompletion | Stream<ChatCompletionChunk> } | undefined> {
     let hit;
     try {
@@ -129,6 +138,9 @@ export class Accounting {
       // A failing semantic embedder is a miss, never a failed call.
       hit = undefined;
     }
+    // Only answers from models this request may use: kept by its filter, or excluded
+    // merely for an open circuit (a cached answer does not call the model).
+    if (hit && candidates && !candidates.some((c) => c.model === hit!.answer.model && (c.kept || c.reason === 'circuit-open'))) hit = undefined;
     if (!hit) {
       recorder.setCache('miss');
       return undefined;
@@ -138,7 +150,9 @@ export class Accounting {
     const completion = structuredClone(hit.answer.completion);
     this.setContent(recorder, body, completion);
     recorder.finish('success', entry ? { entry, answeredBy: completion.model } : undefined);
-    this.hooks.emit('onCacheHit', { decisionId: recorder.id, model: hit.answer.model, savedUsd: hit.answer.costUsd, semantic: hit.semantic });
+    const hitEvent = { decisionId: recorder.id, model: hit.answer.model, savedUsd: hit.answer.costUsd, semantic: hit.semantic };
+    // Off the caller's path, like every hook.
+    if (this.hooks.has('onCacheHit')) afterCaller(() => this.hooks.emit('onCacheHit', hitEvent));
     if (body.stream !== true) return { data: completion };
     const includeUsage = body.stream_options?.include_usage === true;
     const controller = new AbortController();

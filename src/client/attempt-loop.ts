@@ -2,14 +2,18 @@
  * The attempt loop for calls that are not chat completions (embeddings, Responses API
  * pass-through): one attempt per plan entry, each with its own AbortController linked
  * to the caller's signal and the per-attempt timeout; the failure table decides whether
- * to move on. Chat completions have their own, richer loop in pipeline/execute.ts.
+ * to move on. The last model of the plan gets the openai SDK's retries (2, with its
+ * backoff and the provider's retry-after), so nothing fails that the SDK would have
+ * served. Chat completions have their own, richer loop in pipeline/execute.ts.
  */
 import type { ModelEntry } from '../registry/registry.js';
 import type { Recorder } from '../pipeline/record.js';
 import { describeError } from '../pipeline/record.js';
 import { abortError, timeoutError } from '../errors/provider-error.js';
 import { classifyError } from '../resilience/classify-error.js';
-import type { AdapterCallOptions } from '../providers/spec.js';
+import type { AdapterCallOptions, ProviderErrorInfo } from '../providers/spec.js';
+import { RETRY_DEFAULTS, retryDelay } from '../resilience/retry-policy.js';
+import { sleep } from '../internal/sleep.js';
 
 export interface AttemptLoopInput {
   plan: readonly ModelEntry[];
@@ -17,6 +21,8 @@ export interface AttemptLoopInput {
   signal: AbortSignal | undefined;
   timeoutMs: number | undefined;
   headers: Record<string, string> | undefined;
+  /** The caller's `maxRetries` (it can lower the default of 2, never raise it). */
+  maxRetries?: number | undefined;
 }
 
 const DECAY = 0.2;
@@ -34,6 +40,8 @@ export async function runAttempts<T>(
 ): Promise<{ result: T; entry: ModelEntry; started: number; controller: AbortController; unlink: () => void }> {
   const { plan, recorder } = input;
   let lastErr: unknown;
+  const retries = Math.min(RETRY_DEFAULTS.attemptsPerModel - 1, typeof input.maxRetries === 'number' && input.maxRetries >= 0 ? Math.floor(input.maxRetries) : Infinity);
+  let retried = 0;
   for (let i = 0; i < plan.length; i++) {
     const entry = plan[i]!;
     if (input.signal?.aborted) throw abortError();
@@ -72,6 +80,19 @@ export async function runAttempts<T>(
       if (c.action === 'stop') throw err;
       const next = plan[i + 1];
       if (next) recorder.fallback(entry, next, c.reason);
+      else if (c.action === 'retry' && retried < retries) {
+        const d = retryDelay(retried + 1, (err as ProviderErrorInfo).retryAfterMs, RETRY_DEFAULTS, Math.random);
+        if (d) {
+          retried++;
+          recorder.event({ type: 'retry', model: entry.id, attempt: retried + 1, delayMs: d.delayMs, delaySource: d.source, reason: c.reason, at: new Date().toISOString() });
+          try {
+            await sleep(d.delayMs, input.signal);
+          } catch {
+            throw abortError();
+          }
+          i--;
+        }
+      }
     } finally {
       entry.stats.inFlight--;
       // The timeout bounds the wait for an answer (a stream's first event), never a long stream.

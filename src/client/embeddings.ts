@@ -103,7 +103,7 @@ async function runEmbeddings(core: EmbeddingsCore, body: RouterEmbeddingCreatePa
   const dims = new Map(planned.map((m) => [m.entry, m.dimensions]));
   try {
     const { result, entry } = await runAttempts(
-      { plan, recorder, signal: options?.signal ?? undefined, timeoutMs: options?.timeout, headers: normalizeHeaders(options?.headers) },
+      { plan, recorder, signal: options?.signal ?? undefined, timeoutMs: options?.timeout, maxRetries: options?.maxRetries, headers: normalizeHeaders(options?.headers) },
       (entry, callOptions) => entry.adapter.doEmbed!({ ...body, model: entry.upstream } as EmbeddingCreateParams, { ...callOptions, dimensions: dims.get(entry) }),
       (r) => ({ answeredBy: r.model, usage: r.usage }),
     );

@@ -24,6 +24,7 @@ import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise
 import { normalizeHeaders, type RouterRequestOptions } from './request-options.js';
 import { badRequest } from './routing-context.js';
 import { runAttempts } from './attempt-loop.js';
+import { watchAbandon, type AbandonWatch } from '../pipeline/abandon-watch.js';
 import { toChatRequest, toChatUsage, toResponse, unmappableFeatures } from './responses-translate.js';
 import { chunksToResponseEvents } from './responses-stream.js';
 import type { Accounting } from './accounting.js';
@@ -91,7 +92,7 @@ export class Responses {
       recorder.finish('error', undefined, budget.error);
       throw budget.error;
     }
-    const loop = { plan, recorder, signal: options?.signal ?? undefined, timeoutMs: options?.timeout, headers: normalizeHeaders(options?.headers) };
+    const loop = { plan, recorder, signal: options?.signal ?? undefined, timeoutMs: options?.timeout, maxRetries: options?.maxRetries, headers: normalizeHeaders(options?.headers) };
     try {
       if (!stream) {
         const { result, entry } = await runAttempts(
@@ -128,6 +129,9 @@ export class Responses {
   }
 }
 
+/** How long a Responses stream may go unread before it is released (as chat's `timeouts.abandonMs` default). */
+const ABANDON_MS = 60_000;
+
 function wrapStream(
   opened: {
     result: { iterator: AsyncIterator<ResponseStreamEvent>; first: IteratorResult<ResponseStreamEvent> };
@@ -148,8 +152,15 @@ function wrapStream(
   let consumed = false;
   let answeredBy: string | undefined;
   let usage: unknown;
+  let settled = false;
+  // Set once the stream object exists (the watch needs it); the closures above read it.
+  const held: { watch?: AbandonWatch } = {};
+  let abandoned: Error | undefined;
 
-  const settle = (outcome: 'success' | 'error' | 'aborted', err?: unknown) => {
+  const settle = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
+    if (settled) return;
+    settled = true;
+    held.watch?.stop();
     opened.unlink();
     const d = err === undefined ? undefined : describeError(err);
     recorder.attempt(entry, started, outcome, {
@@ -166,6 +177,8 @@ function wrapStream(
   async function* iterate(): AsyncGenerator<ResponseStreamEvent> {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
+    if (abandoned) throw abandoned;
+    held.watch?.back();
     let finished = false;
     try {
       let r = first;
@@ -176,13 +189,17 @@ function wrapStream(
           answeredBy = response.model;
           if (response.usage) usage = toChatUsage(response.usage);
         }
+        held.watch?.away();
         yield event;
+        held.watch?.back();
+        if (abandoned) throw abandoned;
         r = await iterator.next();
       }
       finished = true;
       settle(controller.signal.aborted || callerSignal?.aborted ? 'aborted' : 'success');
     } catch (err) {
       finished = true;
+      if (abandoned) throw abandoned;
       if (controller.signal.aborted || callerSignal?.aborted) {
         settle('aborted');
         return;
@@ -198,5 +215,14 @@ function wrapStream(
     }
   }
 
-  return new Stream<ResponseStreamEvent>(iterate, controller);
+  const stream = new Stream<ResponseStreamEvent>(iterate, controller);
+  // Never read, or left mid-way: cancel upstream and release the reservation (see abandon-watch.ts).
+  held.watch = watchAbandon(stream, ABANDON_MS, (why) => {
+    if (settled) return;
+    abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);
+    controller.abort();
+    void iterator.return?.()?.catch(() => undefined);
+    settle('abandoned');
+  });
+  return stream;
 }

@@ -8,6 +8,7 @@ import type { Stream } from 'openai/streaming';
 import type { RouterHooks, RoutingContext } from '../config/router-options.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { formatIssues } from '../config/format-issues.js';
+import { validateChatBody } from '../config/request-validation.js';
 import { BadRequestError } from 'openai';
 import type { Registry } from '../registry/registry.js';
 import type { StrategyFunction } from '../strategies/strategy.js';
@@ -285,11 +286,8 @@ export class Router {
   }
 
   private plan(body: ChatCompletionCreateParams, options: RouterRequestOptions | undefined, dryRun = false): Planned {
-    if (!body || typeof body !== 'object') throw new BadRequestError(400, { message: 'The request body must be an object' }, 'The request body must be an object', new Headers());
-    if (!Array.isArray(body.messages)) {
-      const message = "'messages' is required and must be an array";
-      throw new BadRequestError(400, { message, param: 'messages', type: 'invalid_request_error' }, message, new Headers());
-    }
+    // One validation before any adapter runs: the same 400 for every provider.
+    validateChatBody(body);
     const context = options?.routing ? mergeContext(this.boundContext, parseContext(options.routing)) : this.boundContext;
     try {
       return decide(this.core.registry, this.core.strategies, this.core.routing, body, context, dryRun);
@@ -335,10 +333,10 @@ export class Router {
     if (hub) recorder.onFinish((d) => hub.remember(d));
 
     // A cached answer costs nothing, so the cache is asked before any budget.
-    const lookup = acc.cacheLookup(body, asCall(p), options?.cache);
+    const lookup = acc.cacheLookup(body, asCall(p), options?.cache, p.context);
     if (lookup) {
       acc.attach(recorder, undefined);
-      const hit = await acc.fromCache(lookup, recorder, this.core.registry, body);
+      const hit = await acc.fromCache(lookup, recorder, this.core.registry, body, p.candidates);
       if (hit) return { data: hit.data, decision: recorder.decision, settled: !stream };
     }
     const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan({ ...body, model: route }, options)));
@@ -361,6 +359,7 @@ export class Router {
       timeoutMs: options?.timeout,
       headers: normalizeHeaders(options?.headers),
       recorder,
+      readmitted: p.readmitted,
       policy: withAccept(this.core.resilience?.policyFor(p.routeName, options, p.context, p.requirements.promptTokens), extraAccept),
     };
     try {

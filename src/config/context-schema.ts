@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { positiveMsNumber } from './duration-schema.js';
 
 export const routingContextSchema = z.strictObject({
   taskId: z.string().optional(),
   taskType: z.string().optional(),
   locale: z.string().optional(),
   priority: z.enum(['critical', 'standard', 'background']).optional(),
-  maxLatencyMs: z.number().positive().optional(),
+  maxLatencyMs: positiveMsNumber.optional(),
   maxCostUsd: z.number().nonnegative().optional(),
   tenant: z.string().optional(),
   user: z.string().optional(),

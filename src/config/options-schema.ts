@@ -6,13 +6,14 @@
 import { z } from 'zod';
 import { shadowSchema } from '../shadow/shadow.js';
 import { resilienceSchema, routeExecutionShape, stateStoreSchema } from '../resilience/resilience-schema.js';
+import { durationMs } from './duration-schema.js';
 
 const fn = <T extends (...args: any[]) => any>(what: string) =>
   z.custom<T>((v) => typeof v === 'function', { message: `${what} must be a function` });
 
 const headers = z.record(z.string(), z.string());
 const url = z.string().url('must be a URL');
-const positiveMs = z.number().int().positive();
+const positiveMs = durationMs;
 
 const openaiProvider = z.strictObject({
   type: z.literal('openai'),
@@ -43,7 +44,7 @@ const googleProvider = z.strictObject({
 const mockOutcome = z.enum(['ok', '400', '401', '403', '404', '408', '429', '500', '502', '503', '529', 'timeout', 'connection', 'midstream']);
 const mockBehaviour = {
   reply: z.union([z.string(), fn('reply')]).optional(),
-  latencyMs: z.number().nonnegative().optional(),
+  latencyMs: z.number().nonnegative().max(2 ** 31 - 1).optional(),
   usage: z
     .strictObject({
       prompt_tokens: z.number().int().nonnegative().optional(),
@@ -176,14 +177,14 @@ export const optionsSchema = z.strictObject({
         tenant: z.string().min(1).optional(),
         route: z.string().min(1).optional(),
         limitUsd: z.number().nonnegative('a budget cannot be negative'),
-        period: z.union([z.enum(['day', 'month']), z.strictObject({ rollingMs: z.number().int().positive() })]),
+        period: z.union([z.enum(['day', 'month']), z.strictObject({ rollingMs: durationMs })]),
         onExceeded: z.union([z.literal('error'), z.strictObject({ downgradeTo: z.string().min(1) })]).optional(),
       }),
     )
     .optional(),
   cache: z
     .strictObject({
-      ttlMs: z.number().int().positive().optional(),
+      ttlMs: durationMs.optional(),
       maxEntries: z.number().int().positive().optional(),
       maxBytes: z.number().int().positive().optional(),
       mode: z.enum(['deterministic', 'all']).optional(),

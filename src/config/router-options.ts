@@ -298,7 +298,7 @@ export interface RouterOptions {
   /**
    * Retries, timeouts, circuit breakers and limits for every route (routes may override
    * `retry` and `timeouts`).
-   * @default no same-model retries, no timeouts beyond the providers', breakers on, no limits
+   * @default the openai SDK's retries (2, only when no other model is waiting), no timeouts beyond the providers', breakers on (never taking a route to zero models), no limits
    * @example { retry: { attemptsPerModel: 3 }, timeouts: { attemptMs: 30000 }, circuitBreaker: { cooldownMs: 10000 } }
    */
   resilience?: ResilienceOptions;

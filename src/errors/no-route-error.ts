@@ -1,7 +1,12 @@
 import { BadRequestError } from 'openai';
 import type { CandidateRecord } from '../pipeline/decision-record.js';
 
-/** Every candidate was excluded by a constraint; `candidates` says why, model by model. */
+/**
+ * Every candidate was excluded by a constraint of the request itself (capabilities,
+ * context window, region, policy, cost): no model could ever serve it, so a 400.
+ * `candidates` says why, model by model. (When a model is only unavailable for now, the
+ * error is a 503 NoModelAvailableError instead.)
+ */
 export class NoRouteError extends BadRequestError {
   override readonly name = 'NoRouteError';
   readonly candidates: readonly CandidateRecord[];

@@ -1,19 +1,18 @@
 /**
  * One call's execution state and its fallback walk along the plan: per-model retries
- * (p-retry, with our own Retry-After-aware delays), the attempt budget, the overall
+ * (Retry-After-aware delays, the openai SDK's defaults), the attempt budget, the overall
  * deadline, skips (open circuits, limits, a provider whose credentials failed, too small
  * a context window), and the bookkeeping every attempt needs (record, stats, breaker,
  * limit slots). Execution modes (fallback, cascade, hedge, ensemble, streams) are built
  * from `walk` and `runCandidate`.
  */
-import pRetry from 'p-retry';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ModelEntry } from '../registry/registry.js';
 import type { ProviderErrorInfo } from '../providers/spec.js';
 import { abortError, providerError, timeoutError } from '../errors/provider-error.js';
 import { markAllFailed } from '../errors/all-candidates-failed-error.js';
 import { classifyError, type Classification } from '../resilience/classify-error.js';
-import { circuitExclusion } from '../resilience/circuit-breaker.js';
+import { circuitExclusion, earliestReopen } from '../resilience/circuit-breaker.js';
 import { retryDelay } from '../resilience/retry-policy.js';
 import { defaultPolicy, type CallPolicy } from '../resilience/resilience.js';
 import type { Slot } from '../resilience/limits.js';
@@ -32,6 +31,8 @@ export interface ExecuteInput {
   recorder: Recorder;
   /** Retry, timeout, breaker and mode settings for this call. @default the built-in defaults */
   policy?: CallPolicy | undefined;
+  /** Open-circuit models the filter kept anyway (ejection cap, panic mode): tried whatever their state. */
+  readmitted?: ReadonlySet<ModelEntry> | undefined;
 }
 
 /** A candidate that was not tried (not a failure of the model). */
@@ -39,6 +40,8 @@ export class SkipCandidate extends Error {
   constructor(
     readonly reason: SkipEvent['reason'],
     readonly detail: string,
+    /** When the model may be tried again, if known (a rate window's end). */
+    readonly retryAfterMs?: number,
   ) {
     super(detail);
   }
@@ -53,6 +56,8 @@ export interface Lease<T> {
   slot: Slot;
   /** The attempt record, once written (non-streaming success). */
   record?: AttemptRecord;
+  /** Who set the attempt's timeout (a caller's own timeout never counts against the model). */
+  by?: LimitSource;
 }
 
 /** Performs the upstream call of one attempt. */
@@ -63,7 +68,12 @@ export interface RunOptions {
   kind: 'generate' | 'stream';
   /** A hedge leg's own signal (already linked to the caller's). */
   leg?: AbortSignal | undefined;
+  /** The plan being walked and this model's place in it: default retries happen only when nothing after it is waiting. */
+  plan?: readonly ModelEntry[] | undefined;
+  index?: number | undefined;
 }
+
+type LimitSource = 'caller' | 'config' | 'probe' | undefined;
 
 const classes = new WeakMap<object, Classification>();
 const kDeadline = Symbol.for('llm-switchboard.deadline');
@@ -83,6 +93,7 @@ export class Call {
   private minContext: number | undefined;
   private readonly skips: string[] = [];
   private limitedOnly = true;
+  private limitedRetryAfterMs: number | undefined;
 
   constructor(readonly input: ExecuteInput) {
     this.policy = input.policy ?? defaultPolicy();
@@ -126,6 +137,7 @@ export class Call {
 
   recordSkip(entry: ModelEntry, s: SkipCandidate): void {
     if (s.reason !== 'limited') this.limitedOnly = false;
+    else if (s.retryAfterMs !== undefined) this.limitedRetryAfterMs = Math.min(this.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
     this.skips.push(`${entry.id}: ${s.detail}`);
     this.recorder.event({ type: 'skip', model: entry.id, reason: s.reason, detail: s.detail, at: new Date().toISOString() });
   }
@@ -136,23 +148,44 @@ export class Call {
     else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) this.minContext = Math.max(this.minContext ?? 0, entry.contextWindow);
   }
 
-  /** The timeout for the next attempt, and the message it fails with. */
-  private attemptTimeout(kind: RunOptions['kind']): { ms: number | undefined; message: string | undefined } {
+  /** The timeout for the next attempt, the message it fails with, and who set it. */
+  private attemptTimeout(kind: RunOptions['kind'], probe: boolean): { ms: number | undefined; message: string | undefined; by: LimitSource } {
     const p = this.policy;
     let ms = p.attemptMs;
+    let by: LimitSource = p.attemptBy;
     let message = ms !== undefined ? `Request timed out after ${ms} ms.` : undefined;
     if (kind === 'stream' && p.firstTokenMs !== undefined && (ms === undefined || p.firstTokenMs < ms)) {
       ms = p.firstTokenMs;
+      by = 'config';
       message = `No first token within ${ms} ms.`;
+    }
+    if (probe && p.probeMs !== undefined && (ms === undefined || p.probeMs < ms)) {
+      ms = p.probeMs;
+      by = 'probe';
+      message = `Half-open probe timed out after ${ms} ms.`;
     }
     if (p.deadline !== undefined) {
       const left = Math.max(0, p.deadline - Date.now());
       if (ms === undefined || left < ms) {
         ms = left;
+        by = p.deadlineBy;
         message = `Deadline of ${p.deadlineMs} ms exceeded.`;
       }
     }
-    return { ms, message };
+    return { ms, message, by };
+  }
+
+  /** Whether a later model of the plan could still be tried (then a default retry moves on instead). */
+  private othersWaiting(o: RunOptions): boolean {
+    if (!o.plan || o.index === undefined) return true;
+    const breakers = this.policy.runtime.breakers;
+    for (let j = o.index + 1; j < o.plan.length; j++) {
+      const e = o.plan[j]!;
+      if (this.precheck(e)) continue;
+      if (breakers && circuitExclusion(e) !== undefined && !this.input.readmitted?.has(e)) continue;
+      return true;
+    }
+    return false;
   }
 
   /** One upstream attempt on one model, with its bookkeeping. */
@@ -162,7 +195,11 @@ export class Call {
     const pre = this.precheck(entry);
     if (pre) throw pre;
     const rt = this.policy.runtime;
-    if (rt.breakers && !rt.breakers.admit(entry)) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
+    // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
+    // never refuse it — refusing could only turn a call the model might serve into a failure.
+    const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
+    const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
+    if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
     let slot: Slot;
     if (rt.limiter.unlimited(entry)) slot = NO_SLOT;
     else {
@@ -177,11 +214,11 @@ export class Call {
       }
       if ('limited' in got) {
         rt.breakers?.onNeutral(entry);
-        throw new SkipCandidate('limited', got.limited);
+        throw new SkipCandidate('limited', got.limited, got.retryAfterMs);
       }
       slot = got.slot;
     }
-    const t = this.attemptTimeout(o.kind);
+    const t = this.attemptTimeout(o.kind, admitted === 'probe');
     const started = Date.now();
     const handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message);
     this.attempts++;
@@ -194,18 +231,18 @@ export class Call {
       const value = await (handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending);
       if (o.kind === 'stream') {
         kept = true;
-        return { value, entry, started, handle, slot };
+        return { value, entry, started, handle, slot, by: t.by };
       }
       const completion = value as unknown as ChatCompletion;
       const record = this.recorder.attempt(entry, started, 'success', { answeredBy: completion.model, usage: completion.usage });
       observeSuccess(entry, record.latencyMs);
       rt.latency.observe(entry, record.latencyMs);
-      void rt.breakers?.onSuccess(entry).catch(noop);
+      void rt.breakers?.onSuccess(entry, started).catch(noop);
       slot.release(completion.usage?.total_tokens);
-      return { value, entry, started, handle, slot, record };
+      return { value, entry, started, handle, slot, record, by: t.by };
     } catch (raw) {
       const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
-      this.fail(entry, started, err, slot, undefined);
+      this.fail(entry, started, err, slot, undefined, t.by);
       throw err;
     } finally {
       if (!kept) {
@@ -216,7 +253,7 @@ export class Call {
   }
 
   /** Records a failed attempt (before or during a stream) and updates stats and breaker. */
-  fail(entry: ModelEntry, started: number, err: unknown, slot: Slot, extra: { ttftMs?: number; usage?: unknown; answeredBy?: string } | undefined): Classification {
+  fail(entry: ModelEntry, started: number, err: unknown, slot: Slot, extra: { ttftMs?: number; usage?: unknown; answeredBy?: string } | undefined, by?: LimitSource): Classification {
     const c = this.classify(err);
     if (err && typeof err === 'object') classes.set(err, c);
     this.lastErr = err;
@@ -225,10 +262,12 @@ export class Call {
     if (outcome !== 'aborted') entry.stats.failures++;
     const rt = this.policy.runtime;
     if (rt.breakers) {
-      if (c.countsAsFailure) {
+      // The caller's own short timeout or deadline says nothing about the model.
+      const callerCaused = c.reason === 'timeout' && by === 'caller';
+      if (c.countsAsFailure && !callerCaused) {
         const ra = (err as ProviderErrorInfo).retryAfterMs;
         const tooLong = ra !== undefined && ra > this.policy.retry.maxRetryAfterMs;
-        void rt.breakers.onFailure(entry, c.reason, ra, tooLong).catch(noop);
+        void rt.breakers.onFailure(entry, c.reason, ra, tooLong, started).catch(noop);
       } else rt.breakers.onNeutral(entry);
     }
     slot.release();
@@ -236,7 +275,7 @@ export class Call {
   }
 
   /** Finishes a stream attempt that had delivered its first chunk. */
-  finishStream(lease: Lease<unknown>, outcome: 'success' | 'aborted', extra: { ttftMs: number; usage?: unknown; answeredBy?: string }): void {
+  finishStream(lease: Lease<unknown>, outcome: 'success' | 'aborted' | 'abandoned', extra: { ttftMs: number; usage?: unknown; answeredBy?: string }): void {
     const { entry, started, slot, handle } = lease;
     entry.stats.inFlight--;
     handle.release();
@@ -245,7 +284,7 @@ export class Call {
     if (outcome === 'success') {
       observeSuccess(entry, rec.latencyMs, extra.ttftMs);
       rt.latency.observe(entry, rec.latencyMs);
-      void rt.breakers?.onSuccess(entry).catch(noop);
+      void rt.breakers?.onSuccess(entry, started).catch(noop);
     } else rt.breakers?.onNeutral(entry);
     const total = (extra.usage as { total_tokens?: number } | undefined)?.total_tokens;
     slot.release(total);
@@ -255,48 +294,42 @@ export class Call {
   failStream(lease: Lease<unknown>, err: unknown, extra: { ttftMs: number; usage?: unknown; answeredBy?: string }): Classification {
     lease.entry.stats.inFlight--;
     lease.handle.release();
-    return this.fail(lease.entry, lease.started, err, lease.slot, extra);
+    // Mid-stream, only the router's own idle limit or a deadline can time it out.
+    return this.fail(lease.entry, lease.started, err, lease.slot, extra, isDeadlineError(err) ? this.policy.deadlineBy : 'config');
   }
 
   /** Tries one model: the first attempt and its retries. Rejects with the last failure or a SkipCandidate. */
   async runCandidate<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
-    let tries = 0;
     const signal = o.leg ?? this.input.signal;
-    try {
-      // Without same-model retries there is nothing for p-retry to do: skip its setup on
-      // the hot path (it was a tenth of the router's own time per request).
-      if (this.policy.retry.attemptsPerModel <= 1) return await this.attemptOnce(entry, op, o);
-      return await pRetry(
-        () => {
-          tries++;
-          return this.attemptOnce(entry, op, o);
-        },
-        {
-          retries: this.policy.retry.attemptsPerModel - 1,
-          minTimeout: 0,
-          maxTimeout: 0,
-          ...(signal ? { signal } : {}),
-          shouldRetry: ({ error }) => this.beforeRetry(entry, error, tries + 1, signal),
-        },
-      );
-    } catch (err) {
-      if (this.input.signal?.aborted || o.leg?.aborted) throw err instanceof SkipCandidate ? err : abortError();
-      throw err;
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.attemptOnce(entry, op, o);
+      } catch (err) {
+        if (this.input.signal?.aborted || o.leg?.aborted) throw err instanceof SkipCandidate ? err : abortError();
+        if (tries >= this.policy.retry.attemptsPerModel || !(await this.beforeRetry(entry, err, tries + 1, signal, o))) throw err;
+        if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
+      }
     }
   }
 
-  /** p-retry's shouldRetry: decides, records and sleeps (abortably) before a same-model retry. */
-  private async beforeRetry(entry: ModelEntry, error: unknown, nextTry: number, signal: AbortSignal | undefined): Promise<boolean> {
+  /** Decides, records and sleeps (abortably) before a same-model retry. */
+  private async beforeRetry(entry: ModelEntry, error: unknown, nextTry: number, signal: AbortSignal | undefined, o: RunOptions): Promise<boolean> {
     if (error instanceof SkipCandidate || isDeadlineError(error)) return false;
     const c = this.classify(error);
     if (c.action !== 'retry') return false;
     if (this.attempts >= this.policy.retry.maxAttempts) return false;
-    if (this.policy.runtime.breakers && circuitExclusion(entry)) return false;
+    // By default (as the SDK would), retry only when no other model is waiting to be tried.
+    if (this.policy.retry.onlyWhenLast && this.othersWaiting(o)) return false;
+    if (this.policy.runtime.breakers && circuitExclusion(entry) && !this.input.readmitted?.has(entry) && this.othersWaiting(o)) return false;
     const d = retryDelay(nextTry - 1, (error as ProviderErrorInfo).retryAfterMs, this.policy.retry, this.policy.runtime.random);
     if (!d) return false;
     if (this.policy.deadline !== undefined && Date.now() + d.delayMs >= this.policy.deadline) return false;
     this.recorder.event({ type: 'retry', model: entry.id, attempt: nextTry, delayMs: d.delayMs, delaySource: d.source, reason: c.reason, at: new Date().toISOString() });
-    await sleep(d.delayMs, signal);
+    try {
+      await sleep(d.delayMs, signal);
+    } catch {
+      throw abortError();
+    }
     return true;
   }
 
@@ -315,7 +348,7 @@ export class Call {
         continue;
       }
       try {
-        return { lease: await this.runCandidate(entry, op, o), index: i };
+        return { lease: await this.runCandidate(entry, op, { ...o, plan, index: i }), index: i };
       } catch (err) {
         if (err instanceof SkipCandidate) {
           this.recordSkip(entry, err);
@@ -345,10 +378,16 @@ export class Call {
       }
       return lastErr;
     }
-    // Nothing was tried: every candidate was skipped.
+    // Nothing was tried: every candidate was skipped. Retryable: a 429 when only limits
+    // stood in the way, else a 503, with when to come back when that is known.
     const status = this.limitedOnly ? 429 : 503;
     const message = `No model of the plan could be tried: ${this.skips.join('; ')}`;
-    return markAllFailed(providerError({ status, message, error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'service_unavailable', code: 'no_candidate_available' } }), attempts);
+    const now = Date.now();
+    const reopen = earliestReopen(this.input.plan, now);
+    const retryAfterMs = this.limitedOnly ? this.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;
+    const headers: Record<string, string> = retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'retry-after-ms': String(Math.ceil(retryAfterMs)) } : {};
+    const err = providerError({ status, message, headers, retryAfterMs, error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'service_unavailable', code: 'no_candidate_available' } });
+    return markAllFailed(err, attempts);
   }
 }
 

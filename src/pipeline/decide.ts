@@ -8,6 +8,7 @@ import type { ModelEntry, Registry } from '../registry/registry.js';
 import type { StrategyFunction, StrategyScores } from '../strategies/strategy.js';
 import { estimateCost } from '../observability/pricing.js';
 import { NoRouteError } from '../errors/no-route-error.js';
+import { NoModelAvailableError } from '../errors/no-model-available-error.js';
 import { RouterError } from '../errors/router-error.js';
 import type { CandidateRecord } from './decision-record.js';
 import { inferRequirements, type Requirements, type Tokenizer } from './requirements.js';
@@ -26,6 +27,8 @@ export interface RoutingSetup {
   randomSource: RandomSource;
   /** Health gate (open circuits); see FilterEnv.health. */
   health?: ((m: ModelEntry) => string | undefined) | undefined;
+  /** The breakers' ejection cap and panic mode; see FilterEnv.readmit. */
+  readmit?: ((open: readonly ModelEntry[], healthy: number) => readonly ModelEntry[]) | undefined;
 }
 
 export interface Decision {
@@ -43,6 +46,8 @@ export interface Decision {
   probabilities?: Readonly<Record<string, number>> | undefined;
   /** The features the strategy read, when it reports them. */
   features?: unknown;
+  /** Open-circuit models kept anyway: tried after the healthy ones, whatever their state. */
+  readmitted?: ReadonlySet<ModelEntry> | undefined;
 }
 
 export function decide(
@@ -61,8 +66,12 @@ export function decide(
     throw new RouterError(`Estimating the prompt's tokens failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   const { routeName, route, rule } = resolve(registry, requested, setup.rules ? { set: setup.rules, context, body, requirements } : undefined);
-  const { kept, candidates } = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health }, routeName);
-  if (kept.length === 0) throw new NoRouteError(routeName ?? route.name, candidates);
+  const { kept, candidates, readmitted } = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health, readmit: setup.readmit }, routeName);
+  if (kept.length === 0) {
+    // Only for now (a circuit will reopen) is a retryable 503; never servable is a 400.
+    if (candidates.some((c) => c.reason === 'circuit-open')) throw new NoModelAvailableError(routeName ?? route.name, candidates);
+    throw new NoRouteError(routeName ?? route.name, candidates);
+  }
   const ranked = rank({
     route,
     routeName,
@@ -75,8 +84,11 @@ export function decide(
     strategies,
     dryRun,
   });
-  if (ranked.scores !== undefined) attachScores(candidates, ranked.scores);
-  const first = ranked.plan[0]!;
+  if (ranked.scores !== undefined) attachScores(candidates, ranked.scores, kept);
+  let plan = ranked.plan;
+  // Readmitted open circuits go after every healthy model, whatever the strategy said.
+  if (readmitted) plan = [...plan.filter((m) => !readmitted.has(m)), ...plan.filter((m) => readmitted.has(m))];
+  const first = plan[0]!;
   return {
     requested,
     routeName,
@@ -86,10 +98,11 @@ export function decide(
     candidates,
     strategy: route.strategyName,
     strategyReason: ranked.reason,
-    plan: ranked.plan,
+    plan,
     estimatedUsd: estimateCost(requirements.promptTokens, requirements.maxOutputTokens ?? first.maxOutputTokens ?? 0, first.pricing),
     ...(ranked.probabilities !== undefined ? { probabilities: ranked.probabilities } : {}),
     ...(ranked.features !== undefined ? { features: ranked.features } : {}),
+    ...(readmitted ? { readmitted } : {}),
   };
 }
 
@@ -97,15 +110,20 @@ export function decide(
  * Puts the strategy's scores on the kept candidates' records (finite numbers only: the
  * record is JSON). Kept records are shared and frozen, so scored ones are replaced.
  */
-function attachScores(candidates: CandidateRecord[], scores: StrategyScores): void {
+function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kept: readonly ModelEntry[]): void {
   const aligned = Array.isArray(scores) || scores instanceof Float64Array ? (scores as ArrayLike<number>) : undefined;
   const byId = aligned ? undefined : (scores as Readonly<Record<string, number>>);
-  // Aligned scores follow the kept candidates, which are the kept records in order.
+  // Aligned scores follow `kept`: the kept records in route order, readmitted ones last.
   let j = 0;
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
     if (!c.kept) continue;
-    const s = aligned ? aligned[j++] : byId![c.model];
-    if (typeof s === 'number' && Number.isFinite(s)) candidates[i] = c.sources ? { model: c.model, provider: c.provider, kept: true, score: s, sources: c.sources } : { model: c.model, provider: c.provider, kept: true, score: s };
+    let s: number | undefined;
+    if (aligned) {
+      const k = kept[j] !== undefined && kept[j]!.id === c.model ? j : kept.findIndex((m) => m.id === c.model);
+      s = k >= 0 ? aligned[k] : undefined;
+      j++;
+    } else s = Object.hasOwn(byId!, c.model) ? byId![c.model] : undefined;
+    if (typeof s === 'number' && Number.isFinite(s)) candidates[i] = { ...c, score: s };
   }
 }

@@ -30,6 +30,12 @@ export interface CandidateRecord {
   /** Why it was excluded; absent when kept. */
   reason?: ExclusionReason;
   detail?: string;
+  /**
+   * A kept model whose circuit is open, tried anyway after the healthy ones: 'ejection-cap'
+   * (open circuits may remove at most `maxEjectedShare` of the models) or 'panic' (every
+   * model was open; the least recently failed is tried).
+   */
+  readmitted?: 'ejection-cap' | 'panic';
   /** The strategy's score for a kept model (e.g. estimated USD for `cost`, ms for `latency`), when it reports one. */
   score?: number;
   /**
@@ -48,7 +54,11 @@ export interface MatchedRuleRecord {
   route: string;
 }
 
-export type AttemptOutcome = 'success' | 'error' | 'aborted' | 'timeout';
+/**
+ * 'abandoned': a stream the consumer stopped reading (never iterated, left mid-way, or
+ * garbage-collected unread); the router cancelled it and released what it held.
+ */
+export type AttemptOutcome = 'success' | 'error' | 'aborted' | 'timeout' | 'abandoned';
 
 export interface AttemptRecord {
   /** 1-based order of this attempt within the call. */
@@ -174,7 +184,7 @@ export interface DecisionRecord {
   attempts: AttemptRecord[];
   /** Fallbacks, retries, skips, escalations, hedges and resumes, in order. */
   events: DecisionEvent[];
-  outcome: 'success' | 'error' | 'aborted';
+  outcome: 'success' | 'error' | 'aborted' | 'abandoned';
   /** The model id (registry) that answered. */
   model?: string;
   provider?: string;

@@ -90,7 +90,13 @@ export async function executeStream(input: ExecuteInput, wantsUsage: boolean, on
   }
   const opened =
     mode === 'hedge' ? await runHedged(call, input.plan, streamOp(input), 'stream') : await call.walk(input.plan, streamOp(input), { kind: 'stream' });
-  const reopen = (delivered: string, from: number) => call.walk(input.plan, streamOp(input, resumeBody(input.body, delivered)), { kind: 'stream' }, from);
+  // Resume continues on the next models, then (wrapping round) the earlier ones and the same
+  // one last: the call's attempt budget bounds it.
+  const reopen = async (delivered: string, from: number) => {
+    const rotated = [...input.plan.slice(from), ...input.plan.slice(0, from)];
+    const got = await call.walk(rotated, streamOp(input, resumeBody(input.body, delivered)), { kind: 'stream' });
+    return { lease: got.lease, index: input.plan.indexOf(got.lease.entry) };
+  };
   return { stream: wrapStream(call, opened as { lease: Lease<Opened>; index: number }, wantsUsage, reopen, onEnd), entry: opened.lease.entry };
 }
 

@@ -14,6 +14,8 @@ export interface Filtered {
   kept: ModelEntry[];
   /** One record per route model; kept ones are shared frozen objects (replace, never mutate). */
   candidates: CandidateRecord[];
+  /** Open-circuit models kept anyway (see FilterEnv.readmit); they come last in `kept`. */
+  readmitted?: ReadonlySet<ModelEntry> | undefined;
 }
 
 export interface FilterEnv {
@@ -24,6 +26,12 @@ export interface FilterEnv {
    * circuit is open). Wired by the resilience layer; must answer synchronously.
    */
   health?: ((m: ModelEntry) => string | undefined) | undefined;
+  /**
+   * Given the models excluded only for an open circuit and the number kept, the open ones
+   * to keep anyway (the breakers' ejection cap and panic mode): a route is never taken
+   * to zero models by its breakers.
+   */
+  readmit?: ((open: readonly ModelEntry[], healthy: number) => readonly ModelEntry[]) | undefined;
 }
 
 const NO_ENV: FilterEnv = {};
@@ -64,6 +72,7 @@ export function filterCandidates(
   const { tools, vision, jsonSchema, stream, reasoning } = req;
   const minQuality = route.minQuality;
   const health = env.health;
+  let open: number[] | undefined;
   for (let i = 0; i < models.length; i++) {
     const m = models[i]!;
     if (simple) {
@@ -85,15 +94,36 @@ export function filterCandidates(
       }
     }
     const why = exclusion(m, route, req, context, gate, ceiling, regionPrefix, env);
-    if (why) candidates.push(excluded(m, why[0], why[1]));
-    else {
+    if (why) {
+      if (why[0] === 'circuit-open') (open ??= []).push(i);
+      candidates.push(excluded(m, why[0], why[1]));
+    } else {
       kept.push(m);
       candidates.push(shared[i]!);
     }
   }
+  let result: Filtered = { kept, candidates };
+  if (open !== undefined && env.readmit) {
+    // Circuit-open models are excluded last (after every other check), so these would
+    // all serve the request: the breakers decide how many of them must still be tried.
+    const back = env.readmit(
+      open.map((i) => models[i]!),
+      kept.length,
+    );
+    if (back.length > 0) {
+      const why = kept.length === 0 ? 'panic' : 'ejection-cap';
+      for (const m of back) {
+        const i = models.indexOf(m);
+        const readmitted: CandidateRecord = { model: m.id, provider: m.provider, kept: true, readmitted: why, detail: candidates[i]!.detail! };
+        candidates[i] = m.explainedSources ? { ...readmitted, sources: m.explainedSources } : readmitted;
+        kept.push(m);
+      }
+      result = { kept, candidates, readmitted: new Set(back) };
+    }
+  }
   const unknownMask = (tools ? UNKNOWN_TOOLS : 0) | (vision ? UNKNOWN_VISION : 0) | (jsonSchema ? UNKNOWN_JSON_SCHEMA : 0) | (need > DEFAULT_CONTEXT_WINDOW ? UNKNOWN_CONTEXT : 0);
-  if (unknownMask !== 0 && kept.length > 1) return preferKnown(kept, candidates, unknownMask);
-  return { kept, candidates };
+  if (unknownMask !== 0 && kept.length > 1) return preferKnown(result, unknownMask);
+  return result;
 }
 
 function excluded(m: ModelEntry, reason: ExclusionReason, detail: string): CandidateRecord {
@@ -115,10 +145,11 @@ const UNKNOWN_NAMES: ReadonlyArray<readonly [number, string]> = [
  * kept model is known to, the unknown ones step aside; when none is, they stay, so the
  * router never refuses a call the raw SDK might have served.
  */
-function preferKnown(kept: ModelEntry[], candidates: CandidateRecord[], mask: number): Filtered {
+function preferKnown(filtered: Filtered, mask: number): Filtered {
+  const { kept, candidates } = filtered;
   let known = 0;
   for (const m of kept) if ((m.unknown & mask) === 0) known++;
-  if (known === 0 || known === kept.length) return { kept, candidates };
+  if (known === 0 || known === kept.length) return filtered;
   const keep: ModelEntry[] = [];
   for (const m of kept) {
     const missing = m.unknown & mask;
@@ -130,7 +161,7 @@ function preferKnown(kept: ModelEntry[], candidates: CandidateRecord[], mask: nu
     const i = candidates.findIndex((c) => c.model === m.id && c.kept);
     candidates[i] = excluded(m, 'capability-unknown', `${names.join(', ')} not declared and not in the catalog; a model known to serve this request is available (declare capabilities / contextWindow to use this one)`);
   }
-  return { kept: keep, candidates };
+  return { ...filtered, kept: keep, candidates };
 }
 
 function exclusion(

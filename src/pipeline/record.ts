@@ -1,6 +1,12 @@
 /**
  * Stage 5: builds the DecisionRecord as the call proceeds, prices usage, and hands the
  * frozen record to the hooks exactly once.
+ *
+ * Hooks are user code, possibly slow and synchronous: they run off the caller's path.
+ * Every hook event of a call (onAttempt, onFallback, onDecision, onError) is held until
+ * the call is finished and handed over on a later turn of the event loop (setImmediate),
+ * after the caller's own continuation has run — so a hook that blocks for 50 ms delays
+ * neither the answer nor a retry's response.
  */
 import { randomUUID } from 'node:crypto';
 import type { RoutingContext } from '../config/router-options.js';
@@ -54,6 +60,8 @@ export class Recorder {
   private downgradedFrom: string | undefined;
   private content: RecordedContent | undefined;
   private readonly finishListeners: Array<(d: DecisionRecord) => void> = [];
+  /** Hook events held until the call is finished (see the file comment). */
+  private pending: Array<() => void> | undefined;
 
   /**
    * Internal listeners (cost tracking, budgets, telemetry) that must see every record,
@@ -111,14 +119,14 @@ export class Recorder {
       if (!entry.pricing) this.priced = false;
       this.finalUsd += costUsd!;
     }
-    this.hooks.emit('onAttempt', { decisionId: this.id, attempt: rec });
+    if (this.hooks.has('onAttempt')) this.later(() => this.hooks.emit('onAttempt', { decisionId: this.id, attempt: rec }));
     return rec;
   }
 
   fallback(from: ModelEntry, to: ModelEntry, reason: string): void {
     const event: FallbackEvent = { type: 'fallback', from: from.id, to: to.id, reason, at: new Date().toISOString() };
     this.events.push(event);
-    this.hooks.emit('onFallback', { decisionId: this.id, event });
+    if (this.hooks.has('onFallback')) this.later(() => this.hooks.emit('onFallback', { decisionId: this.id, event }));
   }
 
   /** Retry, skip, escalation, hedge and resume events (resilience); fallbacks go through fallback(). */
@@ -186,10 +194,33 @@ export class Recorder {
       }
     }
     this.resolveDecision(this.done);
-    this.hooks.emit('onDecision', this.done);
-    if (outcome === 'error') this.hooks.emit('onError', { decisionId: this.id, error, decision: this.done });
+    const done = this.done;
+    const pending = this.pending;
+    this.pending = undefined;
+    const hasDecision = this.hooks.has('onDecision');
+    const hasError = outcome === 'error' && this.hooks.has('onError');
+    if (pending || hasDecision || hasError) {
+      // In order: the call's attempts and fallbacks, then its decision and error.
+      afterCaller(() => {
+        if (pending) for (const fn of pending) fn();
+        if (hasDecision) this.hooks.emit('onDecision', done);
+        if (hasError) this.hooks.emit('onError', { decisionId: this.id, error, decision: done });
+      });
+    }
     return this.done;
   }
+
+  /** Holds a hook event until finish(); after it, hands it over after the caller. */
+  private later(fn: () => void): void {
+    if (this.done) afterCaller(fn);
+    else (this.pending ??= []).push(fn);
+  }
+}
+
+/** Runs `fn` on a later turn of the event loop, after the caller's continuation. */
+export function afterCaller(fn: () => void): void {
+  if (typeof setImmediate === 'function') setImmediate(fn);
+  else setTimeout(fn, 0);
 }
 
 export function describeError(err: unknown): { class: string; message: string; status?: number } {
@@ -231,6 +262,19 @@ function isoTime(ms: number): string {
   return lastIso;
 }
 
+/**
+ * The context's own containers were built by the router (parsed and merged), so they are
+ * frozen; what the caller put inside `metadata` stays the caller's, unfrozen — a router
+ * must never make a later write to the caller's own objects throw.
+ */
+function freezeContext(ctx: RoutingContext): void {
+  if (!ctx || Object.isFrozen(ctx)) return;
+  if (ctx.metadata) Object.freeze(ctx.metadata);
+  if (ctx.tags) Object.freeze(ctx.tags);
+  if (ctx.requiredCapabilities) Object.freeze(ctx.requiredCapabilities);
+  Object.freeze(ctx);
+}
+
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
   freezeAll(rec.candidates);
   for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
@@ -241,7 +285,7 @@ function freezeRecord(rec: DecisionRecord): DecisionRecord {
   Object.freeze(rec.cost);
   if (rec.usage) Object.freeze(rec.usage);
   if (rec.error) Object.freeze(rec.error);
-  deepFreeze(rec.context);
+  freezeContext(rec.context);
   if (rec.content) deepFreeze(rec.content);
   for (const k in rec) {
     // Fields added later (by other stages) are frozen generically rather than missed.

@@ -4,6 +4,12 @@
  * the consumer — never a stream that simply ends early — unless the route opted into
  * `resumeOnMidStreamFailure`, in which case the next model continues the answer from the
  * delivered text (sent as an assistant prefix) and the DecisionRecord says so.
+ *
+ * What the stream holds (the upstream request, a concurrency slot, a budget reservation)
+ * is released however it ends: at its end, on an error, an abort, a `break`, and also when
+ * the consumer never reads it or stops reading mid-way (`timeouts.abandonMs`), or drops it
+ * unread (a FinalizationRegistry, as the raw SDK frees such a stream at garbage
+ * collection). Those end as `abandoned`.
  */
 import { OpenAIError } from 'openai';
 import { Stream } from 'openai/streaming';
@@ -12,6 +18,7 @@ import type { ModelEntry } from '../registry/registry.js';
 import { timeoutError } from '../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
+import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
 
 export interface Opened {
   iterator: AsyncIterator<ChatCompletionChunk>;
@@ -19,7 +26,7 @@ export interface Opened {
   ttftMs: number;
 }
 
-export type StreamEnd = (outcome: 'success' | 'error' | 'aborted', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
+export type StreamEnd = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
 
 /** Opens another stream to continue from `index + 1`; used for resume. */
 export type Reopen = (delivered: string, from: number) => Promise<{ lease: Lease<Opened>; index: number }>;
@@ -43,21 +50,43 @@ export function wrapStream(
   if (callerSignal?.aborted) controller.abort();
   else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
   let consumed = false;
+  let answeredBy: string | undefined;
+  let usage: unknown;
+  let settled = false;
+  let stall: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const disarm = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
+  // Set once the stream object exists (the watch needs it); the closures above read it.
+  const held: { watch?: AbandonWatch } = {};
+  const end = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
+    settled = true;
+    disarm();
+    held.watch?.stop();
+    callerSignal?.removeEventListener('abort', onCallerAbort);
+    onEnd(outcome, cur.entry, answeredBy, err);
+  };
+  let abandoned: Error | undefined;
+  const abandon = (why: string) => {
+    if (settled) return;
+    abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);
+    disarm();
+    controller.abort();
+    void cur.value.iterator.return?.().catch(() => undefined);
+    call.finishStream(cur, 'abandoned', extra());
+    end('abandoned');
+  };
 
   async function* iterate(): AsyncGenerator<ChatCompletionChunk> {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
-    let answeredBy: string | undefined;
-    let usage: unknown;
+    if (abandoned) throw abandoned;
+    held.watch?.back();
     let delivered = '';
     let resumed = false;
-    let settled = false;
-    let stall: string | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const disarm = () => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    };
     // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
     const next = (): Promise<IteratorResult<ChatCompletionChunk>> => {
       const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
@@ -83,13 +112,12 @@ export function wrapStream(
         );
       });
     };
-    const end = (outcome: 'success' | 'error' | 'aborted', err?: unknown) => {
-      settled = true;
-      disarm();
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-      onEnd(outcome, cur.entry, answeredBy, err);
+    // The consumer has the chunk: it is away until it asks for the next one.
+    const away = () => held.watch?.away();
+    const back = () => {
+      held.watch?.back();
+      if (abandoned) throw abandoned;
     };
-    const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
 
     let r = cur.value.first;
     try {
@@ -107,10 +135,16 @@ export function wrapStream(
             const text = chunk.choices[0]?.delta?.content;
             if (text) delivered += text;
             if (chunk.choices.length === 0 && chunk.usage) {
-              if (wantsUsage) yield chunk;
+              if (wantsUsage) {
+                away();
+                yield chunk;
+                back();
+              }
             } else {
               if (!wantsUsage && chunk.usage === null) delete (chunk as { usage?: unknown }).usage;
+              away();
               yield chunk;
+              back();
             }
             r = await next();
           }
@@ -121,6 +155,7 @@ export function wrapStream(
           return;
         } catch (raw) {
           disarm();
+          if (abandoned) throw abandoned;
           // Like the OpenAI SDK: a stream the caller aborted ends quietly.
           if (controller.signal.aborted) {
             call.finishStream(cur, 'aborted', extra());
@@ -131,7 +166,7 @@ export function wrapStream(
           stall = undefined;
           const c = call.failStream(cur, err, extra());
           const from = cur.entry;
-          if (policy.resume && c.action !== 'stop' && !isDeadlineError(err) && index + 1 < call.input.plan.length) {
+          if (policy.resume && c.action !== 'stop' && !isDeadlineError(err)) {
             try {
               call.checkDeadline();
               const again = await reopen(delivered, index + 1);
@@ -164,7 +199,9 @@ export function wrapStream(
     }
   }
 
-  return new Stream<ChatCompletionChunk>(iterate, controller);
+  const stream = new Stream<ChatCompletionChunk>(iterate, controller);
+  held.watch = watchAbandon(stream, policy.abandonMs, abandon);
+  return stream;
 }
 
 /** The request that continues a partial answer on another model. */

@@ -3,8 +3,21 @@
  * failure rate over a sliding window passes a threshold (with a minimum number of
  * requests, so one failure in two requests does not open it). Open models are filtered
  * out with the reason 'circuit-open' until the cooldown ends (a Retry-After extends
- * it); then one request is let through as a probe: success closes the circuit, failure
- * opens it again.
+ * it); then one request is let through as a probe, under its own time limit: success
+ * closes the circuit, failure opens it again.
+ *
+ * A breaker must never make a call worse than calling the SDK directly (Envoy's outlier
+ * detection and resilience4j are the models here):
+ * - at most `maxEjectedShare` of a route's eligible models are ejected at once, and when
+ *   every one is open the least recently failed is tried anyway (panic mode): a route is
+ *   never taken to zero models;
+ * - only outcomes of attempts that started after the circuit's last change count (a slow
+ *   success from before the opening does not close it, a slow failure from before a
+ *   probe's success does not reopen it), and the first wave of a cold process counts as
+ *   one outcome: calls that started before any outcome was known prove nothing about the
+ *   model but the process's own warm-up;
+ * - failures the caller caused (its own short timeout or deadline, its abort, a 4xx about
+ *   its request) never count.
  *
  * Counters live in the StateStore (shareable across processes); the filter, which must
  * stay synchronous and allocation-free, reads a per-process view updated on every write.
@@ -27,6 +40,13 @@ export interface CircuitView {
   lastReason: string | undefined;
   /** When this process last changed the circuit (a shared-store read older than this is stale). */
   changedAt: number;
+  /**
+   * Outcomes of attempts started before this are ignored: the last opening or closing,
+   * or (before either) the first outcome this process saw. Undefined until then.
+   */
+  epoch: number | undefined;
+  /** When the last counted failure arrived (panic mode tries the least recent first). */
+  lastFailureAt: number;
 }
 
 export const BREAKER_DEFAULTS: Required<CircuitBreakerOptions> = Object.freeze({
@@ -36,7 +56,13 @@ export const BREAKER_DEFAULTS: Required<CircuitBreakerOptions> = Object.freeze({
   minimumRequests: 20,
   cooldownMs: 30_000,
   maxCooldownMs: 300_000,
+  probeTimeoutMs: 30_000,
+  maxEjectedShare: 0.5,
+  panic: true,
 });
+
+/** What admit() let through: a closed circuit, the half-open probe, or a readmitted open model. */
+export type Admission = 'closed' | 'probe' | 'forced' | false;
 
 // One view per model entry; entries belong to exactly one router, so this is per router.
 const views = new WeakMap<ModelEntry, CircuitView>();
@@ -90,7 +116,7 @@ export class CircuitBreakers {
   view(m: ModelEntry): CircuitView {
     let v = views.get(m);
     if (!v) {
-      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined, changedAt: 0 };
+      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined, changedAt: 0, epoch: undefined, lastFailureAt: 0 };
       views.set(m, v);
     }
     return v;
@@ -99,24 +125,66 @@ export class CircuitBreakers {
   /**
    * Right before an attempt: may this model be called now? Claims the half-open probe
    * slot when the cooldown has passed; the caller must then report the outcome.
+   * `forced`: the filter readmitted this open model (ejection cap or panic mode), so it
+   * is tried whatever its state.
    */
-  admit(m: ModelEntry): boolean {
+  admit(m: ModelEntry, forced = false): Admission {
     const v = views.get(m);
-    if (!v || v.state === 'closed') return true;
+    if (!v || v.state === 'closed') return 'closed';
     if (v.state === 'open') {
-      if (this.now() < v.reopensAt) return false;
+      if (this.now() < v.reopensAt) return forced ? 'forced' : false;
       setState(v, 'half-open');
     }
-    if (v.probing) return false;
+    if (v.probing) return forced ? 'forced' : false;
     v.probing = true;
-    return true;
+    return 'probe';
   }
 
-  async onSuccess(m: ModelEntry): Promise<void> {
+  /**
+   * Which of these open models (all otherwise eligible for a request) must be tried
+   * anyway: beyond `maxEjectedShare` of the eligible ones, and in panic mode at least one
+   * when none is healthy. Least recently failed first.
+   */
+  readmit(open: readonly ModelEntry[], healthy: number): ModelEntry[] {
+    const n = open.length + healthy;
+    const o = this.options;
+    // Every eligible model is open: refuse (a retryable 503) unless panic mode is on.
+    if (healthy === 0 && !o.panic) return [];
+    let ejectable = Math.floor(o.maxEjectedShare * n + 1e-9);
+    // As Envoy: one model may always be ejected when there is another to serve.
+    if (n >= 2) ejectable = Math.max(1, ejectable);
+    ejectable = Math.min(ejectable, n - 1);
+    const extra = open.length - ejectable;
+    if (extra <= 0) return [];
+    return [...open].sort((a, b) => (views.get(a)?.lastFailureAt ?? 0) - (views.get(b)?.lastFailureAt ?? 0)).slice(0, extra);
+  }
+
+  /**
+   * Whether an outcome of an attempt started at `startedAt` may change this circuit (see
+   * the file comment). The first outcome a process sees sets the epoch and counts.
+   */
+  private counts(v: CircuitView, startedAt: number | undefined): boolean {
+    if (startedAt === undefined) return true;
+    if (v.epoch === undefined) {
+      v.epoch = this.now();
+      return true;
+    }
+    return startedAt >= v.epoch;
+  }
+
+  async onSuccess(m: ModelEntry, startedAt?: number): Promise<void> {
     const v = this.view(m);
+    if (!this.counts(v, startedAt)) {
+      // A success from before the last change proves nothing now; a probe slot is freed.
+      if (v.probing && v.state === 'half-open') v.probing = false;
+      return;
+    }
     const k = `cb:${m.id}`;
     const wasClosed = v.state === 'closed';
-    if (!wasClosed) v.changedAt = this.now();
+    if (!wasClosed) {
+      v.changedAt = this.now();
+      v.epoch = v.changedAt;
+    }
     v.consecutiveFailures = 0;
     setState(v, 'closed');
     v.probing = false;
@@ -146,8 +214,10 @@ export class CircuitBreakers {
       setState(v, 'open');
       v.reopensAt = until;
       v.probing = false;
+      v.epoch = now;
     } else if (until === undefined && v.state === 'open' && v.reopensAt > now) {
       // Cleared before its time: another instance's probe succeeded.
+      v.epoch = now;
       setState(v, 'closed');
       v.consecutiveFailures = 0;
       v.probing = false;
@@ -168,9 +238,14 @@ export class CircuitBreakers {
    * circuit opens or is open; `forceOpen` opens it at once for that long (the provider
    * asked for a longer pause than the retry policy waits for).
    */
-  async onFailure(m: ModelEntry, reason: string, retryAfterMs?: number, forceOpen = false): Promise<void> {
+  async onFailure(m: ModelEntry, reason: string, retryAfterMs?: number, forceOpen = false, startedAt?: number): Promise<void> {
     const v = this.view(m);
     const o = this.options;
+    if (!this.counts(v, startedAt)) {
+      if (v.probing && v.state === 'half-open') v.probing = false;
+      return;
+    }
+    v.lastFailureAt = this.now();
     const k = `cb:${m.id}`;
     let rate: { requests: number; failures: number };
     let consecutive: number;
@@ -194,6 +269,7 @@ export class CircuitBreakers {
     }
     const until = Math.max(v.state === 'open' ? v.reopensAt : 0, now + Math.max(forceOpen ? 0 : o.cooldownMs, hold));
     v.changedAt = now;
+    v.epoch = now;
     if (v.state !== 'open') v.opened++;
     setState(v, 'open');
     v.reopensAt = until;

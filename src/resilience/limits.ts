@@ -16,7 +16,7 @@ export interface Slot {
   release(totalTokens?: number): void;
 }
 
-export type Acquired = { slot: Slot } | { limited: string };
+export type Acquired = { slot: Slot } | { limited: string; retryAfterMs?: number };
 
 const NO_SLOT: Slot = { release: () => undefined };
 
@@ -37,9 +37,15 @@ export class Limiter {
     for (const [id, l] of Object.entries(options?.providers ?? {})) if (l.maxConcurrent) this.providerLimits.set(id, pLimit(l.maxConcurrent));
   }
 
+  /** A model's own limits (an own property: a model named 'constructor' has none by inheritance). */
+  private limitsOf(id: string): ModelLimits | undefined {
+    const models = this.options?.models;
+    return models && Object.hasOwn(models, id) ? models[id] : undefined;
+  }
+
   /** True when no limit applies to this model at all (the common case: no work, no await). */
   unlimited(m: ModelEntry): boolean {
-    return !this.options?.models?.[m.id] && !this.providerLimits.has(m.provider);
+    return !this.limitsOf(m.id) && !this.providerLimits.has(m.provider);
   }
 
   /**
@@ -50,7 +56,7 @@ export class Limiter {
     if (this.unlimited(m)) return { slot: NO_SLOT };
     const queue = this.whenLimited === 'queue' ? Math.min(waitMs, this.queueTimeoutMs) : 0;
     const until = this.now() + queue;
-    const l = this.options?.models?.[m.id];
+    const l = this.limitsOf(m.id);
     let booked = 0;
     if (l && (l.requestsPerMinute || l.tokensPerMinute)) {
       for (;;) {
@@ -60,7 +66,7 @@ export class Limiter {
           break;
         }
         const nextWindow = (Math.floor(this.now() / MINUTE) + 1) * MINUTE;
-        if (nextWindow > until) return { limited: r };
+        if (nextWindow > until) return { limited: r, retryAfterMs: nextWindow - this.now() };
         await sleep(nextWindow - this.now() + 1, signal);
       }
     }
@@ -70,9 +76,18 @@ export class Limiter {
       [this.providerLimits.get(m.provider), `provider '${m.provider}'`],
     ] as const) {
       if (!limit) continue;
-      const release = await take(limit, until - this.now(), signal);
+      let release: (() => void) | undefined;
+      try {
+        release = await take(limit, until - this.now(), signal);
+      } catch (err) {
+        for (const r of releases) r();
+        this.unbook(m.id, l, booked);
+        throw err;
+      }
       if (!release) {
         for (const r of releases) r();
+        // A call refused for concurrency never started: it must not use up the rate budget.
+        this.unbook(m.id, l, booked);
         return { limited: `${what} is at its concurrency limit (${limit.concurrency})` };
       }
       releases.push(release);
@@ -87,6 +102,15 @@ export class Limiter {
         },
       },
     };
+  }
+
+  /** Gives back what book() took for a request that did not start. */
+  private unbook(id: string, l: ModelLimits | undefined, tokens: number): void {
+    if (!l) return;
+    const minute = Math.floor(this.now() / MINUTE);
+    const s = this.store;
+    if (l.requestsPerMinute) Promise.resolve(s.increment(`rl:${id}:rpm:${minute}`, -1)).catch(() => undefined);
+    if (l.tokensPerMinute && tokens > 0) Promise.resolve(s.increment(`rl:${id}:tpm:${minute}`, -tokens)).catch(() => undefined);
   }
 
   /** Books one request and its estimated tokens in this minute; a reason string when over. */

@@ -8,12 +8,14 @@ import type { StateStore } from './state-store.js';
 export interface RetryOptions {
   /**
    * Tries per model, the first one included, for failures worth retrying on the same
-   * model (408, 409, 429, 5xx, 529, connection reset, timeout). 1 = never retry.
-   * The caller's `maxRetries` request option can lower it, never raise it. Off by
-   * default: with several models in a plan, moving on to the next one at once (no
-   * sleep) recovers faster than waiting for the same one.
-   * @default 1
-   * @example 3
+   * model (408, 409, 429, 5xx, 529, connection reset, timeout). 1 = never retry. The
+   * caller's `maxRetries` request option can lower it, never raise it.
+   * Default: 3 tries (2 retries, as the openai SDK's `maxRetries: 2`), made only while no
+   * other candidate of the plan is waiting — with another model left, the router moves on
+   * to it at once instead of sleeping. Set it explicitly to retry the same model before
+   * moving on.
+   * @default 3 (only when no other candidate is waiting)
+   * @example 1
    */
   attemptsPerModel?: number;
   /**
@@ -22,27 +24,29 @@ export interface RetryOptions {
    * @example 4
    */
   maxAttempts?: number;
-  /** Backoff before the first retry, before jitter. @default 250 @example 100 */
+  /** Backoff before the first retry, before jitter (the openai SDK's 0.5 s). @default 500 @example 100 */
   initialDelayMs?: number;
   /** Backoff growth per retry. @default 2 @example 1.5 */
   factor?: number;
-  /** Longest computed backoff. @default 4000 @example 2000 */
+  /** Longest computed backoff (the openai SDK's 8 s). @default 8000 @example 2000 */
   maxDelayMs?: number;
   /**
    * Longest provider-requested wait (retry-after-ms, retry-after, Gemini retryDelay)
    * the router sleeps for on the same model. A longer one moves on to the next model
-   * at once, and holds the model's circuit open for that long.
-   * @default 10000
+   * at once (or, with none left, fails with the hint as `retryAfterMs`), and holds the
+   * model's circuit open for that long.
+   * @default 60000
    * @example 2000
    */
   maxRetryAfterMs?: number;
   /**
+   * 'partial': up to 25 % taken off the backoff, as the openai SDK does;
    * 'full': a uniform delay in [0, backoff] (spreads a thundering herd best);
    * 'equal': backoff/2 + uniform [0, backoff/2]; 'none': exactly the backoff.
-   * @default 'full'
-   * @example 'equal'
+   * @default 'partial'
+   * @example 'full'
    */
-  jitter?: 'full' | 'equal' | 'none';
+  jitter?: 'partial' | 'full' | 'equal' | 'none';
 }
 
 export interface TimeoutOptions {
@@ -54,7 +58,8 @@ export interface TimeoutOptions {
    */
   attemptMs?: number;
   /**
-   * The whole call: every attempt and backoff. `routing.maxLatencyMs` overrides it per call.
+   * The whole call: every attempt and backoff (a separate, overall deadline; `timeout`
+   * stays per attempt, as in the openai SDK). `routing.maxLatencyMs` overrides it per call.
    * @default none
    * @example 60000
    */
@@ -63,6 +68,15 @@ export interface TimeoutOptions {
   firstTokenMs?: number;
   /** Streams: longest silence between two chunks once streaming. @default none @example 15000 */
   idleMs?: number;
+  /**
+   * Streams: a stream the consumer does not read from for this long (never iterated, or
+   * left mid-iteration) is abandoned: the upstream request is cancelled, the concurrency
+   * slot and budget reservation are released, the DecisionRecord says `abandoned`, and a
+   * later read throws. A stream that is garbage-collected unread is released the same way.
+   * @default 60000
+   * @example 300000
+   */
+  abandonMs?: number;
 }
 
 export interface CircuitBreakerOptions {
@@ -78,6 +92,29 @@ export interface CircuitBreakerOptions {
   cooldownMs?: number;
   /** The longest a Retry-After can hold a circuit open. @default 300000 @example 60000 */
   maxCooldownMs?: number;
+  /**
+   * Time limit of a half-open probe (the attempt timeout, when shorter, wins): a probe
+   * that hangs must not block the model for the provider SDK's 10-minute default.
+   * @default 30000
+   * @example 5000
+   */
+  probeTimeoutMs?: number;
+  /**
+   * The largest share of a request's eligible models that open circuits may remove
+   * (Envoy's max_ejection_percent). Beyond it, the least recently failed open models are
+   * tried anyway, after the healthy ones. One model may always be ejected when another
+   * is left.
+   * @default 0.5
+   * @example 0.34
+   */
+  maxEjectedShare?: number;
+  /**
+   * Panic mode: when every eligible model's circuit is open, the least recently failed one
+   * is tried anyway rather than refusing the call. `false` refuses with a 503
+   * (`NoModelAvailableError`) carrying the reopen time.
+   * @default true
+   */
+  panic?: boolean;
 }
 
 export interface ModelLimits {

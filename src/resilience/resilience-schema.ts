@@ -1,17 +1,17 @@
 /** zod schemas for the resilience options (see resilience-options.ts for their meaning). */
 import { z } from 'zod';
+import { durationMs as ms, durationOrZeroMs } from '../config/duration-schema.js';
 
-const ms = z.number().int().positive();
 const fn = (what: string) => z.custom<(...args: any[]) => any>((v) => typeof v === 'function', { message: `${what} must be a function` });
 
 export const retrySchema = z.strictObject({
   attemptsPerModel: z.number().int().min(1).max(20).optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
-  initialDelayMs: z.number().int().nonnegative().optional(),
-  factor: z.number().min(1).optional(),
-  maxDelayMs: z.number().int().nonnegative().optional(),
-  maxRetryAfterMs: z.number().int().nonnegative().optional(),
-  jitter: z.enum(['full', 'equal', 'none']).optional(),
+  initialDelayMs: durationOrZeroMs.optional(),
+  factor: z.number().min(1).max(100).optional(),
+  maxDelayMs: durationOrZeroMs.optional(),
+  maxRetryAfterMs: durationOrZeroMs.optional(),
+  jitter: z.enum(['partial', 'full', 'equal', 'none']).optional(),
 });
 
 export const timeoutsSchema = z.strictObject({
@@ -19,6 +19,7 @@ export const timeoutsSchema = z.strictObject({
   totalMs: ms.optional(),
   firstTokenMs: ms.optional(),
   idleMs: ms.optional(),
+  abandonMs: ms.optional(),
 });
 
 const breakerSchema = z.strictObject({
@@ -28,6 +29,9 @@ const breakerSchema = z.strictObject({
   minimumRequests: z.number().int().min(1).optional(),
   cooldownMs: ms.optional(),
   maxCooldownMs: ms.optional(),
+  probeTimeoutMs: ms.optional(),
+  maxEjectedShare: z.number().min(0).max(1).optional(),
+  panic: z.boolean().optional(),
 });
 
 const modelLimits = z.strictObject({
@@ -71,7 +75,7 @@ export const routeExecutionShape = {
   accept: z.union([acceptCheck, z.array(acceptCheck).min(1)]).optional(),
   hedge: z
     .strictObject({
-      afterMs: z.number().int().nonnegative().optional(),
+      afterMs: durationOrZeroMs.optional(),
       p95: z.boolean().optional(),
       maxParallel: z.number().int().min(2).max(8).optional(),
     })

@@ -26,6 +26,16 @@ export interface CallPolicy {
   readonly retry: ResolvedRetry;
   /** Per attempt (the caller's `timeout` wins over the configured one). */
   readonly attemptMs: number | undefined;
+  /**
+   * Who set each limit: a timeout the caller chose (`timeout`, `routing.maxLatencyMs`)
+   * says nothing about the model, so it never counts against its circuit.
+   */
+  readonly attemptBy: 'caller' | 'config' | undefined;
+  readonly deadlineBy: 'caller' | 'config' | undefined;
+  /** Time limit of a half-open probe. */
+  readonly probeMs: number | undefined;
+  /** Streams: how long a stream may go unread before it is released. */
+  readonly abandonMs: number;
   readonly firstTokenMs: number | undefined;
   readonly idleMs: number | undefined;
   /** Epoch ms by which the whole call must be done. */
@@ -88,13 +98,18 @@ export class Resilience {
     const maxRetries = request?.maxRetries;
     if (typeof maxRetries === 'number' && maxRetries >= 0) retry.attemptsPerModel = Math.min(retry.attemptsPerModel, Math.floor(maxRetries) + 1);
     const t: TimeoutOptions = { ...o.timeouts, ...r.timeouts };
-    const deadlineMs = context.maxLatencyMs ?? t.totalMs;
+    const deadlineMs = clampTimer(context.maxLatencyMs ?? t.totalMs);
+    const callerTimeout = clampTimer(typeof request?.timeout === 'number' && request.timeout >= 0 ? request.timeout : undefined);
     const accept = r.accept === undefined ? ['non-empty' as const] : Array.isArray(r.accept) ? r.accept : [r.accept as AcceptCheck];
     return {
       runtime: this,
       mode: r.mode ?? 'fallback',
       retry,
-      attemptMs: request?.timeout ?? t.attemptMs,
+      attemptMs: callerTimeout ?? t.attemptMs,
+      attemptBy: callerTimeout !== undefined ? 'caller' : t.attemptMs !== undefined ? 'config' : undefined,
+      deadlineBy: context.maxLatencyMs !== undefined ? 'caller' : t.totalMs !== undefined ? 'config' : undefined,
+      probeMs: this.breakers?.options.probeTimeoutMs,
+      abandonMs: t.abandonMs ?? 60_000,
       firstTokenMs: t.firstTokenMs,
       idleMs: t.idleMs,
       deadline: deadlineMs !== undefined ? this.now() + deadlineMs : undefined,
@@ -130,6 +145,13 @@ export class Resilience {
     }
     return out;
   }
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Node clamps longer timers to 1 ms: a longer limit than a timer can hold is none at all. */
+function clampTimer(ms: number | undefined): number | undefined {
+  return ms === undefined || ms <= MAX_TIMER_MS ? ms : undefined;
 }
 
 /** The policy for calls made without a configured runtime (defaults everywhere). */

@@ -30,10 +30,18 @@ export interface BudgetReserveReply {
   local?: boolean;
 }
 
+/** Identifies one reservation, so it can be released by id and expires on its own. */
+export interface ReservationTag {
+  /** Unique per reservation. */
+  id: string;
+}
+
 export interface BudgetSettle {
   windows: Array<{ reservedKey: string; spendKey: string; spendTtlMs: number }>;
   reservedUsd: number;
   actualUsd: number;
+  /** The reservation's id, as given to reserveBudget. */
+  id?: string;
   /** The reservation was made on the local fallback. */
   local?: boolean;
 }
@@ -81,7 +89,7 @@ export interface StateStore {
    */
   takeWithin?(key: string, by: number, limit: number, ttlMs: number, admitWhenEmpty?: boolean): MaybePromise<number | undefined>;
   /** Atomically checks every window and, only if all have room, reserves `amountUsd` on all. */
-  reserveBudget?(windows: readonly BudgetWindowKeys[], amountUsd: number): MaybePromise<BudgetReserveReply>;
+  reserveBudget?(windows: readonly BudgetWindowKeys[], amountUsd: number, tag?: ReservationTag): MaybePromise<BudgetReserveReply>;
   /** Releases a reservation and books the real spend. */
   settleBudget?(settle: BudgetSettle): MaybePromise<void>;
   /**
@@ -164,7 +172,10 @@ export class MemoryStateStore implements StateStore {
 
   settleBudget(s: BudgetSettle): void {
     for (const w of s.windows) {
-      this.set(w.reservedKey, Math.max(0, (this.get(w.reservedKey) ?? 0) - s.reservedUsd));
+      const left = (this.get(w.reservedKey) ?? 0) - s.reservedUsd;
+      // A window with nothing reserved keeps no key: one per tenant would otherwise stay forever.
+      if (left > 1e-12) this.set(w.reservedKey, left);
+      else this.map.delete(w.reservedKey);
       if (s.actualUsd !== 0) this.increment(w.spendKey, s.actualUsd, w.spendTtlMs);
     }
   }

@@ -43,61 +43,99 @@ if existed == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return v`;
 
 /**
- * KEYS: per window its spent keys, then its reserved key. ARGV: amount, reservation TTL,
- * then per window: number of spent keys, limit. Reply: ok ('1'/'0'), then spent and
- * reserved per window (before this request).
+ * Outstanding reservations live in a sorted set per window (member `<id>:<amount>`,
+ * score = its expiry), and the window's reserved total — a plain number at the reserved
+ * key, for reads — is recomputed from the live members each time. So every reservation
+ * expires on its own (a new one never extends an old one), and one that Redis applied
+ * after the client had given up can be released by id, or expires.
+ *
+ * KEYS: per window its spent keys, its reserved key, its reservation set. ARGV: amount,
+ * reservation TTL, now (epoch ms), member, then per window: number of spent keys, limit.
+ * Reply: ok ('1'/'0'), then spent and reserved per window (before this request).
  */
 export const RESERVE_BUDGET = `
 local amount = tonumber(ARGV[1])
-local nw = (#ARGV - 2) / 2
+local ttl = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local member = ARGV[4]
+local nw = (#ARGV - 4) / 2
 local k = 1
 local out = {}
 local reservedKeys = {}
+local setKeys = {}
+local totals = {}
 local ok = true
 for w = 1, nw do
-  local n = tonumber(ARGV[1 + 2 * w])
-  local limit = tonumber(ARGV[2 + 2 * w])
+  local n = tonumber(ARGV[3 + 2 * w])
+  local limit = tonumber(ARGV[4 + 2 * w])
   local spent = 0
   for i = 1, n do
     spent = spent + tonumber(redis.call('GET', KEYS[k]) or '0')
     k = k + 1
   end
   local rk = KEYS[k]
-  k = k + 1
-  local reserved = tonumber(redis.call('GET', rk) or '0')
+  local zk = KEYS[k + 1]
+  k = k + 2
+  redis.call('ZREMRANGEBYSCORE', zk, '-inf', now)
+  local reserved = 0
+  for _, m in ipairs(redis.call('ZRANGE', zk, 0, -1)) do
+    reserved = reserved + (tonumber(string.match(m, ':([^:]*)$')) or 0)
+  end
   reservedKeys[w] = rk
+  setKeys[w] = zk
+  totals[w] = reserved
   if spent + reserved + amount > limit then ok = false end
   out[#out + 1] = string.format('%.17g', spent)
   out[#out + 1] = string.format('%.17g', reserved)
 end
 if ok then
   for w = 1, nw do
-    local r = tonumber(redis.call('GET', reservedKeys[w]) or '0') + amount
-    redis.call('SET', reservedKeys[w], string.format('%.17g', r), 'PX', ARGV[2])
+    redis.call('ZADD', setKeys[w], now + ttl, member)
+    redis.call('PEXPIRE', setKeys[w], ttl)
+    redis.call('SET', reservedKeys[w], string.format('%.17g', totals[w] + amount), 'PX', ttl)
   end
 end
 table.insert(out, 1, ok and '1' or '0')
 return out`;
 
 /**
- * KEYS: per window its reserved key and its spend key. ARGV: reserved amount, actual
- * spend, then per window the spend key's TTL.
+ * KEYS: per window its reserved key, its spend key and its reservation set. ARGV:
+ * reserved amount, actual spend, now, member ('' for a reservation made without one),
+ * then per window the spend key's TTL. Releasing a member that is not there (never
+ * applied, or already expired) changes nothing.
  */
 export const SETTLE_BUDGET = `
 local amount = tonumber(ARGV[1])
 local actual = tonumber(ARGV[2])
-for w = 1, #KEYS / 2 do
-  local rk = KEYS[2 * w - 1]
-  local sk = KEYS[2 * w]
-  if amount ~= 0 then
-    local r = tonumber(redis.call('GET', rk) or '0') - amount
-    if r < 0 then r = 0 end
-    redis.call('SET', rk, string.format('%.17g', r), 'KEEPTTL')
+local now = tonumber(ARGV[3])
+local member = ARGV[4]
+for w = 1, #KEYS / 3 do
+  local rk = KEYS[3 * w - 2]
+  local sk = KEYS[3 * w - 1]
+  local zk = KEYS[3 * w]
+  if member ~= '' or amount ~= 0 then
+    if member ~= '' then
+      redis.call('ZREM', zk, member)
+    else
+      -- No id (a caller of the older interface): release one reservation of that amount.
+      for _, m in ipairs(redis.call('ZRANGE', zk, 0, -1)) do
+        if string.match(m, ':([^:]*)$') == ARGV[1] then
+          redis.call('ZREM', zk, m)
+          break
+        end
+      end
+    end
+    redis.call('ZREMRANGEBYSCORE', zk, '-inf', now)
+    local reserved = 0
+    for _, m in ipairs(redis.call('ZRANGE', zk, 0, -1)) do
+      reserved = reserved + (tonumber(string.match(m, ':([^:]*)$')) or 0)
+    end
+    if reserved == 0 then redis.call('DEL', rk) else redis.call('SET', rk, string.format('%.17g', reserved), 'KEEPTTL') end
   end
   if actual ~= 0 then
     local existed = redis.call('EXISTS', sk)
     redis.call('INCRBYFLOAT', sk, ARGV[2])
-    if existed == 0 then redis.call('PEXPIRE', sk, ARGV[2 + w]) end
+    if existed == 0 then redis.call('PEXPIRE', sk, ARGV[4 + w]) end
   end
 end
 return 1`;

@@ -6,9 +6,19 @@
  * bounded backoff, and meanwhile operations are served by a per-process MemoryStateStore
  * or, for budgets and limits configured so, refused with a StateUnavailableError.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { assertPeerInstalled, loadPeer } from '../internal/load-peer.js';
-import { MemoryStateStore, type BreakerCounts, type BreakerKeys, type BudgetReserveReply, type BudgetSettle, type BudgetWindowKeys, type StateEvent, type StateStore } from '../resilience/state-store.js';
+import {
+  MemoryStateStore,
+  type BreakerCounts,
+  type BreakerKeys,
+  type BudgetReserveReply,
+  type BudgetSettle,
+  type BudgetWindowKeys,
+  type ReservationTag,
+  type StateEvent,
+  type StateStore,
+} from '../resilience/state-store.js';
 import { INCREMENT, RECORD_OUTCOME, RESERVE_BUDGET, SETTLE_BUDGET, TAKE_WITHIN } from './lua-scripts.js';
 import { StateUnavailableError } from './state-unavailable-error.js';
 
@@ -72,12 +82,22 @@ export interface RedisStoreOptions {
    */
   reconnect?: { minDelayMs?: number; maxDelayMs?: number };
   /**
-   * Outstanding budget reservations expire this long after the last one, so a process
-   * that died mid-request does not hold its reservation forever.
+   * Each outstanding budget reservation expires this long after it was made (on its own:
+   * a newer reservation never extends an older one), so a process that died mid-request,
+   * or a reservation Redis applied after the client had given up on it, does not hold
+   * budget forever. Such a late reservation is also released by id once Redis answers.
    * @default 3600000 (1 hour)
    * @example 600000
    */
   reservationTtlMs?: number;
+  /**
+   * How long an operation waits for the store's first connection before falling back (or,
+   * with `whenUnavailable: 'refuse'`, refusing): a router used right after it was created
+   * must not refuse for a connection that is still being made.
+   * @default 2000
+   * @example 500
+   */
+  firstConnectWaitMs?: number;
   /**
    * How often routers using this store read circuit-breaker openings made by other
    * instances (and, every `latencySyncMs`, share latency statistics).
@@ -125,6 +145,17 @@ export class RedisStateStore implements StateStore {
   private readonly lastReport = { local: 0, refuse: 0 };
   private skipUntil = 0;
   private closed = false;
+  /** Set once the first connection attempt has ended (ready or failed). */
+  private firstAttemptDone = false;
+  private firstWaiters: Array<() => void> = [];
+  private readonly firstConnectWaitMs: number;
+  /**
+   * Reservations whose command failed or timed out: Redis may still apply them (a paused
+   * server runs what it received when it resumes), so they are released by id as soon as
+   * Redis answers again; they expire anyway.
+   */
+  private orphans: Array<{ keys: string[]; member: string }> = [];
+  private orphanTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: RedisStoreOptions) {
     if (!options.client) assertPeerInstalled('redis', 'redisStore()');
@@ -137,7 +168,11 @@ export class RedisStateStore implements StateStore {
     this.reservationTtlMs = options.reservationTtlMs ?? 3_600_000;
     this.syncIntervalMs = options.syncIntervalMs ?? 50;
     this.latencySyncMs = options.latencySyncMs ?? 1000;
-    if (this.client) this.listen(this.client);
+    this.firstConnectWaitMs = options.firstConnectWaitMs ?? 2000;
+    if (this.client) {
+      this.listen(this.client);
+      if (this.client.isReady) this.firstAttemptDone = true;
+    }
   }
 
   /** 'ready' while Redis answers; 'degraded' while operations are served by the fallback. */
@@ -169,6 +204,9 @@ export class RedisStateStore implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.orphanTimer) clearTimeout(this.orphanTimer);
+    this.orphanTimer = undefined;
+    this.endFirstAttempt();
     const c = this.client;
     if (!c || !this.owned) return;
     try {
@@ -232,19 +270,29 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  reserveBudget(windows: readonly BudgetWindowKeys[], amountUsd: number): Promise<BudgetReserveReply> {
+  reserveBudget(windows: readonly BudgetWindowKeys[], amountUsd: number, tag?: ReservationTag): Promise<BudgetReserveReply> {
+    const member = `${tag?.id ?? randomUUID()}:${String(amountUsd)}`;
     const keys: string[] = [];
-    const args = [String(amountUsd), String(this.reservationTtlMs)];
+    const releaseKeys: string[] = [];
+    const args = [String(amountUsd), String(this.reservationTtlMs), String(Date.now()), member];
     for (const w of windows) {
       for (const k of w.spentKeys) keys.push(this.prefix + k);
-      keys.push(this.prefix + w.reservedKey);
+      keys.push(this.prefix + w.reservedKey, this.prefix + w.reservedKey + ':z');
+      releaseKeys.push(this.prefix + w.reservedKey, this.prefix + w.reservedKey + ':release', this.prefix + w.reservedKey + ':z');
       args.push(String(w.spentKeys.length), String(w.limitUsd));
     }
     return this.run(
       'reserveBudget',
       'budgets',
       async (c) => {
-        const r = (await this.script(c, 'RESERVE_BUDGET', keys, args)) as string[];
+        let r: string[];
+        try {
+          r = (await this.script(c, 'RESERVE_BUDGET', keys, args)) as string[];
+        } catch (err) {
+          // It may still be applied later: release it by id as soon as Redis answers.
+          if (!isScriptError(err)) this.orphan(releaseKeys, member);
+          throw err;
+        }
         const out: BudgetReserveReply = { ok: r[0] === '1', windows: [] };
         for (let i = 1; i + 1 < r.length; i += 2) out.windows.push({ spentUsd: Number(r[i]), reservedUsd: Number(r[i + 1]) });
         return out;
@@ -259,11 +307,13 @@ export class RedisStateStore implements StateStore {
       this.local.settleBudget({ ...s, actualUsd: 0 });
       if (s.actualUsd === 0) return;
       s = { ...s, reservedUsd: 0, local: false };
+      delete s.id;
     }
     const keys: string[] = [];
-    const args = [String(s.reservedUsd), String(s.actualUsd)];
+    const member = s.id !== undefined && s.reservedUsd !== 0 ? `${s.id}:${String(s.reservedUsd)}` : '';
+    const args = [String(s.reservedUsd), String(s.actualUsd), String(Date.now()), member];
     for (const w of s.windows) {
-      keys.push(this.prefix + w.reservedKey, this.prefix + w.spendKey);
+      keys.push(this.prefix + w.reservedKey, this.prefix + w.spendKey, this.prefix + w.reservedKey + ':z');
       args.push(String(Math.max(1, Math.ceil(w.spendTtlMs))));
     }
     await this.run(
@@ -272,6 +322,40 @@ export class RedisStateStore implements StateStore {
       async (c) => void (await this.script(c, 'SETTLE_BUDGET', keys, args)),
       () => this.local.settleBudget(s),
     );
+  }
+
+  /** Queues the release of a reservation Redis may apply late (see `orphans`). */
+  private orphan(releaseKeys: string[], member: string): void {
+    // The release needs, per window, the reserved key, a spend key (unused: no spend) and the set.
+    this.orphans.push({ keys: releaseKeys, member });
+    this.scheduleOrphans(this.retryAfterMs);
+  }
+
+  private scheduleOrphans(ms: number): void {
+    if (this.orphanTimer || this.closed) return;
+    this.orphanTimer = setTimeout(() => {
+      this.orphanTimer = undefined;
+      void this.releaseOrphans();
+    }, ms);
+    this.orphanTimer.unref?.();
+  }
+
+  private async releaseOrphans(): Promise<void> {
+    if (this.orphans.length === 0 || this.closed) return;
+    const c = this.client;
+    if (!c?.isReady) return this.scheduleOrphans(this.retryAfterMs);
+    const batch = this.orphans;
+    this.orphans = [];
+    for (let i = 0; i < batch.length; i++) {
+      const o = batch[i]!;
+      const args = ['0', '0', String(Date.now()), o.member, ...o.keys.filter((_, j) => j % 3 === 0).map(() => '1')];
+      try {
+        await this.script(c, 'SETTLE_BUDGET', o.keys, args);
+      } catch {
+        this.orphans.push(...batch.slice(i));
+        return this.scheduleOrphans(this.retryAfterMs);
+      }
+    }
   }
 
   recordOutcome(k: BreakerKeys, failed: boolean, bucketTtlMs: number): Promise<BreakerCounts> {
@@ -306,6 +390,8 @@ export class RedisStateStore implements StateStore {
   /** Runs on Redis when it is usable; otherwise (or on failure) per the category's policy. */
   private async run<T>(op: string, category: Category, shared: (c: RedisClientLike) => Promise<T>, local: () => T): Promise<T> {
     const policy = category === 'state' ? 'local' : this.policy[category];
+    // Before the first connection attempt has ended, nothing is known to be down: wait for it (bounded).
+    if (!this.firstAttemptDone && !this.closed) await this.firstConnection();
     const c = this.usable();
     let error: unknown;
     if (c) {
@@ -321,6 +407,32 @@ export class RedisStateStore implements StateStore {
     this.down(op, error, policy);
     if (policy === 'refuse') throw new StateUnavailableError(category as 'budgets' | 'limits', (error as Error)?.message ?? String(error), { cause: error });
     return local();
+  }
+
+  /** Resolves when the first connection attempt ends, or after `firstConnectWaitMs`. */
+  private firstConnection(): Promise<void> {
+    void this.ensureClient();
+    if (this.firstAttemptDone) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        this.firstWaiters = this.firstWaiters.filter((w) => w !== done);
+        resolve();
+      }, this.firstConnectWaitMs);
+      t.unref?.();
+      this.firstWaiters.push(done);
+    });
+  }
+
+  private endFirstAttempt(): void {
+    if (this.firstAttemptDone) return;
+    this.firstAttemptDone = true;
+    const w = this.firstWaiters;
+    this.firstWaiters = [];
+    for (const fn of w) fn();
   }
 
   /** The client when commands should go to Redis now; starts connecting when needed. */
@@ -353,7 +465,9 @@ export class RedisStateStore implements StateStore {
           this.listen(this.client);
         }
         if (!this.client.isOpen) await this.client.connect();
+        if (this.client.isReady) this.endFirstAttempt();
       } catch (err) {
+        this.endFirstAttempt();
         this.down('connect', err, 'local');
       } finally {
         this.connecting = undefined;
@@ -364,9 +478,13 @@ export class RedisStateStore implements StateStore {
 
   private listen(c: RedisClientLike): void {
     // Without an 'error' listener a lost connection would crash the host process.
-    c.on('error', (err: unknown) => this.down('connection', err, 'local'));
+    c.on('error', (err: unknown) => {
+      this.endFirstAttempt();
+      this.down('connection', err, 'local');
+    });
     c.on('ready', () => {
       this.skipUntil = 0;
+      this.endFirstAttempt();
       this.up();
     });
   }
@@ -395,6 +513,7 @@ export class RedisStateStore implements StateStore {
   }
 
   private up(): void {
+    if (this.orphans.length) this.scheduleOrphans(0);
     if (this.downSince === undefined) return;
     const downMs = Date.now() - this.downSince;
     this.downSince = undefined;
