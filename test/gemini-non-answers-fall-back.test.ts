@@ -11,6 +11,7 @@ import { jsonFixture, sseFixture, startOpenAIFake, type OpenAIFake } from './fak
 import { type GeminiFake, type GeminiReply, startGeminiFake, synthetic } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
 import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 let ge: GeminiFake;
 let oa: OpenAIFake;
@@ -63,6 +64,7 @@ describe.each(GEMINI_SDKS)('Gemini non-answers fall back (%s)', (sdk) => {
     const c = await routerFor(sdk, decisions).chat.completions.create(body);
     expect(c.choices[0]!.message.content).toBe(gptText);
     expect(ge.requests).toHaveLength(1);
+    await hooksSettled();
     const [failed, ok] = decisions[0]!.attempts;
     expect([failed!.model, failed!.outcome, ok!.model, ok!.outcome]).toEqual(['gemini', 'error', 'gpt', 'success']);
     expect(failed!.errorMessage).toMatch(why);
@@ -83,6 +85,7 @@ describe.each(GEMINI_SDKS)('Gemini non-answers fall back (%s)', (sdk) => {
     expect(text.length).toBeGreaterThan(0);
     expect(ge.requests).toHaveLength(1);
     expect(oa.requests).toHaveLength(1);
+    await hooksSettled();
     expect(decisions[0]!.attempts.map((a) => [a.model, a.outcome])).toEqual([
       ['gemini', 'error'],
       ['gpt', 'success'],
@@ -94,6 +97,7 @@ describe.each(GEMINI_SDKS)('Gemini non-answers fall back (%s)', (sdk) => {
     const decisions: DecisionRecord[] = [];
     const c = await routerFor(sdk, decisions, 'AIza-wrong-key').chat.completions.create(body);
     expect(c.choices[0]!.message.content).toBe(gptText);
+    await hooksSettled();
     const failed = decisions[0]!.attempts[0]!;
     expect(failed).toMatchObject({ model: 'gemini', outcome: 'error', errorClass: 'AuthenticationError', status: 401 });
     expect(JSON.stringify(decisions)).not.toContain('AIza-wrong-key');

@@ -14,6 +14,7 @@ import { jsonFixture, startOpenAIFake, type OpenAIFake } from './fakes/openai-fa
 import { type GeminiFake, generativeAiJs, jsGenaiReplay, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
 import { GEMINI_SDKS } from './support/gemini-sdks.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 let ge: GeminiFake;
 let oa: OpenAIFake;
@@ -62,6 +63,7 @@ describe.each(GEMINI_SDKS)('Gemini provider rules (%s)', (sdk) => {
     });
     await router.chat.completions.create({ model: 'r', ...jsonWithTools });
     expect(ge.requests).toHaveLength(0);
+    await hooksSettled();
     expect(decisions[0]!.attempts.map((a) => [a.model, a.outcome])).toEqual([
       ['flash', 'error'],
       ['gpt', 'success'],

@@ -12,6 +12,7 @@ import { generateObject, generateText, Output, isStepCount, streamText, tool, ty
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { useThreeVendors } from './fakes/three-vendors.js';
 import { scriptTurns } from './fakes/scripted-turns.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 const vendors = useThreeVendors();
 beforeEach(() => void scriptTurns(vendors, []));
@@ -39,6 +40,7 @@ describe.each(apis)('createOpenAI({ fetch: router.fetch }) with %s', (_name, mod
     expect(r.text).toBe('Hello from the router.');
     expect(r.usage).toMatchObject({ inputTokens: 11, outputTokens: 7 });
     expect(r.response.headers?.['x-switchboard-model']).toBe(model);
+    await hooksSettled();
     expect(decisions[0]).toMatchObject({ model, provider: PROVIDER[model], outcome: 'success' });
     if (model === 'gpt') expect(vendors.oa.requests[0]!.path).toBe(openaiPath);
   });

@@ -14,6 +14,7 @@ import Instructor from '@instructor-ai/instructor';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { useThreeVendors } from './fakes/three-vendors.js';
 import { scriptTurns } from './fakes/scripted-turns.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 const vendors = useThreeVendors();
 beforeEach(() => void scriptTurns(vendors, []));
@@ -41,6 +42,7 @@ describe.each(['TOOLS', 'JSON'] as const)('instructor in %s mode over router.fet
       max_retries: 0,
     });
     expect(user).toMatchObject({ name: 'Grace', age: 85 });
+    await hooksSettled();
     expect(decisions[0]).toMatchObject({ model, provider: PROVIDER[model], outcome: 'success' });
     // The schema reached the provider in its own form (a forced tool, or a JSON response format).
     const sent = JSON.stringify(requestsOf(model)[0]!.body).replace(/\\"/g, '"');

@@ -11,6 +11,7 @@ import { tool } from '@langchain/core/tools';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { useThreeVendors } from './fakes/three-vendors.js';
 import { scriptTurns } from './fakes/scripted-turns.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 const vendors = useThreeVendors();
 beforeEach(() => void scriptTurns(vendors, []));
@@ -32,6 +33,7 @@ describe.each(MODELS)('ChatOpenAI({ configuration: { fetch: router.fetch } }) â†
     const msg = await llm.invoke('Say hello in French.');
     expect(msg.content).toBe('Bonjour.');
     expect(msg.usage_metadata).toMatchObject({ input_tokens: 11, output_tokens: 7 });
+    await hooksSettled();
     expect(decisions[0]).toMatchObject({ model, provider: PROVIDER[model], outcome: 'success' });
   });
 

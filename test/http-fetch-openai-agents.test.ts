@@ -11,6 +11,7 @@ import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, run, setTracin
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { useThreeVendors } from './fakes/three-vendors.js';
 import { scriptTurns } from './fakes/scripted-turns.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 const vendors = useThreeVendors();
 beforeAll(() => setTracingDisabled(true));
@@ -56,6 +57,7 @@ describe.each(kinds)('@openai/agents with the %s model over router.fetch', (_kin
     expect(result.finalOutput).toBe('It is sunny in Paris.');
     expect(cities).toEqual(['Paris']);
     expect(secondTurnBody(model)).toContain('sunny, 21C in Paris');
+    await hooksSettled();
     expect(decisions.map((d) => [d.model, d.provider, d.outcome])).toEqual([
       [model, PROVIDER[model], 'success'],
       [model, PROVIDER[model], 'success'],

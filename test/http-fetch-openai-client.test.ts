@@ -13,6 +13,7 @@ import { errorReply } from './fakes/openai-fake-server.js';
 import { reply } from './fakes/anthropic-fake-server.js';
 import { useThreeVendors, VENDOR_KEYS } from './fakes/three-vendors.js';
 import { scriptTurns } from './fakes/scripted-turns.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 const vendors = useThreeVendors();
 beforeEach(() => void scriptTurns(vendors, []));
@@ -43,6 +44,7 @@ describe('new OpenAI({ fetch: router.fetch }): chat completions', () => {
     const { data, response, request_id } = await clientOf(router.fetch).chat.completions.create({ model, messages }).withResponse();
     expect(data.object).toBe('chat.completion');
     expect(data.choices[0]!.message.content).toBe(`Hello from ${model}.`);
+    await hooksSettled();
     expect(decisions).toHaveLength(1);
     const d = decisions[0]!;
     expect(request_id).toBe(d.id);
@@ -73,6 +75,7 @@ describe('new OpenAI({ fetch: router.fetch }): chat completions', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 7 });
     await settle(decisions, 1);
     expect(response.headers.get('x-switchboard-decision-id')).toBe(decisions[0]!.id);
+    await hooksSettled();
     expect(decisions[0]).toMatchObject({ stream: true, outcome: 'success', model });
 
     const plain = await client.chat.completions.create({ model, messages, stream: true });
@@ -100,6 +103,7 @@ describe('new OpenAI({ fetch: router.fetch }): Responses, embeddings, models', (
     const r = await client.responses.create({ model, input: 'Say hello.' });
     expect(r.object).toBe('response');
     expect(r.output_text).toBe('Responses hello.');
+    await hooksSettled();
     expect(decisions[0]).toMatchObject({ model, provider: PROVIDER[model] });
 
     const stream = await client.responses.create({ model, input: 'Say hello.', stream: true });
@@ -128,6 +132,7 @@ describe('new OpenAI({ fetch: router.fetch }): Responses, embeddings, models', (
     expect(vendors.oa.requests[0]!.body).toMatchObject({ model: 'text-embedding-3-small', encoding_format: 'base64' });
     const floats = await client.embeddings.create({ model: 'embed', input: 'a', encoding_format: 'float' });
     expect(floats.data[0]!.embedding).toEqual([1 / 8, 2 / 8, 3 / 8, 4 / 8]);
+    await hooksSettled();
     expect(decisions.map((d) => d.model)).toEqual(['embed', 'embed']);
   });
 
@@ -173,6 +178,7 @@ describe('router.fetch: URLs, errors, routing context, abort', () => {
     expect(err.headers.get('retry-after')).toBe('3');
     expect(err.requestID).toMatch(/^req_[0-9a-f]{32}$/);
     expect(err.headers.get('x-switchboard-upstream-request-id')).toBe('req_upstream_429');
+    await hooksSettled();
     expect(decisions[0]!.outcome).toBe('error');
     expect(err.message).not.toContain(VENDOR_KEYS.openai);
 
@@ -192,9 +198,11 @@ describe('router.fetch: URLs, errors, routing context, abort', () => {
     scriptTurns(vendors, [{ text: 'a' }, { text: 'b' }]);
     const acme = router.withContext({ tenant: 'acme', tags: ['team-x'] });
     await new OpenAI({ apiKey: 'unused', baseURL: 'http://r/v1', fetch: acme.fetch, defaultHeaders: { 'x-switchboard-routing': JSON.stringify({ taskType: 'chat' }) } }).chat.completions.create({ model: 'claude-first', messages });
+    await hooksSettled();
     expect(decisions[0]!.context).toEqual({ tenant: 'acme', tags: ['team-x'], taskType: 'chat' });
     expect(decisions[0]!.route).toBe('claude-first');
     await clientOf(router.fetch).chat.completions.create({ model: 'gemini', messages });
+    await hooksSettled();
     expect(decisions[1]!.context).toEqual({});
 
     for (const [bad, field] of [
@@ -209,6 +217,7 @@ describe('router.fetch: URLs, errors, routing context, abort', () => {
       expect(err.code).toBe('invalid_routing_context');
       expect(err.message).toContain(field);
     }
+    await hooksSettled();
     expect(decisions).toHaveLength(2);
   });
 
