@@ -1,5 +1,4 @@
 // CJS require of the built package by name (self-reference through the exports map).
-/* global fetch -- Node 20 has fetch; the eslint preset for scripts predates it */
 const assert = require('node:assert/strict');
 const { createRouter, APIError } = require('llm-switchboard');
 const { APIError: OpenAIAPIError } = require('openai');

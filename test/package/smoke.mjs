@@ -1,5 +1,4 @@
 // ESM import of the built package by name (self-reference through the exports map).
-/* global fetch -- Node 20 has fetch; the eslint preset for scripts predates it */
 import assert from 'node:assert/strict';
 import { createRouter, RateLimitError, ConfigError } from 'llm-switchboard';
 
