@@ -16,16 +16,9 @@ import { startOpenAIFake, jsonFixture, errorReply } from '../test/fakes/openai-f
 import type { BenchSection } from './lib/types.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
+import { completion } from './lib/completion.js';
 
 const msg = [{ role: 'user' as const, content: 'hi' }];
-const completion = (model: string) => ({
-  id: 'c',
-  object: 'chat.completion' as const,
-  created: 0,
-  model,
-  choices: [{ index: 0, message: { role: 'assistant' as const, content: 'ok', refusal: null }, finish_reason: 'stop' as const, logprobs: null }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
 
 /** A stand-in for an OpenAI client: what `providers.x.client` accepts. */
 function client(create: (body: { model: string }, opts: { signal?: AbortSignal }) => Promise<unknown>) {

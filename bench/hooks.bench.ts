@@ -12,18 +12,11 @@ import { createRouter } from '../src/index.js';
 import type { BenchSection } from './lib/types.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
+import { completion } from './lib/completion.js';
 
 const msg = [{ role: 'user' as const, content: 'hi' }];
 const BLOCK_MS = 50;
 
-const completion = (model: string) => ({
-  id: 'c',
-  object: 'chat.completion' as const,
-  created: 0,
-  model,
-  choices: [{ index: 0, message: { role: 'assistant' as const, content: 'ok', refusal: null }, finish_reason: 'stop' as const, logprobs: null }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
 
 /** An OpenAI-client stand-in (what `providers.x.client` accepts): a 2 ms upstream, or a 500. */
 function client(fail: boolean) {

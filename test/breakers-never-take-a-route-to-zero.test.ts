@@ -5,11 +5,11 @@
  * and a cold first wave counts once. When refusing is configured, the refusal is a
  * retryable 503 with the reopen time — also over the HTTP endpoint.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { createRouter, NoModelAvailableError, NoRouteError, type RouterOptions } from 'llm-switchboard';
 import { serve } from 'llm-switchboard/server';
-import { errorReply, jsonFixture, startOpenAIFake, type OpenAIFake } from './fakes/openai-fake-server.js';
+import { errorReply, jsonFixture, useOpenAIFakes, type OpenAIFake } from './fakes/openai-fake-server.js';
 
 const TEXT = 'openai/vercel-ai/openai-text.json';
 const msg = [{ role: 'user' as const, content: 'hi' }];
@@ -17,18 +17,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const s503 = () => errorReply(503, { message: 'unavailable', type: 'server_error' });
 const once = { maxRetries: 0 };
 
-let a: OpenAIFake;
-let b: OpenAIFake;
-beforeAll(async () => {
-  [a, b] = await Promise.all([startOpenAIFake(), startOpenAIFake()]);
-});
-afterAll(() => Promise.all([a.close(), b.close()]));
-beforeEach(() => {
-  for (const f of [a, b]) {
-    f.requests.length = 0;
-    f.respond(() => jsonFixture(TEXT));
-  }
-});
+const [a, b] = useOpenAIFakes(2, () => jsonFixture(TEXT)) as [OpenAIFake, OpenAIFake];
 
 function httpRouter(resilience: RouterOptions['resilience'] = {}) {
   return createRouter({

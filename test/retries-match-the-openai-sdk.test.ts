@@ -4,25 +4,14 @@
  * cap, with jittered backoff otherwise; `timeout` is per attempt; with another model
  * waiting, the router moves on at once instead. Real openai SDK over HTTP on 127.0.0.1.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { createRouter, RateLimitError } from 'llm-switchboard';
-import { errorReply, jsonFixture, startOpenAIFake, type OpenAIFake } from './fakes/openai-fake-server.js';
+import { errorReply, jsonFixture, useOpenAIFakes, type OpenAIFake } from './fakes/openai-fake-server.js';
 
 const TEXT = 'openai/vercel-ai/openai-text.json';
 const msg = [{ role: 'user' as const, content: 'hi' }];
-let a: OpenAIFake;
-let b: OpenAIFake;
-beforeAll(async () => {
-  [a, b] = await Promise.all([startOpenAIFake(), startOpenAIFake()]);
-});
-afterAll(() => Promise.all([a.close(), b.close()]));
-beforeEach(() => {
-  for (const f of [a, b]) {
-    f.requests.length = 0;
-    f.respond(() => jsonFixture(TEXT));
-  }
-});
+const [a, b] = useOpenAIFakes(2, () => jsonFixture(TEXT)) as [OpenAIFake, OpenAIFake];
 
 const rate429 = (headers: Record<string, string>) => errorReply(429, { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' }, headers);
 

@@ -10,6 +10,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
+import { seededRandom } from '../src/internal/random.js';
 import { errorReply, jsonFixture, sseFixture, startOpenAIFake, type FakeReply, type OpenAIFake } from './fakes/openai-fake-server.js';
 
 const TEXT = 'openai/vercel-ai/openai-text.json';
@@ -28,20 +29,9 @@ const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYW
 const fds = () => readdirSync('/proc/self/fd').length;
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** mulberry32: the same faults every run. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function faulty(fake: OpenAIFake, seed: number, tally: Record<string, number>): void {
-  const random = seeded(seed);
+  const random = seededRandom(seed); // the same faults every run
   fake.respond((req) => {
     const stream = req.body?.stream === true;
     const ok = stream ? sseFixture(STREAM) : jsonFixture(TEXT);

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFixture } from './fixtures.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -138,4 +139,44 @@ async function send(res: ServerResponse, reply: FakeReply, onClosedEarly: () => 
       return;
     }
   }
+}
+
+/**
+ * `count` fakes for the calling test file: started before its tests, closed after; before
+ * each test their request logs are cleared and `reply` answers whatever is not enqueued.
+ * The handles read through to the running fakes.
+ */
+export function useOpenAIFakes(count: number, reply: Responder): OpenAIFake[] {
+  const fakes: OpenAIFake[] = [];
+  beforeAll(async () => {
+    fakes.push(...(await Promise.all(Array.from({ length: count }, () => startOpenAIFake()))));
+  });
+  afterAll(() => Promise.all(fakes.map((f) => f.close())));
+  beforeEach(() => {
+    for (const f of fakes) {
+      f.requests.length = 0;
+      f.respond(reply);
+    }
+  });
+  return Array.from({ length: count }, (_, i): OpenAIFake => {
+    const live = () => {
+      const f = fakes[i];
+      if (!f) throw new Error('an OpenAI fake is used before beforeAll started it');
+      return f;
+    };
+    return {
+      get url() {
+        return live().url;
+      },
+      get requests() {
+        return live().requests;
+      },
+      get closedEarly() {
+        return live().closedEarly;
+      },
+      enqueue: (...replies) => live().enqueue(...replies),
+      respond: (fn) => live().respond(fn),
+      close: () => live().close(),
+    };
+  });
 }
