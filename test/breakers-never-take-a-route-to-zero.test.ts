@@ -162,16 +162,21 @@ describe('what counts against a model', () => {
     a.respond(() => ({ ...(jsonFixture(TEXT) as object), delayMs: ++seen <= 60 ? 450 : 0 }) as never);
     let next = 0;
     let served = 0;
+    const failures: unknown[] = [];
     await Promise.all(
       Array.from({ length: 60 }, async () => {
         while (next < 600) {
           next++;
-          const c = await r.chat.completions.create({ model: 'solo', messages: msg }, { timeout: 300 }).catch(() => undefined);
+          const c = await r.chat.completions.create({ model: 'solo', messages: msg }, { timeout: 300 }).catch((e: unknown) => void failures.push(e));
           if (c) served++;
         }
       }),
     );
-    expect(served).toBe(600);
+    // The breaker never refused a call: nothing failed for an open circuit. On a loaded
+    // 2-core machine a fast reply can still miss 300 ms three times in a row, so the count
+    // allows the soak's 0.5 % (before the fix, 19 of 600 were served).
+    expect(failures.filter((e) => e instanceof NoModelAvailableError || /circuit/i.test(String((e as Error).message)))).toEqual([]);
+    expect(served).toBeGreaterThanOrEqual(597);
     expect(r.health().a1!.circuit).toBe('closed');
   }, 30_000);
 
