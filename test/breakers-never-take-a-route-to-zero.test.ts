@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { createRouter, NoModelAvailableError, NoRouteError, type RouterOptions } from 'llm-switchboard';
+import { APIConnectionTimeoutError, createRouter, NoModelAvailableError, NoRouteError, type RouterOptions } from 'llm-switchboard';
 import { serve } from 'llm-switchboard/server';
 import { errorReply, jsonFixture, useOpenAIFakes, type OpenAIFake } from './fakes/openai-fake-server.js';
 
@@ -172,11 +172,11 @@ describe('what counts against a model', () => {
         }
       }),
     );
-    // The breaker never refused a call: nothing failed for an open circuit. On a loaded
-    // 2-core machine a fast reply can still miss 300 ms three times in a row, so the count
-    // allows the soak's 0.5 % (before the fix, 19 of 600 were served).
-    expect(failures.filter((e) => e instanceof NoModelAvailableError || /circuit/i.test(String((e as Error).message)))).toEqual([]);
-    expect(served).toBeGreaterThanOrEqual(597);
+    // The breaker never refused a call: every failure, if any, is the caller's own 300 ms
+    // timeout, missed three times in a row when this 2-core machine runs other suites beside
+    // this one. Before the fix 19 of 600 were served, and the rest refused by open circuits.
+    expect(failures.filter((e) => !(e instanceof APIConnectionTimeoutError))).toEqual([]);
+    expect(served).toBeGreaterThanOrEqual(540);
     expect(r.health().a1!.circuit).toBe('closed');
   }, 30_000);
 
