@@ -49,6 +49,8 @@ export function continuationBody(body: ChatCompletionCreateParams, delivered: st
 
 /** An overlap shorter than this is taken as coincidence (e.g. one shared letter), not a repeat. */
 export const MIN_OVERLAP = 8;
+/** A shorter repeat still counts when it restarts a word the cut split (e.g. "opens e" → "opens early"). */
+export const MIN_WORD_OVERLAP = 4;
 /** How much of the continuation is held, at most, to look for a repeated tail of the delivered text. */
 export const OVERLAP_WINDOW = 256;
 
@@ -104,12 +106,19 @@ export class OverlapTrimmer {
     return this.cut(this.overlap());
   }
 
-  /** The longest prefix of what is held that the delivered text ends with (≥ MIN_OVERLAP). */
+  /**
+   * The longest prefix of what is held that the delivered text ends with: at least
+   * MIN_OVERLAP characters, or MIN_WORD_OVERLAP when it starts at a word start of the
+   * delivered text (a model that restarts the word it was cut in).
+   */
   private overlap(): number {
     const b = this.buf;
     const d = this.delivered;
-    for (let k = Math.min(b.length, d.length); k >= MIN_OVERLAP; k--) {
-      if (d.endsWith(b.slice(0, k))) return k;
+    for (let k = Math.min(b.length, d.length); k >= MIN_WORD_OVERLAP; k--) {
+      if (!d.endsWith(b.slice(0, k))) continue;
+      if (k >= MIN_OVERLAP) return k;
+      const before = d.length - k - 1;
+      if ((before < 0 || /\s/u.test(d[before]!)) && !/\s/u.test(b[0]!)) return k;
     }
     return 0;
   }
