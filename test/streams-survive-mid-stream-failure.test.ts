@@ -247,6 +247,36 @@ describe('every kind of mid-stream failure is detected (and continued when the r
   });
 });
 
+describe('every segment is billed', () => {
+  it('the cost tracker and budgets count the cut segment (estimated) and the one that finished', async () => {
+    const r0 = createRouter({
+      ...v.options(),
+      routes: { 'oa-ge': { models: ['gpt', 'gemini'], resumeOnMidStreamFailure: true } },
+      budgets: [{ scope: 'global', limitUsd: 5, period: 'day' }],
+    });
+    v.oa.enqueue(openaiReply({ text: pieces(FULL) }, 6));
+    v.ge.respond((req) => geminiReply({ text: pieces(restartFrom(FULL, geminiDelivered(req), 0)) }));
+    const { data, decision } = await r0.chat.completions.create({ model: 'oa-ge', messages: msg, stream: true }).withDecision();
+    const r = await read(data);
+    v.ge.respond(undefined);
+    const d = await decision;
+    await hooksSettled();
+    expect(r.text).toBe(FULL);
+    const costs = d.segments!.map((s) => s.costUsd!);
+    expect(costs.every((c) => c > 0)).toBe(true);
+    const total = costs[0]! + costs[1]!;
+    expect(d.cost.finalUsd).toBeCloseTo(total, 12);
+    expect(r0.costs.totals().spendUsd).toBeCloseTo(total, 12);
+    expect(r0.costs.summary({ by: 'model' }).map((row) => [row.key, row.spendUsd])).toEqual(
+      expect.arrayContaining([
+        ['gpt', expect.closeTo(costs[0]!, 12)],
+        ['gemini', expect.closeTo(costs[1]!, 12)],
+      ]),
+    );
+    expect(r0.budgets()[0]!.spentUsd).toBeCloseTo(total, 12);
+  });
+});
+
 describe('the caller stays in control', () => {
   it('an abort while the continuation is being opened ends the stream quietly and cancels the request', async () => {
     v.oa.enqueue(openaiReply({ text: pieces(FULL) }, 4));

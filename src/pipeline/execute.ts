@@ -94,10 +94,12 @@ export async function executeStream(input: ExecuteInput, wantsUsage: boolean, on
     mode === 'hedge' ? await runHedged(call, input.plan, streamOp(input), 'stream') : await call.walk(input.plan, streamOp(input), { kind: 'stream' });
   // Resume continues on the next models, then (wrapping round) the earlier ones and the same
   // one last: the call's attempt budget bounds it.
-  const reopen = async (delivered: string, from: number) => {
+  // `signal` is the stream's own controller (linked to the caller's): aborting the stream
+  // while the continuation opens cancels it.
+  const reopen = async (delivered: string, from: number, signal: AbortSignal) => {
     const rotated = [...input.plan.slice(from), ...input.plan.slice(0, from)];
     // Each candidate gets the continuation its API supports (prefill, or an instruction).
-    const got = await call.walk(rotated, streamOp(input, (entry) => continuationBody(input.body, delivered, entry).body), { kind: 'stream' });
+    const got = await call.walk(rotated, streamOp(input, (entry) => continuationBody(input.body, delivered, entry).body), { kind: 'stream', leg: signal });
     return { lease: got.lease, index: input.plan.indexOf(got.lease.entry) };
   };
   return { stream: wrapStream(call, opened as { lease: Lease<Opened>; index: number }, wantsUsage, reopen, onEnd), entry: opened.lease.entry };

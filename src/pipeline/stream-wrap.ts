@@ -33,7 +33,7 @@ export interface Opened {
 export type StreamEnd = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
 
 /** Opens another stream to continue from `index + 1`; used for resume. */
-export type Reopen = (delivered: string, from: number) => Promise<{ lease: Lease<Opened>; index: number }>;
+export type Reopen = (delivered: string, from: number, signal: AbortSignal) => Promise<{ lease: Lease<Opened>; index: number }>;
 
 export function wrapStream(
   call: Call,
@@ -219,7 +219,7 @@ export function wrapStream(
             const failedAt = performance.now();
             try {
               call.checkDeadline();
-              const again = await reopen(joiner.delivered, index + 1);
+              const again = await reopen(joiner.delivered, index + 1, controller.signal);
               const how = continuationBody(call.input.body, joiner.delivered, again.lease.entry);
               call.recorder.event({ type: 'resume', from: from.id, to: again.lease.entry.id, reason: c.reason, deliveredChars: joiner.delivered.length, method: how.method, at: new Date().toISOString() });
               onResume?.(performance.now() - failedAt);
