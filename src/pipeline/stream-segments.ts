@@ -153,25 +153,22 @@ export class SegmentJoiner {
     if (attempt?.costUsd !== undefined) rec.costUsd = attempt.costUsd;
     if (attempt?.usageEstimated) rec.usageEstimated = true;
     this.records.push(rec);
+    // The provider's own usage when it sent any (details included), else what the attempt was billed on.
     const u = attempt?.usage;
-    if (u) this.usages.push({ prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens });
-    else if (seg.usage) this.usages.push(seg.usage);
+    if (seg.usage) this.usages.push(seg.usage);
+    else if (u) this.usages.push({ prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens });
   }
 
   /** The closing usage chunk: one, summed over every segment (cut ones estimated when the provider reported none). */
   usageChunk(): ChatCompletionChunk | undefined {
     if (this.usages.length === 0 || this.id === undefined) return undefined;
+    const base = { id: this.id, object: 'chat.completion.chunk' as const, created: this.created!, model: this.lastModel ?? '', choices: [] };
+    // One segment: its usage exactly as the provider reported it.
+    if (this.usages.length === 1) return { ...base, usage: this.usages[0]! };
     const sum = (k: 'prompt_tokens' | 'completion_tokens') => this.usages.reduce((n, u) => n + (u[k] ?? 0), 0);
     const prompt = sum('prompt_tokens');
     const completion = sum('completion_tokens');
-    return {
-      id: this.id,
-      object: 'chat.completion.chunk',
-      created: this.created!,
-      model: this.lastModel ?? '',
-      choices: [],
-      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
-    };
+    return { ...base, usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } };
   }
 
   /** The upstream model name of the last chunk passed on (who finished). */
