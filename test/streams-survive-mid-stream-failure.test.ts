@@ -300,6 +300,23 @@ describe('the caller stays in control', () => {
   });
 });
 
+describe('the stream’s own controller', () => {
+  it('stream.controller.abort() while the continuation is being opened cancels it too', async () => {
+    v.oa.enqueue(openaiReply({ text: pieces(FULL) }, 4));
+    v.an.enqueue({ kind: 'stall' });
+    const { data, decision } = await router().chat.completions.create({ model: 'oa-an', messages: msg, stream: true }).withDecision();
+    const t0 = Date.now();
+    setTimeout(() => data.controller.abort(), 150);
+    const r = await read(data);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(r.error).toBeUndefined();
+    expect(r.text).toBe(FULL.slice(0, 21));
+    const d = await decision;
+    expect(d.outcome).toBe('aborted');
+    expect(d.attempts.map((a) => a.outcome)).toEqual(['error', 'aborted']);
+  });
+});
+
 describe('property: whatever the cut point and however the next model restarts', () => {
   // A small seeded generator: each case is reproducible from its seed.
   const rng = (seed: number) => () => {
