@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     process.exitCode = results.some((r) => !r.ok) ? 1 : 0;
     return;
   }
-  for (const expected of ['routing-decision.bench.ts', 'fallback.bench.ts', 'hooks.bench.ts']) {
+  for (const expected of ['routing-decision.bench.ts', 'fallback.bench.ts', 'hooks.bench.ts', 'stream-resume.bench.ts']) {
     if (!files.includes(expected) && !only) results.push({ file: expected, ok: false, seconds: 0, error: 'missing: the file does not exist yet', sections: [] });
   }
 

@@ -58,6 +58,7 @@ export type {
   EscalationEvent,
   HedgeEvent,
   ResumeEvent,
+  StreamSegmentRecord,
   UsageRecord,
 } from './pipeline/decision-record.js';
 export type { Requirements } from './pipeline/requirements.js';

@@ -289,8 +289,10 @@ describe('streams', () => {
     const { text, error } = await drain(data);
     expect(error).toBeUndefined();
     expect(text.length).toBeGreaterThan(10);
-    const prefix = b.requests[0]!.body.messages.at(-1);
+    // An OpenAI target has no prefill: the delivered text, then an instruction to continue.
+    const prefix = b.requests[0]!.body.messages.at(-2);
     expect(prefix.role).toBe('assistant');
+    expect(b.requests[0]!.body.messages.at(-1)).toEqual({ role: 'user', content: expect.stringMatching(/Continue it exactly where it stopped/) });
     expect(text.startsWith(prefix.content)).toBe(true);
     const d = await decision;
     expect(d.outcome).toBe('success');

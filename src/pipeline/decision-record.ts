@@ -84,6 +84,11 @@ export interface AttemptRecord {
   usage?: UsageRecord;
   /** What this attempt cost, from its usage and the model's pricing. */
   costUsd?: number;
+  /**
+   * True when `usage` is the router's estimate: a stream cut before the provider reported
+   * usage (prompt tokens as estimated before the call, output from the delivered text).
+   */
+  usageEstimated?: boolean;
 }
 
 export interface FallbackEvent {
@@ -135,7 +140,7 @@ export interface HedgeEvent {
   at: string;
 }
 
-/** A stream that failed mid-answer continued on another model, the partial answer sent as an assistant prefix. */
+/** A stream that failed mid-answer continued on another model, from the text delivered so far. */
 export interface ResumeEvent {
   type: 'resume';
   from: string;
@@ -143,7 +148,37 @@ export interface ResumeEvent {
   reason: string;
   /** Characters of content already delivered to the caller before the failure. */
   deliveredChars: number;
+  /** How the next model was asked to continue: an assistant prefill, or an instruction after the delivered text. */
+  method?: 'prefill' | 'instruction';
   at: string;
+}
+
+/**
+ * One model's part of a streamed answer (several when a cut stream was continued): what it
+ * delivered to the consumer, how it ended, how the next one continued it, and its cost.
+ */
+export interface StreamSegmentRecord {
+  model: string;
+  provider: string;
+  /** The attempt (AttemptRecord.n) this segment was. */
+  attempt: number;
+  /** Content characters passed to the consumer. */
+  contentChars: number;
+  /** Reasoning characters passed to the consumer. */
+  reasoningChars: number;
+  /** Complete tool calls passed to the consumer. */
+  toolCalls: number;
+  /** Held back and dropped at the cut (never reached the consumer): unfinished tool calls and reasoning. */
+  discarded?: { toolCalls: number; reasoningChars: number };
+  /** Characters the continuation wrote again and the router removed. */
+  overlapRemovedChars?: number;
+  outcome: 'finished' | 'cut' | 'aborted' | 'abandoned';
+  /** Why it was cut: the failure's reason and message. */
+  failure?: { reason: string; message: string };
+  /** How this segment continued the previous one (absent on the first). */
+  continuation?: 'prefill' | 'instruction';
+  costUsd?: number;
+  usageEstimated?: boolean;
 }
 
 export type DecisionEvent = FallbackEvent | RetryEvent | SkipEvent | EscalationEvent | HedgeEvent | ResumeEvent;
@@ -182,6 +217,8 @@ export interface DecisionRecord {
   /** The features a learning strategy read (hashed, no prompt text), for training from records. */
   routingFeatures?: unknown;
   attempts: AttemptRecord[];
+  /** Streams that were continued after a cut: every model's segment, in order (absent otherwise). */
+  segments?: StreamSegmentRecord[];
   /** Fallbacks, retries, skips, escalations, hedges and resumes, in order. */
   events: DecisionEvent[];
   outcome: 'success' | 'error' | 'aborted' | 'abandoned';

@@ -15,7 +15,8 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { ModelEntry } from '../registry/registry.js';
 import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
-import { resumeBody, wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
+import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
+import { continuationBody } from './stream-continuation.js';
 import { runCascade } from './cascade.js';
 import { runHedged } from './hedge.js';
 import { runEnsemble } from './ensemble.js';
@@ -38,9 +39,10 @@ function generateOp(input: ExecuteInput, body: ChatCompletionCreateParams = inpu
 }
 
 /** Opens a stream and waits for its first chunk: until then, a failure falls back transparently. */
-function streamOp(input: ExecuteInput, body: ChatCompletionCreateParams = input.body): Op<Opened> {
+function streamOp(input: ExecuteInput, bodyFor: (entry: ModelEntry) => ChatCompletionCreateParams = () => input.body): Op<Opened> {
   return async (entry, handle, timeoutMs) => {
     const started = Date.now();
+    const body = bodyFor(entry);
     const upstream = await entry.adapter.doStream({ ...body, model: entry.upstream } as ChatCompletionCreateParamsStreaming, {
       signal: handle.controller.signal,
       timeoutMs,
@@ -92,9 +94,12 @@ export async function executeStream(input: ExecuteInput, wantsUsage: boolean, on
     mode === 'hedge' ? await runHedged(call, input.plan, streamOp(input), 'stream') : await call.walk(input.plan, streamOp(input), { kind: 'stream' });
   // Resume continues on the next models, then (wrapping round) the earlier ones and the same
   // one last: the call's attempt budget bounds it.
-  const reopen = async (delivered: string, from: number) => {
+  // `signal` is the stream's own controller (linked to the caller's): aborting the stream
+  // while the continuation opens cancels it.
+  const reopen = async (delivered: string, from: number, signal: AbortSignal) => {
     const rotated = [...input.plan.slice(from), ...input.plan.slice(0, from)];
-    const got = await call.walk(rotated, streamOp(input, resumeBody(input.body, delivered)), { kind: 'stream' });
+    // Each candidate gets the continuation its API supports (prefill, or an instruction).
+    const got = await call.walk(rotated, streamOp(input, (entry) => continuationBody(input.body, delivered, entry).body), { kind: 'stream', leg: signal });
     return { lease: got.lease, index: input.plan.indexOf(got.lease.entry) };
   };
   return { stream: wrapStream(call, opened as { lease: Lease<Opened>; index: number }, wantsUsage, reopen, onEnd), entry: opened.lease.entry };

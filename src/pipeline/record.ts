@@ -23,6 +23,7 @@ import type {
   FallbackEvent,
   MatchedRuleRecord,
   RecordedContent,
+  StreamSegmentRecord,
   UsageRecord,
 } from './decision-record.js';
 
@@ -59,6 +60,7 @@ export class Recorder {
   private budgets: BudgetCheckRecord[] = [];
   private downgradedFrom: string | undefined;
   private content: RecordedContent | undefined;
+  private segments: StreamSegmentRecord[] | undefined;
   private readonly finishListeners: Array<(d: DecisionRecord) => void> = [];
   /** Hook events held until the call is finished (see the file comment). */
   private pending: Array<() => void> | undefined;
@@ -134,6 +136,11 @@ export class Recorder {
     this.events.push(event);
   }
 
+  /** A continued stream's segments (set when the stream ends). */
+  streamSegments(segments: StreamSegmentRecord[]): void {
+    this.segments = segments;
+  }
+
   get attemptList(): readonly AttemptRecord[] {
     return this.attempts;
   }
@@ -168,6 +175,7 @@ export class Recorder {
     if (i.probabilities !== undefined) rec.routingProbabilities = { ...i.probabilities };
     if (i.features !== undefined) rec.routingFeatures = i.features;
     rec.attempts = this.attempts;
+    if (this.segments) rec.segments = this.segments;
     rec.events = this.events;
     rec.outcome = outcome;
     if (answer) {

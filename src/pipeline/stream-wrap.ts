@@ -1,9 +1,11 @@
 /**
  * The caller's Stream: chunks from the model that answered, with an idle limit between
- * chunks and the call's deadline. A failure after chunks reached the caller is thrown to
- * the consumer — never a stream that simply ends early — unless the route opted into
- * `resumeOnMidStreamFailure`, in which case the next model continues the answer from the
- * delivered text (sent as an assistant prefix) and the DecisionRecord says so.
+ * chunks and the call's deadline. A failure after chunks reached the caller — a reset, an
+ * SSE error event, an idle stall, a malformed chunk, an end without a finish reason — is
+ * thrown to the consumer, never a stream that simply ends early, unless the route opted
+ * into `resumeOnMidStreamFailure`: then the next model continues the answer from the
+ * delivered text (stream-continuation.ts), the segments are joined into one coherent
+ * stream (stream-segments.ts) and the DecisionRecord lists each.
  *
  * What the stream holds (the upstream request, a concurrency slot, a budget reservation)
  * is released however it ends: at its end, on an error, an abort, a `break`, and also when
@@ -13,12 +15,14 @@
  */
 import { OpenAIError } from 'openai';
 import { Stream } from 'openai/streaming';
-import type { ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { ModelEntry } from '../registry/registry.js';
-import { timeoutError } from '../errors/provider-error.js';
+import { connectionError, timeoutError } from '../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
+import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
+import { Segment, SegmentJoiner } from './stream-segments.js';
 
 export interface Opened {
   iterator: AsyncIterator<ChatCompletionChunk>;
@@ -29,7 +33,7 @@ export interface Opened {
 export type StreamEnd = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', entry: ModelEntry, answeredBy: string | undefined, error?: unknown) => void;
 
 /** Opens another stream to continue from `index + 1`; used for resume. */
-export type Reopen = (delivered: string, from: number) => Promise<{ lease: Lease<Opened>; index: number }>;
+export type Reopen = (delivered: string, from: number, signal: AbortSignal) => Promise<{ lease: Lease<Opened>; index: number }>;
 
 export function wrapStream(
   call: Call,
@@ -37,6 +41,8 @@ export function wrapStream(
   wantsUsage: boolean,
   reopen: Reopen,
   onEnd: StreamEnd,
+  /** Measures the router's own time from a detected failure to the continuation's first chunk being ready (bench). */
+  onResume?: (ms: number) => void,
 ): Stream<ChatCompletionChunk> {
   const policy = call.policy;
   const callerSignal = call.input.signal;
@@ -54,15 +60,21 @@ export function wrapStream(
   let usage: unknown;
   let settled = false;
   let stall: string | undefined;
+  let estimated = false;
+  // Resumable streams pass through a joiner that makes one coherent stream of the segments.
+  const joiner = policy.resume && (call.input.body.n ?? 1) <= 1 ? new SegmentJoiner(call) : undefined;
+  let seg = new Segment(cur.entry, undefined, undefined);
+  const recordOf = () => call.recorder.attemptList.at(-1);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const disarm = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
   };
-  const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
+  const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage, ...(estimated ? { usageEstimated: true } : {}) });
   // Set once the stream object exists (the watch needs it); the closures above read it.
   const held: { watch?: AbandonWatch } = {};
   const end = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
+    if (settled) return;
     settled = true;
     disarm();
     held.watch?.stop();
@@ -77,6 +89,8 @@ export function wrapStream(
     controller.abort();
     void cur.value.iterator.return?.().catch(() => undefined);
     call.finishStream(cur, 'abandoned', extra());
+    joiner?.close(seg, 'abandoned', recordOf());
+    joiner?.publish();
     end('abandoned');
   };
 
@@ -85,8 +99,6 @@ export function wrapStream(
     consumed = true;
     if (abandoned) throw abandoned;
     held.watch?.back();
-    let delivered = '';
-    let resumed = false;
     // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
     const next = (): Promise<IteratorResult<ChatCompletionChunk>> => {
       const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
@@ -127,14 +139,14 @@ export function wrapStream(
             const chunk = r.value;
             answeredBy ??= chunk.model;
             if (chunk.usage) usage = chunk.usage;
-            if (resumed) {
-              // The continuation is one answer with what came before: no second role.
-              const d = chunk.choices[0]?.delta;
-              if (d && 'role' in d) delete (d as { role?: unknown }).role;
-            }
-            const text = chunk.choices[0]?.delta?.content;
-            if (text) delivered += text;
-            if (chunk.choices.length === 0 && chunk.usage) {
+            seg.observe(chunk);
+            if (joiner) {
+              for (const out of joiner.take(chunk, seg)) {
+                away();
+                yield out;
+                back();
+              }
+            } else if (chunk.choices.length === 0 && chunk.usage) {
               if (wantsUsage) {
                 away();
                 yield chunk;
@@ -150,7 +162,22 @@ export function wrapStream(
           }
           // Some SDKs end an aborted stream quietly; it is still not a complete answer.
           const outcome = controller.signal.aborted ? 'aborted' : 'success';
+          // Without a finish reason the answer is incomplete, however quietly the connection
+          // closed (OpenAI-compatible servers that drop `[DONE]`, a proxy that cuts cleanly).
+          if (outcome === 'success' && !seg.finished) throw connectionError(undefined, 'The stream ended without a finish reason: the response is incomplete.');
           call.finishStream(cur, outcome, extra());
+          if (joiner) {
+            joiner.close(seg, outcome === 'success' ? 'finished' : 'aborted', recordOf());
+            if (outcome === 'success' && wantsUsage) {
+              const u = joiner.usageChunk();
+              if (u) {
+                away();
+                yield u;
+                back();
+              }
+            }
+            joiner.publish();
+          }
           end(outcome);
           return;
         } catch (raw) {
@@ -159,30 +186,63 @@ export function wrapStream(
           // Like the OpenAI SDK: a stream the caller aborted ends quietly.
           if (controller.signal.aborted) {
             call.finishStream(cur, 'aborted', extra());
+            joiner?.close(seg, 'aborted', recordOf());
+            joiner?.publish();
             end('aborted');
             return;
           }
           const err = attribute(stall && !(raw as { status?: number })?.status ? timeoutError(stall) : malformed(raw), cur.entry);
           stall = undefined;
+          // The provider billed what it produced: without its usage, the router's estimate counts.
+          if (!usage) {
+            usage = seg.estimateUsage(policy.promptTokens);
+            estimated = true;
+          }
           const c = call.failStream(cur, err, extra());
           const from = cur.entry;
-          if (policy.resume && c.action !== 'stop' && !isDeadlineError(err)) {
+          if (joiner) joiner.close(seg, 'cut', recordOf(), { reason: c.reason, message: err instanceof Error ? err.message : String(err) });
+          // The answer was complete (its finish reason was delivered) and only its tail was lost.
+          if (joiner && seg.finished) {
+            if (wantsUsage) {
+              const u = joiner.usageChunk();
+              if (u) {
+                away();
+                yield u;
+                back();
+              }
+            }
+            joiner.publish();
+            end('success');
+            return;
+          }
+          if (joiner && c.action !== 'stop' && !isDeadlineError(err)) {
+            const failedAt = performance.now();
             try {
               call.checkDeadline();
-              const again = await reopen(delivered, index + 1);
-              call.recorder.event({ type: 'resume', from: from.id, to: again.lease.entry.id, reason: c.reason, deliveredChars: delivered.length, at: new Date().toISOString() });
+              const again = await reopen(joiner.delivered, index + 1, controller.signal);
+              const how = continuationBody(call.input.body, joiner.delivered, again.lease.entry);
+              call.recorder.event({ type: 'resume', from: from.id, to: again.lease.entry.id, reason: c.reason, deliveredChars: joiner.delivered.length, method: how.method, at: new Date().toISOString() });
+              onResume?.(performance.now() - failedAt);
               cur = again.lease;
               index = again.index;
               r = cur.value.first;
               answeredBy = undefined;
               usage = undefined;
-              resumed = true;
+              estimated = false;
+              seg = new Segment(cur.entry, how.method, new OverlapTrimmer(joiner.delivered, how.method, how.heldWhitespace));
               if (controller.signal.aborted) cur.handle.controller.abort();
               continue;
             } catch {
+              // The caller aborted while the continuation was being opened: end quietly, as the SDK does.
+              if (controller.signal.aborted || callerSignal?.aborted) {
+                joiner.publish();
+                end('aborted');
+                return;
+              }
               // Nothing could continue the answer: the consumer gets the original failure.
             }
           }
+          joiner?.publish();
           end('error', err);
           throw err;
         }
@@ -194,6 +254,8 @@ export function wrapStream(
         controller.abort();
         void cur.value.iterator.return?.().catch(() => undefined);
         call.finishStream(cur, 'aborted', extra());
+        joiner?.close(seg, 'aborted', recordOf());
+        joiner?.publish();
         end('aborted');
       }
     }
@@ -204,9 +266,4 @@ export function wrapStream(
   return stream;
 }
 
-/** The request that continues a partial answer on another model. */
-export function resumeBody(body: ChatCompletionCreateParams, delivered: string): ChatCompletionCreateParams {
-  if (!delivered) return body;
-  return { ...body, messages: [...body.messages, { role: 'assistant', content: delivered }] };
-}
 

@@ -235,9 +235,15 @@ export interface RouteExecutionOptions {
   /** This route's timeouts, merged over the router's. */
   timeouts?: TimeoutOptions;
   /**
-   * Streams: when a model fails after chunks reached the caller, continue on the next
-   * model with the partial answer as an assistant prefix (the DecisionRecord gets a
-   * 'resume' event). Off: the consumer gets the error.
+   * Streams: when a model fails after chunks reached the caller (reset, SSE error event,
+   * idle stall, malformed chunk, an end without a finish reason), continue on the next
+   * model: an assistant prefill where the target supports it (Anthropic), else the
+   * delivered text and an instruction to continue, with a repeated opening removed. The
+   * consumer reads one coherent stream; tool calls and reasoning are held until complete
+   * (so they arrive whole, per segment); the DecisionRecord gets a 'resume' event and
+   * `segments`. Off: the consumer gets the error, as with the raw SDK. Off by default
+   * because another model finishes an answer it did not start (and both are billed).
+   * See README "When a stream breaks".
    * @default false
    * @example true
    */

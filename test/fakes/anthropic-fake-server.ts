@@ -187,6 +187,14 @@ export function checkRules(body: any, issued?: Issued): string | undefined {
       return 'metadata.user_id: must be an opaque identifier (a uuid or a hash); it must not contain identifying information such as an email address or phone number';
     }
   }
+  // Assistant prefill: Anthropic refuses a final assistant turn that ends in whitespace.
+  const msgs: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  const tail = msgs.at(-1);
+  if (tail?.role === 'assistant') {
+    const c = tail.content;
+    const lastText = typeof c === 'string' ? c : Array.isArray(c) ? c.filter((b: any) => b.type === 'text').at(-1)?.text : undefined;
+    if (typeof lastText === 'string' && /\s$/u.test(lastText)) return 'messages: final assistant content cannot end with trailing whitespace';
+  }
   if (body?.thinking?.type === 'enabled') {
     const budget = body.thinking.budget_tokens;
     if (typeof budget !== 'number' || budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';

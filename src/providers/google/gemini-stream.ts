@@ -3,7 +3,8 @@
  *
  * Gemini repeats finishReason on many chunks (older models put STOP on every one), so
  * the reason is held per candidate and sent once, in a closing chunk with an empty
- * delta, after the upstream stream has ended. Function calls arrive whole, so each
+ * delta, after the upstream stream has ended; a stream that ends with no finishReason at
+ * all was cut, and throws. Function calls arrive whole, so each
  * becomes a single tool_calls delta carrying id, name and the complete arguments.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -87,6 +88,10 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
     }
     if (received === 0) throw connectionError(undefined, 'Gemini: the stream ended before any response arrived.');
     if (!answered) throw nonAnswer('Gemini streamed no candidates and no prompt feedback');
+    // Gemini sends no end marker: the last chunk's finishReason is the only sign the answer is whole.
+    if (!blocked && candidates.size > 0 && ![...candidates.values()].some((s) => s.finishReason)) {
+      throw connectionError(undefined, 'Gemini stream ended before a finishReason: the response is incomplete.');
+    }
   } catch (err) {
     throw hooks.toError(err);
   } finally {
