@@ -159,6 +159,34 @@ describe('a cut after N chunks continues on the next provider', () => {
   });
 });
 
+describe('an OpenAI-compatible target declared with assistantPrefill', () => {
+  it('Gemini → OpenAI-compatible: continued by prefill (the delivered text as the final assistant turn, no instruction)', async () => {
+    const o = v.options();
+    const r = createRouter({
+      ...o,
+      models: o.models!.map((m) => (m.id === 'gpt' ? { ...m, assistantPrefill: true } : m)),
+      routes: { 'ge-oa': { models: ['gemini', 'gpt'], resumeOnMidStreamFailure: true } },
+    });
+    v.ge.enqueue(geminiReply({ text: pieces(FULL) }, 5));
+    let prefilled = '';
+    v.oa.respond((req) => {
+      const last = req.body.messages.at(-1);
+      prefilled = last?.role === 'assistant' ? last.content : '';
+      return openaiReply({ text: pieces(FULL.slice(prefilled.length)) });
+    });
+    const decisions: DecisionRecord[] = [];
+    r.on('onDecision', (d) => void decisions.push(d));
+    const out = await read(await r.chat.completions.create({ model: 'ge-oa', messages: msg, stream: true }));
+    v.oa.respond(noReply);
+    expectCoherent(out);
+    expect(out.text).toBe(FULL);
+    expect(prefilled.length).toBeGreaterThan(0);
+    expect(FULL.startsWith(prefilled)).toBe(true);
+    await hooksSettled();
+    expect(decisions[0]!.segments?.[1]).toEqual(expect.objectContaining({ model: 'gpt', continuation: 'prefill' }));
+  });
+});
+
 describe('what a cut leaves half done never reaches the consumer as if whole', () => {
   it('a tool call cut mid-arguments is dropped and made again whole by the next model', async () => {
     const tool = { id: 'call_1', name: 'get_tide', args: ['{"harb', 'our":"Ma', 'rseille"}'] };

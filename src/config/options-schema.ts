@@ -96,6 +96,7 @@ export const modelSchema = z.strictObject({
     .optional(),
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
+  assistantPrefill: z.boolean().optional(),
   capabilities: capabilitiesSchema.optional(),
   region: z.string().min(1).optional(),
   quality: z.number().min(0).max(1).optional(),

@@ -46,6 +46,15 @@ export interface ModelDescriptor {
   contextWindow?: number;
   /** Output-token ceiling; also Anthropic's default max_tokens. @default 4096 for Anthropic */
   maxOutputTokens?: number;
+  /**
+   * Whether the endpoint continues a final assistant turn (assistant prefill): a stream cut
+   * mid-answer is then continued by prefill rather than by an instruction
+   * (`resumeOnMidStreamFailure`). Many OpenAI-compatible servers (vLLM, Ollama, DeepSeek's
+   * beta) do; OpenAI does not.
+   * @default true on Anthropic, false elsewhere
+   * @example true
+   */
+  assistantPrefill?: boolean;
   /** What the model can do; undeclared capabilities count as supported except `reasoning`. */
   capabilities?: ModelCapabilities;
   /** Where the model is hosted. A request that requires a region never goes to a model that declares none. @example 'eu' */

@@ -18,9 +18,9 @@ export type ContinuationMethod = 'prefill' | 'instruction';
 export const CONTINUE_INSTRUCTION =
   'Your previous answer was cut off. Continue it exactly where it stopped: do not repeat any of it, do not comment, start with the next character.';
 
-/** Providers whose API continues a final assistant turn (assistant prefill). */
+/** Models whose API continues a final assistant turn (Anthropic, and those declared `assistantPrefill`). */
 export function supportsPrefill(entry: ModelEntry): boolean {
-  return entry.providerType === 'anthropic';
+  return entry.assistantPrefill;
 }
 
 export interface ContinuationRequest {

@@ -30,6 +30,8 @@ export interface ModelEntry {
   readonly contextWindow: number | undefined;
   /** The descriptor's output ceiling: Anthropic's default max_tokens and the budget reservation. */
   readonly maxOutputTokens: number | undefined;
+  /** Whether a cut stream is continued by assistant prefill (descriptor, else Anthropic only). */
+  readonly assistantPrefill: boolean;
   /** The output ceiling from the descriptor, else the catalog (reported in explain()). */
   readonly outputCeiling: number | undefined;
   readonly capabilities: Readonly<Required<ModelCapabilities>>;
@@ -190,6 +192,7 @@ export function toModelEntry(d: ModelDescriptor, providerType: string, adapter: 
     pricingSource: sources.pricing,
     contextWindow,
     maxOutputTokens: d.maxOutputTokens,
+    assistantPrefill: d.assistantPrefill ?? providerType === 'anthropic',
     outputCeiling,
     capabilities: caps.capabilities,
     sources: Object.freeze(sources),
