@@ -37,6 +37,8 @@ export interface OpenAIFake {
   respond(fn: Responder): void;
   /** Requests whose socket closed before the reply finished (aborts seen by the server). */
   closedEarly: number;
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     url: '',
     requests: [],
     closedEarly: 0,
+    connections: 0,
     enqueue: (...r) => void queue.push(...r),
     respond: (fn) => void (responder = fn),
     close: () =>
@@ -82,6 +85,7 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     });
   });
   server.on('connection', (s) => {
+    fake.connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
