@@ -123,7 +123,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
       rows,
       notes: [
         target(20, 10),
-        target(1000, 100),
+        target(1000, 50),
         'Over 64 survivors, sorting strategies rank the best 32 and keep the rest in route order (O(n) per decision).',
         "explain() at 1,000 models also builds 1,000 plan entries with a cost estimate each: that is its output, not the call path's cost.",
         'No I/O on this path: the mock provider is never called by explain() or decide().',

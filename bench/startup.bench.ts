@@ -1,6 +1,7 @@
 /**
  * Start-up: what importing the package costs next to importing openai alone (plain
- * `node`, no TypeScript loader, separate processes, interleaved runs), and proof that
+ * `node`, no TypeScript loader, separate processes, interleaved runs), import →
+ * construct → first answer against the raw OpenAI and Anthropic SDKs, and proof that
  * the Anthropic and Gemini SDKs are not loaded unless such a provider is configured
  * (a module loader hook in a child process records every module resolved).
  */
@@ -93,6 +94,93 @@ async function importCost(smoke: boolean): Promise<BenchSection> {
   };
 }
 
+/**
+ * Import → construct → first answer, each in a fresh process, against the raw SDK doing
+ * the same (one request to the bench upstream on 127.0.0.1). The subjects alternate run
+ * by run, so the machine's load at any moment is shared between them.
+ */
+async function firstAnswer(smoke: boolean): Promise<BenchSection> {
+  const runs = smoke ? 2 : 12;
+  const pkg = await packageUrl();
+  const up = await serveUpstream();
+  const msg = `messages: [{ role: 'user', content: 'hi' }], max_tokens: 16`;
+  const timed = (setup: string, call: string) => `
+const t0 = performance.now();
+${setup}
+const t1 = performance.now();
+${call}
+const t2 = performance.now();
+console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0 }));
+`;
+  const pairs = [
+    {
+      name: 'OpenAI',
+      raw: timed(`const { default: OpenAI } = await import('openai'); const c = new OpenAI({ apiKey: 'sk-bench', baseURL: '${up.urls.openai}' });`, `await c.chat.completions.create({ model: 'gpt-4o-mini', ${msg} });`),
+      ours: timed(
+        `const { createRouter } = await import(${JSON.stringify(pkg)}); const c = createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: '${up.urls.openai}' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`,
+        `await c.chat.completions.create({ model: 'gpt-4o-mini', ${msg} });`,
+      ),
+    },
+    {
+      // Every value the catalog would give is declared, so no catalog is loaded.
+      name: 'OpenAI, model described (no catalog lookup)',
+      raw: timed(`const { default: OpenAI } = await import('openai'); const c = new OpenAI({ apiKey: 'sk-bench', baseURL: '${up.urls.openai}' });`, `await c.chat.completions.create({ model: 'gpt-4o-mini', ${msg} });`),
+      ours: timed(
+        `const { createRouter } = await import(${JSON.stringify(pkg)}); const c = createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: '${up.urls.openai}' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai', contextWindow: 128000, maxOutputTokens: 16384, pricing: { input: 0.15, output: 0.6 }, capabilities: { tools: true, vision: true, json_schema: true, streaming: true, reasoning: false } }] });`,
+        `await c.chat.completions.create({ model: 'gpt-4o-mini', ${msg} });`,
+      ),
+    },
+    {
+      name: 'Anthropic',
+      raw: timed(`const { default: Anthropic } = await import('@anthropic-ai/sdk'); const c = new Anthropic({ apiKey: 'sk-bench', baseURL: '${up.urls.anthropic}' });`, `await c.messages.create({ model: 'claude-sonnet-4-5', ${msg} });`),
+      ours: timed(
+        `const { createRouter } = await import(${JSON.stringify(pkg)}); const c = createRouter({ providers: { a: { type: 'anthropic', apiKey: 'sk-bench', baseURL: '${up.urls.anthropic}' } }, models: [{ id: 'claude-sonnet-4-5', provider: 'a' }] });`,
+        `await c.chat.completions.create({ model: 'claude-sonnet-4-5', ${msg} });`,
+      ),
+    },
+  ];
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    const med = (xs: number[]) => percentile(sortedCopy(xs), 50);
+    for (const p of pairs) {
+      await node(p.raw);
+      await node(p.ours);
+      const raw: ChildOut[] = [];
+      const ours: ChildOut[] = [];
+      for (let i = 0; i < runs; i++) {
+        // Alternate which subject goes first, so neither always runs on a warmer cache.
+        if (i % 2 === 0) {
+          raw.push(await node(p.raw));
+          ours.push(await node(p.ours));
+        } else {
+          ours.push(await node(p.ours));
+          raw.push(await node(p.raw));
+        }
+      }
+      const ratios = raw.map((r, i) => ours[i]!.out.totalMs / r.out.totalMs);
+      const sorted = sortedCopy(ratios);
+      rows.push({
+        provider: p.name,
+        'raw SDK: import + construct ms': round(med(raw.map((r) => r.out.readyMs))),
+        'router: import + createRouter ms': round(med(ours.map((r) => r.out.readyMs))),
+        'raw SDK: to first answer ms': round(med(raw.map((r) => r.out.totalMs))),
+        'router: to first answer ms': round(med(ours.map((r) => r.out.totalMs))),
+        'ratio (paired), median': `${med(ratios).toFixed(2)}×`,
+        'ratio p25–p75': `${percentile(sorted, 25).toFixed(2)}–${percentile(sorted, 75).toFixed(2)}×`,
+      });
+    }
+  } finally {
+    await up.close();
+  }
+  return {
+    title: 'Start-up: import → construct → first answer vs the raw SDK',
+    method: `Plain \`node --input-type=module -e\` per run, fresh process each; one warm-up run per subject, then ${runs} pairs with the order alternating pair by pair; times are performance.now() inside the child from before the dynamic import to the first answer (one non-streaming request to the bench upstream on 127.0.0.1). Ratio = router / raw SDK within each pair.`,
+    iterations: runs,
+    rows,
+    notes: ['Target (issue 21): import → first answer ≤ 1.2× the raw SDK.'],
+  };
+}
+
 const HOOKS = `
 let port;
 export function initialize(data) { port = data.port; }
@@ -177,7 +265,7 @@ async function lazyLoading(): Promise<BenchSection> {
 }
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
-  return [await importCost(smoke), await lazyLoading()];
+  return [await importCost(smoke), await firstAnswer(smoke), await lazyLoading()];
 }
 
 runIfMain(import.meta.url, run);

@@ -100,11 +100,14 @@ export function createRouter(options: RouterOptions): Router {
   // Every adapter scrubs every configured key (not only its own) from what it throws.
   const scrub = createSecretScrubber(configuredSecrets(providers.values()));
   const models = new Map<string, ModelEntry>();
+  // The adapters as built (before scrubbing wrappers), for router.warmup().
+  const raw = new Map<string, ProviderAdapter>();
   opts.models.forEach((m, i) => {
     const p = providers.get(m.provider)!;
     if (!p.adapter) {
       try {
         const adapter = createAdapter(m.provider, p.config);
+        raw.set(m.provider, adapter);
         p.adapter = p.config.type === 'mock' ? adapter : withSecretScrubbing(adapter, scrub);
       } catch (err) {
         if (err instanceof MissingPeerError) issues.push({ path: `providers.${m.provider}.type`, message: err.message });
@@ -141,7 +144,11 @@ export function createRouter(options: RouterOptions): Router {
     routing.health = (m) => circuitExclusion(m);
     routing.readmit = (open, healthy) => breakers.readmit(open, healthy);
   }
-  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, fetchHandler: (r) => createFetchHandler(r) }, {});
+  const warmups = [...raw.values()].filter((a) => typeof a.warmup === 'function');
+  const warmup = async (connect: boolean): Promise<void> => {
+    await Promise.all(warmups.map((a) => a.warmup!({ connect })));
+  };
+  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, warmup, fetchHandler: (r) => createFetchHandler(r) }, {});
 }
 
 /** Every key a provider may send: configured, read from the environment, or held by a passed-in client. */

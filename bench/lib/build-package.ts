@@ -1,9 +1,9 @@
 /**
- * Bundles src/ the way tsup ships it (one ESM file, dependencies external) into
+ * Bundles src/ the way tsup ships it (one ESM file, zod bundled, other dependencies external) into
  * bench/.cache/pkg, so child processes import the package as users do: no TypeScript
  * loader in the measured process, and the current source rather than a stale dist/.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +35,21 @@ export function childScript(script: string): Promise<string> {
   return children.then((dir) => resolve(dir, script.replace(/^lib\//, '').replace(/\.ts$/, '.js')));
 }
 
+/**
+ * As tsup.config.ts ships the package: zod is bundled (tree-shaken), every other
+ * package stays external.
+ */
+const BUNDLED = new Set(['zod']);
+const externalExceptBundled: Plugin = {
+  name: 'external-except-bundled',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]!;
+      return BUNDLED.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
+
 /** Returns the file URL of the bundled package (built once per run). */
 export function packageUrl(): Promise<string> {
   built ??= (async () => {
@@ -47,6 +62,8 @@ export function packageUrl(): Promise<string> {
       entryPoints: [resolve(process.env.BENCH_SRC ?? resolve(REPO_DIR, 'src'), 'index.ts')],
       outfile: resolve(outdir, 'index.js'),
       ...ESM_NODE,
+      packages: undefined,
+      plugins: [externalExceptBundled],
     });
     return pathToFileURL(resolve(outdir, 'index.js')).href;
   })();

@@ -5,7 +5,7 @@
  * DecisionRecord says which model really answered, in `providerMetadata.switchboard`.
  * ai 6 gets the same model as a LanguageModelV3 (switchboard-language-model-v3.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,

@@ -55,6 +55,8 @@ export interface RouterCore {
   resilience?: Resilience | undefined;
   /** Builds `router.fetch` (http/): injected by createRouter, as client/ does not import http/. */
   fetchHandler?: ((router: Router) => RouterFetch) | undefined;
+  /** Loads every configured provider's SDK and, with `connect`, opens its connection (createRouter). */
+  warmup?: ((connect: boolean) => Promise<void>) | undefined;
   /** Recent decisions and feedback listeners (client/feedback.ts); made on first use. */
   feedback?: FeedbackHub | undefined;
 }
@@ -155,6 +157,20 @@ export class Router {
    */
   withContext(context: RoutingContext): Router {
     return new Router(this.core, mergeContext(this.boundContext, parseContext(context)));
+  }
+
+  /**
+   * Opt-in: loads every configured provider's SDK now and opens a keep-alive connection
+   * to each endpoint, so the first request pays for neither (e.g. at a serverless
+   * cold start, before the first event). The SDKs' imports already start at
+   * createRouter(); this waits for them. Rejects only when an SDK cannot be loaded; a
+   * connection that cannot be opened is left to the first call. Nothing is billed:
+   * the connection is one unauthenticated GET of the endpoint's origin.
+   * @param options.connect Open connections too. @default true
+   * @example await router.warmup();
+   */
+  async warmup(options?: { connect?: boolean }): Promise<void> {
+    await this.core.warmup?.(options?.connect ?? true);
   }
 
   /** Dry run: the decision the router would make for this request. No provider is called. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { positiveMsNumber } from './duration-schema.js';
 
 export const routingContextSchema = z.strictObject({

@@ -3,7 +3,7 @@
  * larger value is silently clamped to 1 ms, so a typo such as `attemptMs: 3e12` would make
  * every call time out at once. Every duration a user configures goes through these.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The longest delay setTimeout honours. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

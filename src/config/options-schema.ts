@@ -3,7 +3,7 @@
  * problem (including cross-references between providers, models and routes) is
  * reported there with its path, never later mid-request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { shadowSchema } from '../shadow/shadow.js';
 import { resilienceSchema, routeExecutionShape, stateStoreSchema } from '../resilience/resilience-schema.js';
 import { durationMs } from './duration-schema.js';

@@ -1,7 +1,9 @@
 /**
  * Optional peer SDKs are loaded only when a provider of their type is configured. The
  * presence check is synchronous so a missing package fails at createRouter(), not
- * mid-request; the module itself is imported lazily on the first call.
+ * mid-request; the import itself starts at createRouter() too (preloadPeer), in the
+ * background, so the first call does not pay for it. A failed import is reported by
+ * the call that needs the module, never as an unhandled rejection.
  */
 import { createRequire } from 'node:module';
 
@@ -20,11 +22,25 @@ export function assertPeerInstalled(pkg: string, forWhat: string): void {
   }
 }
 
+export class PeerLoadError extends Error {
+  override name = 'PeerLoadError';
+}
+
 export function loadPeer<T>(pkg: string): Promise<T> {
   let p = loaded.get(pkg);
   if (!p) {
-    p = import(pkg);
+    p = import(pkg).catch((err: unknown) => {
+      throw new PeerLoadError(`importing the package '${pkg}' failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    });
+    // Handled here so a background preload that fails never reaches unhandledRejection;
+    // every loadPeer() caller still sees the rejection.
+    p.catch(() => {});
     loaded.set(pkg, p);
   }
   return p as Promise<T>;
+}
+
+/** Starts importing a peer SDK in the background (createRouter()): the first call then finds it loaded. */
+export function preloadPeer(pkg: string): void {
+  void loadPeer(pkg);
 }

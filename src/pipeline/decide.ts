@@ -4,7 +4,7 @@
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RoutingContext } from '../config/router-options.js';
-import type { ModelEntry, Registry } from '../registry/registry.js';
+import type { ModelEntry, Registry, RouteEntry } from '../registry/registry.js';
 import type { StrategyFunction, StrategyScores } from '../strategies/strategy.js';
 import { estimateCost } from '../observability/pricing.js';
 import { NoRouteError } from '../errors/no-route-error.js';
@@ -13,7 +13,7 @@ import { RouterError } from '../errors/router-error.js';
 import type { CandidateRecord } from './decision-record.js';
 import { inferRequirements, type Requirements, type Tokenizer } from './requirements.js';
 import { resolve } from './resolve.js';
-import { filterCandidates } from './filter.js';
+import { filterCandidates, keptRecordsOf } from './filter.js';
 import { rank } from './rank.js';
 import type { CompiledPolicy } from './routing-policy.js';
 import type { MatchedRule, RuleSet } from './routing-rules.js';
@@ -84,7 +84,7 @@ export function decide(
     strategies,
     dryRun,
   });
-  if (ranked.scores !== undefined) attachScores(candidates, ranked.scores, kept);
+  if (ranked.scores !== undefined) attachScores(candidates, ranked.scores, kept, route, readmitted !== undefined);
   let plan = ranked.plan;
   // Readmitted open circuits go after every healthy model, whatever the strategy said.
   if (readmitted) plan = [...plan.filter((m) => !readmitted.has(m)), ...plan.filter((m) => readmitted.has(m))];
@@ -107,11 +107,34 @@ export function decide(
 }
 
 /**
+ * The last scored record made for each route model: most scores (weights, quality,
+ * latency, the cost of a same-sized request) repeat call after call, and a frozen record
+ * with the same score is reused instead of allocating one per kept model per call.
+ */
+const scoredRecords = new WeakMap<RouteEntry, Array<CandidateRecord | undefined>>();
+
+/**
  * Puts the strategy's scores on the kept candidates' records (finite numbers only: the
  * record is JSON). Kept records are shared and frozen, so scored ones are replaced.
  */
-function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kept: readonly ModelEntry[]): void {
+function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kept: readonly ModelEntry[], route: RouteEntry, readmits: boolean): void {
+  const shared = keptRecordsOf(route);
   const aligned = Array.isArray(scores) || scores instanceof Float64Array ? (scores as ArrayLike<number>) : undefined;
+  // Every route model kept, in route order (the common case): candidate i, kept[i] and
+  // score i are the same model, and the same scores as last time give the same records.
+  const whole = aligned !== undefined && !readmits && kept.length === shared.length && candidates.length === shared.length;
+  if (whole) {
+    const last = lastScored.get(route);
+    if (last !== undefined && sameScores(last.scores, aligned)) {
+      for (let i = 0; i < candidates.length; i++) candidates[i] = last.records[i]!;
+      return;
+    }
+  }
+  let cache = scoredRecords.get(route);
+  if (!cache) {
+    cache = [];
+    scoredRecords.set(route, cache);
+  }
   const byId = aligned ? undefined : (scores as Readonly<Record<string, number>>);
   // Aligned scores follow `kept`: the kept records in route order, readmitted ones last.
   let j = 0;
@@ -124,6 +147,36 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
       s = k >= 0 ? aligned[k] : undefined;
       j++;
     } else s = Object.hasOwn(byId!, c.model) ? byId![c.model] : undefined;
-    if (typeof s === 'number' && Number.isFinite(s)) candidates[i] = { ...c, score: s };
+    if (typeof s === 'number' && Number.isFinite(s)) {
+      // One record per route model, in route order: index i is the model's place in the route.
+      if (c === shared[i]) {
+        const hit = cache[i];
+        if (hit !== undefined && hit.score === s) candidates[i] = hit;
+        else candidates[i] = cache[i] = Object.freeze(scored(c, s));
+      } else candidates[i] = scored(c, s);
+    }
   }
+  if (whole) lastScored.set(route, { scores: Float64Array.from(aligned), records: [...candidates] });
+}
+
+/** The scores and the records they gave, for the last whole-route decision of each route. */
+const lastScored = new WeakMap<RouteEntry, { scores: Float64Array; records: readonly CandidateRecord[] }>();
+
+function sameScores(a: Float64Array, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * `{ ...c, score }`, with the same keys in the same order; the common shapes are built as
+ * literals (one allocation of a fixed shape, no spread: this runs for every kept model).
+ */
+function scored(c: CandidateRecord, score: number): CandidateRecord {
+  if (c.readmitted === undefined && c.reason === undefined && c.detail === undefined) {
+    return c.sources !== undefined
+      ? { model: c.model, provider: c.provider, kept: c.kept, sources: c.sources, score }
+      : { model: c.model, provider: c.provider, kept: c.kept, score };
+  }
+  return { ...c, score };
 }

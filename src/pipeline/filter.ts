@@ -39,7 +39,7 @@ const NO_ENV: FilterEnv = {};
 // A kept model's record is the same every call: built once per route, frozen, shared.
 const keptRecords = new WeakMap<RouteEntry, readonly CandidateRecord[]>();
 
-function keptRecordsOf(route: RouteEntry): readonly CandidateRecord[] {
+export function keptRecordsOf(route: RouteEntry): readonly CandidateRecord[] {
   let list = keptRecords.get(route);
   if (!list) {
     list = Object.freeze(
@@ -57,8 +57,10 @@ export function filterCandidates(
   env: FilterEnv = NO_ENV,
   routeName: string | null = route.name,
 ): Filtered {
-  const kept: ModelEntry[] = [];
-  const candidates: CandidateRecord[] = [];
+  // Built only from the first model that is not kept by the fast path: when every model
+  // passes (the common case), both lists are plain copies of the route's.
+  let kept: ModelEntry[] | undefined;
+  let candidates: CandidateRecord[] | undefined;
   // Per-call values computed once, outside the per-model loop.
   const gate = env.policy ? policyFor(env.policy, context, routeName) : undefined;
   const ceiling = minDefined(context.maxCostUsd, route.options.maxCostUsd);
@@ -88,20 +90,31 @@ export function filterCandidates(
         (minQuality === undefined || !(m.quality < minQuality)) &&
         (health === undefined || health(m) === undefined)
       ) {
-        kept.push(m);
-        candidates.push(shared[i]!);
+        if (kept !== undefined) {
+          kept.push(m);
+          candidates!.push(shared[i]!);
+        }
         continue;
       }
+    }
+    if (kept === undefined) {
+      kept = copyHead(models, i);
+      candidates = copyHead(shared, i);
     }
     const why = exclusion(m, route, req, context, gate, ceiling, regionPrefix, env);
     if (why) {
       if (why[0] === 'circuit-open') (open ??= []).push(i);
-      candidates.push(excluded(m, why[0], why[1]));
+      candidates!.push(excluded(m, why[0], why[1]));
     } else {
       kept.push(m);
-      candidates.push(shared[i]!);
+      candidates!.push(shared[i]!);
     }
   }
+  return finish(kept ?? [...models], candidates ?? [...shared], open, models, env, req, need);
+}
+
+function finish(kept: ModelEntry[], candidates: CandidateRecord[], open: number[] | undefined, models: readonly ModelEntry[], env: FilterEnv, req: Requirements, need: number): Filtered {
+  const { tools, vision, jsonSchema } = req;
   let result: Filtered = { kept, candidates };
   if (open !== undefined && env.readmit) {
     // Circuit-open models are excluded last (after every other check), so these would
@@ -124,6 +137,17 @@ export function filterCandidates(
   const unknownMask = (tools ? UNKNOWN_TOOLS : 0) | (vision ? UNKNOWN_VISION : 0) | (jsonSchema ? UNKNOWN_JSON_SCHEMA : 0) | (need > DEFAULT_CONTEXT_WINDOW ? UNKNOWN_CONTEXT : 0);
   if (unknownMask !== 0 && kept.length > 1) return preferKnown(result, unknownMask);
   return result;
+}
+
+/**
+ * The first `n` items, copied. Spread, not slice(): V8's slice() of a frozen array (the
+ * shared records are frozen) takes a slow path, about 100× slower at 1,000 items.
+ */
+function copyHead<T>(items: readonly T[], n: number): T[] {
+  if (n === 0) return [];
+  const out = [...items];
+  out.length = n;
+  return out;
 }
 
 function excluded(m: ModelEntry, reason: ExclusionReason, detail: string): CandidateRecord {

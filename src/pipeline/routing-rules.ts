@@ -3,7 +3,7 @@
  * built, ConfigError with paths), evaluated per call as a few property reads.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoutingContext, RoutingRule, RuleScalar } from '../config/router-options.js';
 import type { ConfigIssue } from '../errors/config-error.js';
 import { formatIssues } from '../config/format-issues.js';

@@ -74,6 +74,12 @@ export interface ProviderAdapter {
    * by translating the request to chat completions and back.
    */
   doResponses?(body: ResponseCreateParamsNonStreaming, options: AdapterCallOptions): Promise<OpenAIResponse>;
+  /**
+   * Optional: loads the SDK and builds the client now, and with `connect` opens a
+   * keep-alive connection to the endpoint, so the first call pays for neither
+   * (`router.warmup()`). Rejects only when the SDK cannot be loaded.
+   */
+  warmup?(options: { connect: boolean }): Promise<void>;
   /** Optional: a streamed Responses API call, events exactly as OpenAI sends them. */
   doResponsesStream?(body: ResponseCreateParamsNonStreaming, options: AdapterCallOptions): Promise<AsyncIterable<ResponseStreamEvent>>;
 }

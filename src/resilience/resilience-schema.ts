@@ -1,5 +1,5 @@
 /** zod schemas for the resilience options (see resilience-options.ts for their meaning). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationMs as ms, durationOrZeroMs } from '../config/duration-schema.js';
 
 const fn = (what: string) => z.custom<(...args: any[]) => any>((v) => typeof v === 'function', { message: `${what} must be a function` });

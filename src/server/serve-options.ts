@@ -2,7 +2,7 @@
  * Options of `serve(router, options)`, validated once with zod: a bad option throws a
  * ConfigError naming it, before any socket is opened.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoutingContext } from '../config/router-options.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { formatIssues } from '../config/format-issues.js';

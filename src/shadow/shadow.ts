@@ -5,7 +5,7 @@
  * Spend is capped: per shadow call (estimate) and in total per route.
  */
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigIssue } from '../errors/config-error.js';
 import type { ModelEntry, Registry, RouteEntry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';

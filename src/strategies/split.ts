@@ -24,8 +24,7 @@ export function splitPlan(candidates: readonly Candidate[], ctx: RoutingContext,
   const split = info.options.split;
   if (!split) throw new Error(`the '${kind}' strategy needs a 'split' on route '${info.route ?? '(direct)'}'`);
   const n = candidates.length;
-  const scores = new Float64Array(n);
-  for (let i = 0; i < n; i++) scores[i] = split[candidates[i]!.id] ?? 0;
+  const scores = shares(candidates, split);
 
   const key = stickyKey(ctx, info.options.stickyBy ?? 'auto');
   const salt = info.options.salt ?? info.route ?? '';
@@ -69,6 +68,26 @@ export function splitPlan(candidates: readonly Candidate[], ctx: RoutingContext,
   for (const i of arms) plan.push(candidates[i]!);
   for (let i = 0; i < n; i++) if (i !== pick && !(scores[i]! > 0)) plan.push(candidates[i]!);
   return { plan, reason: `${kind} arm ${candidates[pick]!.id} (${scores[pick]}%) by ${how}`, scores };
+}
+
+/** Up to this many arms, each arm is found by scanning (no lookup by id for every candidate). */
+const FEW_ARMS = 8;
+
+/** Each candidate's share of the split (0 when it is no arm). */
+function shares(candidates: readonly Candidate[], split: Readonly<Record<string, number>>): Float64Array {
+  const n = candidates.length;
+  const scores = new Float64Array(n);
+  const ids = Object.keys(split);
+  if (ids.length > FEW_ARMS) {
+    for (let i = 0; i < n; i++) scores[i] = split[candidates[i]!.id] ?? 0;
+    return scores;
+  }
+  // A split names a few models of a route that may hold 1,000: find those few.
+  for (const id of ids) {
+    const i = indexOf(candidates, id);
+    if (i >= 0) scores[i] = split[id]!;
+  }
+  return scores;
 }
 
 function indexOf(candidates: readonly Candidate[], id: string): number {

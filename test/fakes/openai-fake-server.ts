@@ -38,6 +38,8 @@ export interface OpenAIFake {
   respond(fn: Responder): void;
   /** Requests whose socket closed before the reply finished (aborts seen by the server). */
   closedEarly: number;
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     url: '',
     requests: [],
     closedEarly: 0,
+    connections: 0,
     enqueue: (...r) => void queue.push(...r),
     respond: (fn) => void (responder = fn),
     close: () =>
@@ -83,6 +86,7 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     });
   });
   server.on('connection', (s) => {
+    fake.connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

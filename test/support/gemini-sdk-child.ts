@@ -1,7 +1,7 @@
 /**
  * One process of test/gemini-sdk-selection.test.ts:
  * `node --import ./test/support/hide-gemini-sdks.mjs --import tsx test/support/gemini-sdk-child.ts <fakeUrl> <key> [sdk]`.
- * Creates a router with a google and a mock provider, calls the mock then Gemini, and
+ * Creates a router with a google and a mock provider, calls the mock, warms up, calls Gemini, and
  * prints which Gemini SDK packages had been loaded after each step (one JSON line).
  */
 import { createRouter } from '../../src/index.js';
@@ -24,6 +24,8 @@ try {
   out.afterCreate = seen();
   await router.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
   out.afterMock = seen();
+  await router.warmup({ connect: false });
+  out.afterWarmup = seen();
   const c = await router.chat.completions.create({ model: 'gemini', messages: [{ role: 'user', content: 'hi' }] });
   out.afterGemini = seen();
   out.content = c.choices[0]?.message.content;

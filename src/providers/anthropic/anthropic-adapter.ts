@@ -6,7 +6,8 @@ import type * as AnthropicSDK from '@anthropic-ai/sdk';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
 import type { AnthropicProviderConfig } from '../provider-config.js';
-import { assertPeerInstalled, loadPeer } from '../../internal/load-peer.js';
+import { assertPeerInstalled, loadPeer, preloadPeer } from '../../internal/load-peer.js';
+import { openConnection } from '../open-connection.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
 import { fromAnthropicMessage } from './from-anthropic-response.js';
 import { toOpenAIChunks } from './anthropic-stream.js';
@@ -20,6 +21,8 @@ const DEFAULT_TIMEOUT_MS = 600_000;
 
 export function createAnthropicAdapter(providerId: string, config: AnthropicProviderConfig): ProviderAdapter {
   assertPeerInstalled(PKG, `provider '${providerId}' (type 'anthropic')`);
+  // Configured, so it will be used: the import starts now rather than at the first call.
+  preloadPeer(PKG);
   let sdk: Sdk | undefined;
   let client: Promise<AnthropicSDK.Anthropic> | undefined;
 
@@ -53,6 +56,11 @@ export function createAnthropicAdapter(providerId: string, config: AnthropicProv
     specificationVersion: 'v1',
     type: 'anthropic',
     providerId,
+
+    async warmup({ connect }) {
+      await getClient();
+      if (connect) await openConnection(config.baseURL ?? 'https://api.anthropic.com');
+    },
 
     async doGenerate(body, options) {
       const { params, jsonToolName } = toAnthropicRequest(body, options.maxOutputTokens);

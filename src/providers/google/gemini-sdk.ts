@@ -2,10 +2,10 @@
  * Which Gemini SDK a `google` provider uses: `sdk: 'auto'` (the default) takes
  * @google/genai when it is installed and @google/generative-ai when only that one is;
  * `'genai'` / `'generative-ai'` pin one. The choice is made (and a missing package
- * reported) at createRouter(); the package itself is imported on the first call.
+ * reported) at createRouter(), where the package's import also starts (in the background).
  */
 import { createRequire } from 'node:module';
-import { MissingPeerError, loadPeer } from '../../internal/load-peer.js';
+import { MissingPeerError, loadPeer, preloadPeer } from '../../internal/load-peer.js';
 import { SDK_PACKAGES, type GeminiSdkName, type GeminiTransport } from './gemini-transport.js';
 import { generativeAiTransport, type EndpointOptions } from './generative-ai-transport.js';
 import { genaiTransport } from './genai-transport.js';
@@ -28,13 +28,19 @@ export function chooseGeminiSdk(option: GeminiSdkOption | undefined, forWhat: st
   if (wanted !== 'auto') {
     const pkg = SDK_PACKAGES[wanted];
     if (!installed(pkg)) throw new MissingPeerError(`${forWhat} is pinned to sdk '${wanted}' and needs the package '${pkg}': run \`npm install ${pkg}\``);
-    return wanted;
+    return preloaded(wanted);
   }
-  if (installed(SDK_PACKAGES.genai)) return 'genai';
-  if (installed(SDK_PACKAGES['generative-ai'])) return 'generative-ai';
+  if (installed(SDK_PACKAGES.genai)) return preloaded('genai');
+  if (installed(SDK_PACKAGES['generative-ai'])) return preloaded('generative-ai');
   throw new MissingPeerError(
     `${forWhat} needs a Gemini SDK: run \`npm install ${SDK_PACKAGES.genai}\` (Google's current SDK; '${SDK_PACKAGES['generative-ai']}' also works)`,
   );
+}
+
+/** The chosen SDK will be used: its import starts now rather than at the first call. */
+function preloaded(sdk: GeminiSdkName): GeminiSdkName {
+  preloadPeer(SDK_PACKAGES[sdk]);
+  return sdk;
 }
 
 export async function loadTransport(sdk: GeminiSdkName, apiKey: string, endpoint: EndpointOptions): Promise<GeminiTransport> {

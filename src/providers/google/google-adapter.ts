@@ -18,6 +18,9 @@ import { translateGeminiStream } from './gemini-stream.js';
 import { geminiCaller } from './gemini-call.js';
 import { createGeminiEmbedder } from './gemini-embeddings.js';
 import { chooseGeminiSdk } from './gemini-sdk.js';
+import { SDK_PACKAGES } from './gemini-transport.js';
+import { loadPeer } from '../../internal/load-peer.js';
+import { openConnection } from '../open-connection.js';
 
 export function createGoogleAdapter(providerId: string, config: GoogleProviderConfig): ProviderAdapter {
   const sdk = chooseGeminiSdk(config.sdk, `provider '${providerId}' (type 'google')`);
@@ -33,6 +36,10 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
     specificationVersion: 'v1',
     type: 'google',
     providerId,
+    async warmup({ connect }) {
+      await loadPeer(SDK_PACKAGES[sdk]);
+      if (connect) await openConnection(config.baseURL ?? 'https://generativelanguage.googleapis.com');
+    },
     doEmbed: createGeminiEmbedder(providerId, open),
 
     async doGenerate(body, options): Promise<ChatCompletion> {

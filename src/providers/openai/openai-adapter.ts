@@ -7,6 +7,7 @@ import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { OpenAIProviderConfig } from '../provider-config.js';
 import type { AdapterCallOptions, ProviderAdapter, ProviderErrorKind } from '../spec.js';
+import { openConnection } from '../open-connection.js';
 import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 
 export function createOpenAIAdapter(providerId: string, config: OpenAIProviderConfig): ProviderAdapter {
@@ -27,6 +28,10 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     specificationVersion: 'v1',
     type: 'openai',
     providerId,
+    async warmup({ connect }) {
+      // A client passed in may have its own fetch and pool: only our own client's is warmed.
+      if (connect && !config.client) await openConnection(client.baseURL);
+    },
     async doGenerate(body, options) {
       try {
         return answer(await client.chat.completions.create(body, requestOptions(options)), 'choices', 'a chat completion');
