@@ -178,6 +178,9 @@ export function useOpenAIFakes(count: number, reply: Responder): OpenAIFake[] {
       get closedEarly() {
         return live().closedEarly;
       },
+      get connections() {
+        return live().connections;
+      },
       enqueue: (...replies) => live().enqueue(...replies),
       respond: (fn) => live().respond(fn),
       close: () => live().close(),
