@@ -130,6 +130,16 @@ export function wrapStream(
       held.watch?.back();
       if (abandoned) throw abandoned;
     };
+    // A joined stream ends with one usage chunk summed over its segments (when asked for), then its record.
+    function* publishJoined(j: SegmentJoiner, withUsage: boolean): Generator<ChatCompletionChunk> {
+      const u = withUsage && wantsUsage ? j.usageChunk() : undefined;
+      if (u) {
+        away();
+        yield u;
+        back();
+      }
+      j.publish();
+    }
 
     let r = cur.value.first;
     try {
@@ -168,15 +178,7 @@ export function wrapStream(
           call.finishStream(cur, outcome, extra());
           if (joiner) {
             joiner.close(seg, outcome === 'success' ? 'finished' : 'aborted', recordOf());
-            if (outcome === 'success' && wantsUsage) {
-              const u = joiner.usageChunk();
-              if (u) {
-                away();
-                yield u;
-                back();
-              }
-            }
-            joiner.publish();
+            yield* publishJoined(joiner, outcome === 'success');
           }
           end(outcome);
           return;
@@ -203,15 +205,7 @@ export function wrapStream(
           if (joiner) joiner.close(seg, 'cut', recordOf(), { reason: c.reason, message: err instanceof Error ? err.message : String(err) });
           // The answer was complete (its finish reason was delivered) and only its tail was lost.
           if (joiner && seg.finished) {
-            if (wantsUsage) {
-              const u = joiner.usageChunk();
-              if (u) {
-                away();
-                yield u;
-                back();
-              }
-            }
-            joiner.publish();
+            yield* publishJoined(joiner, true);
             end('success');
             return;
           }
