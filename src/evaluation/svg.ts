@@ -33,6 +33,17 @@ function niceCost(usd: number): string {
 }
 
 /** One chart as a complete <svg> document. */
+/** Every chart's opening: the svg element, a white background, the title and the two axes. */
+function frame(W: number, H: number, title: string, m: { left: number; right: number; top: number; bottom: number }): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
+    `<line x1="${m.left}" y1="${H - m.bottom}" x2="${W - m.right}" y2="${H - m.bottom}" stroke="#333"/>`,
+    `<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${H - m.bottom}" stroke="#333"/>`,
+  ];
+}
+
 export function costQualityChart(spec: ChartSpec): string {
   const W = spec.width ?? 640;
   const H = spec.height ?? 420;
@@ -54,12 +65,8 @@ export function costQualityChart(spec: ChartSpec): string {
   const px = (c: number) => m.left + ((tx(c) - x0) / (x1 - x0)) * (W - m.left - m.right);
   const py = (q: number) => H - m.bottom - ((q - y0) / (y1 - y0)) * (H - m.top - m.bottom);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
-  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(spec.title)}</text>`);
-  // Axes and ticks.
-  out.push(`<line x1="${m.left}" y1="${H - m.bottom}" x2="${W - m.right}" y2="${H - m.bottom}" stroke="#333"/>`);
-  out.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${H - m.bottom}" stroke="#333"/>`);
+  // The frame: background, title, axes.
+  out.push(...frame(W, H, spec.title, m));
   for (let i = 0; i <= 5; i++) {
     const q = y0 + ((y1 - y0) * i) / 5;
     const y = py(q);
@@ -134,11 +141,7 @@ export function lineChart(spec: LineChartSpec): string {
   const px = (x: number) => m.left + ((x - x0) / (x1 - x0)) * (W - m.left - m.right);
   const py = (y: number) => H - m.bottom - ((y - y0) / (y1 - y0)) * (H - m.top - m.bottom);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
-  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(spec.title)}</text>`);
-  out.push(`<line x1="${m.left}" y1="${H - m.bottom}" x2="${W - m.right}" y2="${H - m.bottom}" stroke="#333"/>`);
-  out.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${H - m.bottom}" stroke="#333"/>`);
+  out.push(...frame(W, H, spec.title, m));
   for (let i = 0; i <= 5; i++) {
     const v = y0 + ((y1 - y0) * i) / 5;
     out.push(`<line x1="${m.left - 4}" y1="${fmt(py(v))}" x2="${W - m.right}" y2="${fmt(py(v))}" stroke="#eee"/>`);
