@@ -102,7 +102,7 @@ export class TargetCalibrator {
     this.next = (this.next + 1) % this.size;
     if (++this.since >= this.every && this.samples.length >= this.minSamples) {
       this.since = 0;
-      this.lambda = this.fit();
+      this.lambda = this.calibrate();
     }
   }
 
@@ -141,7 +141,7 @@ export class TargetCalibrator {
    * λ whose metric is at or under a share / cost target, or the largest that keeps a
    * quality floor.
    */
-  private fit(): number {
+  private calibrate(): number {
     let lo = -2;
     let hi = 50;
     const quality = this.kind === 'minQuality';
