@@ -103,12 +103,6 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 160;
 }
 
-/**
- * Hashes the tokens of text[start, end): runs of letters (case-folded), runs of digits (by
- * their length: values differ per question, their size says more), and every other
- * non-space character alone. Pushes word buckets (and pair buckets) into idx.
- * Returns the number of buckets pushed.
- */
 interface ShapeCounts {
   digits: number;
   numbers: number;
@@ -124,81 +118,159 @@ function bucket(h: number, dim: number): number {
 }
 const INV_2_32 = 1 / 4294967296;
 
-/** Pushes a token's bucket, and its pair's with the previous token. */
-function push(idx: number[], token: number, prev: number, hasPrev: boolean, dim: number, ns: number, pairs: boolean): void {
-  idx.push(bucket(fmix(token ^ ns), dim));
-  if (pairs && hasPrev) idx.push(bucket(fmix(Math.imul(prev, 31) ^ token ^ NS_PAIR ^ ns), dim));
-}
+// One scratch buffer for the buckets of a request, grown to the largest window seen: the hot
+// loop writes typed slots instead of growing an array, and the result is copied out once.
+let scratch = new Int32Array(4096);
+let out = 0;
 
-function hashTokens(text: string, start: number, end: number, dim: number, ngrams: number, ns: number, idx: number[], shape?: ShapeCounts): number {
-  const before = idx.length;
+// Character classes of the tokenizer, by char code (codes ≥ 128 are OTHER unless a space).
+const OTHER = 0;
+const LETTER = 1;
+const DIGIT = 2;
+const SPACE = 3;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) CLASS[c] = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? LETTER : c >= 48 && c <= 57 ? DIGIT : isSpace(c) ? SPACE : OTHER;
+
+/**
+ * Hashes the tokens of text[start, end) into the scratch buffer from `out` on: runs of
+ * letters (case-folded), runs of digits (by their length: values differ per question, their
+ * size says more), and every other non-space character alone; with `ngrams` ≥ 2 also each
+ * adjacent pair. One pass over char codes through a class table, no string allocated.
+ */
+function hashTokens(text: string, start: number, end: number, dim: number, ngrams: number, ns: number, shape: ShapeCounts): void {
+  // At most one token per character, two buckets per token.
+  const need = out + 2 * (end - start + 1);
+  if (need > scratch.length) {
+    const grown = new Int32Array(Math.max(need, scratch.length * 2));
+    grown.set(scratch.subarray(0, out));
+    scratch = grown;
+  }
+  const buf = scratch;
+  let n = out;
   const pairs = ngrams >= 2;
+  const scale = dim * INV_2_32;
+  const nsPair = NS_PAIR ^ ns;
   let prev = 0;
   let hasPrev = false;
   let ticks = 0;
   let h = FNV_OFFSET;
-  let kind = 0; // 0 none, 1 letters, 2 digits
+  let kind = 0; // the run in progress: 0 none, LETTER, DIGIT
   let digits = 0;
+  let nDigits = 0;
+  let nNumbers = 0;
+  let nLines = 0;
+  let nQuestions = 0;
+  let nMath = 0;
+  let code = shape.code;
   for (let i = start; i <= end; i++) {
     const c = i < end ? text.charCodeAt(i) : 32;
-    const lower = c >= 65 && c <= 90 ? c + 32 : c;
-    if (lower >= 97 && lower <= 122) {
-      if (kind === 2) {
-        const t = Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME);
-        push(idx, t, prev, hasPrev, dim, ns, pairs);
-        prev = t;
-        hasPrev = true;
+    const cls = c < 128 ? CLASS[c]! : c === 160 ? SPACE : OTHER;
+    if (cls === LETTER) {
+      if (kind !== LETTER) {
+        if (kind === DIGIT) {
+          const t = Math.imul(HASH_NUMBER ^ (digits < 12 ? digits : 12), FNV_PRIME);
+          buf[n++] = (fmix(t ^ ns) * scale) | 0;
+          if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ t ^ nsPair) * scale) | 0;
+          prev = t;
+          hasPrev = true;
+        }
+        h = FNV_OFFSET;
+        kind = LETTER;
       }
-      if (kind !== 1) h = FNV_OFFSET;
-      kind = 1;
-      h = Math.imul(h ^ lower, FNV_PRIME);
+      h = Math.imul(h ^ (c | 32), FNV_PRIME);
       continue;
     }
-    if (c >= 48 && c <= 57) {
-      if (kind === 1) {
-        push(idx, h, prev, hasPrev, dim, ns, pairs);
-        prev = h;
-        hasPrev = true;
-      }
-      if (kind !== 2) {
+    if (cls === DIGIT) {
+      if (kind !== DIGIT) {
+        if (kind === LETTER) {
+          buf[n++] = (fmix(h ^ ns) * scale) | 0;
+          if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ h ^ nsPair) * scale) | 0;
+          prev = h;
+          hasPrev = true;
+        }
         digits = 0;
-        if (shape) shape.numbers++;
+        nNumbers++;
+        kind = DIGIT;
       }
-      kind = 2;
       digits++;
-      if (shape) shape.digits++;
+      nDigits++;
       continue;
     }
-    if (kind === 1) {
-      push(idx, h, prev, hasPrev, dim, ns, pairs);
+    if (kind === LETTER) {
+      buf[n++] = (fmix(h ^ ns) * scale) | 0;
+      if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ h ^ nsPair) * scale) | 0;
       prev = h;
       hasPrev = true;
-    } else if (kind === 2) {
-      const t = Math.imul(HASH_NUMBER ^ Math.min(digits, 12), FNV_PRIME);
-      push(idx, t, prev, hasPrev, dim, ns, pairs);
+    } else if (kind === DIGIT) {
+      const t = Math.imul(HASH_NUMBER ^ (digits < 12 ? digits : 12), FNV_PRIME);
+      buf[n++] = (fmix(t ^ ns) * scale) | 0;
+      if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ t ^ nsPair) * scale) | 0;
       prev = t;
       hasPrev = true;
       // "3.5" is one number for the shape counts (two tokens for the hash).
-      if (shape && c === 46 && i + 1 < end && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57) shape.numbers--;
+      if (c === 46 && i + 1 < end) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 48 && d <= 57) nNumbers--;
+      }
     }
     kind = 0;
-    if (i < end && !isSpace(c)) {
+    if (cls === OTHER) {
       const t = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995;
-      push(idx, t, prev, hasPrev, dim, ns, pairs);
+      buf[n++] = (fmix(t ^ ns) * scale) | 0;
+      if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ t ^ nsPair) * scale) | 0;
       prev = t;
       hasPrev = true;
-      if (shape) {
-        if (c === 96) {
-          if (++ticks === 3) shape.code = 1;
-          continue;
-        }
-        if (c === 63) shape.questions++;
-        else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) shape.math++;
+      if (c === 96) {
+        if (++ticks === 3) code = 1;
+        continue;
       }
-    } else if (shape && c === 10) shape.lines++;
+      if (c === 63) nQuestions++;
+      else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) nMath++;
+    } else if (c === 10) nLines++;
     ticks = 0;
   }
-  return idx.length - before;
+  out = n;
+  shape.digits += nDigits;
+  shape.numbers += nNumbers;
+  shape.lines += nLines;
+  shape.questions += nQuestions;
+  shape.math += nMath;
+  shape.code = code;
+}
+
+/** The system prompt's buckets and values: the same for every request of an app, so kept per dim. */
+interface SystemBuckets {
+  idx: Int32Array;
+  val: number;
+}
+const SYSTEM_CACHE_SIZE = 64;
+const systemCache = new Map<number, Map<string, SystemBuckets>>();
+
+function systemBuckets(system: string, dim: number): SystemBuckets {
+  let perDim = systemCache.get(dim);
+  if (!perDim) {
+    perDim = new Map();
+    systemCache.set(dim, perDim);
+  }
+  // A Map lookup by string uses the engine's cached string hash: O(1) for the same string object.
+  const hit = perDim.get(system);
+  if (hit) return hit;
+  let h = FNV_OFFSET;
+  const idEnd = Math.min(system.length, SYSTEM_ID_CHARS);
+  for (let i = 0; i < idEnd; i++) h = Math.imul(h ^ system.charCodeAt(i), FNV_PRIME);
+  const first = bucket(fmix(h ^ Math.imul(system.length, 0x9e3779b1) ^ NS_SYSID), dim);
+  // Hashed after the question's buckets in the scratch buffer, then taken out again.
+  const saved = out;
+  hashTokens(system, 0, Math.min(system.length, SYSTEM_WORDS_CHARS), dim, 1, NS_SYS, { digits: 0, numbers: 0, lines: 0, questions: 0, math: 0, code: 0 });
+  const nSys = out - saved;
+  const idx = new Int32Array(nSys + 1);
+  idx[0] = first;
+  idx.set(scratch.subarray(saved, out), 1);
+  out = saved;
+  const entry = { idx, val: nSys > 0 ? 0.5 / Math.sqrt(nSys) : 0 };
+  if (perDim.size >= SYSTEM_CACHE_SIZE) perDim.clear();
+  perDim.set(system, entry);
+  return entry;
 }
 
 /** The features the predictors read; the same code runs in training and at request time. */
@@ -214,24 +286,27 @@ export function featurize(input: string | PromptParts, taskType: string | undefi
     while (start < stop && !isSpace(text.charCodeAt(start))) start++;
   }
   const end = text.length;
-  const idx: number[] = [];
   const shape: ShapeCounts = { digits: 0, numbers: 0, lines: 0, questions: 0, math: 0, code: 0 };
-  const nText = hashTokens(text, start, end, dim, space.ngrams, NS_WORD, idx, shape);
-  const val: number[] = new Array<number>(nText);
-  const norm = nText > 0 ? 1 / Math.sqrt(nText) : 0;
-  for (let i = 0; i < nText; i++) val[i] = norm;
-
+  out = 0;
+  hashTokens(text, start, end, dim, space.ngrams, NS_WORD, shape);
+  const nText = out;
   const system = parts.system ?? '';
-  if (system.length > 0) {
-    let h = FNV_OFFSET;
-    const idEnd = Math.min(system.length, SYSTEM_ID_CHARS);
-    for (let i = 0; i < idEnd; i++) h = Math.imul(h ^ system.charCodeAt(i), FNV_PRIME);
-    idx.push(bucket(fmix(h ^ Math.imul(system.length, 0x9e3779b1) ^ NS_SYSID), dim));
-    val.push(0.5);
-    const before = idx.length;
-    const nSys = hashTokens(system, 0, Math.min(system.length, SYSTEM_WORDS_CHARS), dim, 1, NS_SYS, idx);
-    const sysNorm = nSys > 0 ? 0.5 / Math.sqrt(nSys) : 0;
-    for (let i = before; i < idx.length; i++) val.push(sysNorm);
+  const sys = system.length > 0 ? systemBuckets(system, dim) : undefined;
+  const total = nText + (sys ? sys.idx.length : 0);
+  const idx: number[] = new Array<number>(total);
+  const val: number[] = new Array<number>(total);
+  const norm = nText > 0 ? 1 / Math.sqrt(nText) : 0;
+  for (let i = 0; i < nText; i++) {
+    idx[i] = scratch[i]!;
+    val[i] = norm;
+  }
+  if (sys) {
+    idx[nText] = sys.idx[0]!;
+    val[nText] = 0.5;
+    for (let i = 1; i < sys.idx.length; i++) {
+      idx[nText + i] = sys.idx[i]!;
+      val[nText + i] = sys.val;
+    }
   }
 
   const { digits, numbers, lines, questions, math, code } = shape;
