@@ -33,7 +33,7 @@ describe('router.feedback()', () => {
     expect(Object.keys(probs).sort()).toEqual(['cheap', 'strong']);
     expect(probs.cheap! + probs.strong!).toBeCloseTo(1, 10);
     expect(Math.min(probs.cheap!, probs.strong!)).toBeCloseTo(0.1, 10);
-    expect((decision.routingFeatures as { kind: string }).kind).toBe('hashed-ngrams@2');
+    expect((decision.routingFeatures as { kind: string }).kind).toBe('hashed-ngrams@3');
     expect(JSON.stringify(decision)).not.toContain('hello');
 
     const a = r.feedback(decision.id, { score: 0.8 });

@@ -66,4 +66,8 @@ describe('learned router features', () => {
   it('refuses a model file in the old format, naming it', () => {
     expect(() => learnedStrategy({ format: 'llm-switchboard/learned-router@1' } as never)).toThrow(/@1.*retrain/);
   });
+
+  it('refuses a @2 model file (other window and bucket hash), naming the format and asking for a retrain', () => {
+    expect(() => learnedStrategy({ format: 'llm-switchboard/learned-router@2' } as never)).toThrow(/@2.*retrain/);
+  });
 });

@@ -42,7 +42,7 @@ describe('training from the router’s own records and feedback', () => {
     expect(ds.models).toEqual(['cheap', 'strong']);
     for (const row of ds.rows) {
       expect(row.prompt).toBe('');
-      expect(row.features?.kind).toBe('hashed-ngrams@2');
+      expect(row.features?.kind).toBe('hashed-ngrams@3');
       expect(Object.keys(row.outcomes)).toHaveLength(1);
       const [m, o] = Object.entries(row.outcomes)[0]!;
       const rec = records.find((r) => r.id === row.id)!;

@@ -17,7 +17,7 @@ export interface TrainRouterOptions {
   dim?: number;
   /** Longest word n-gram. @default 2 */
   ngrams?: number;
-  /** Characters read from the end of the question. @default 1500 */
+  /** Characters read from the end of the question. @default 600 */
   window?: number;
   /** Use `routing.taskType` (the row's group) as a feature: one weight per label seen here. @default true */
   taskFeature?: boolean;

@@ -15,7 +15,7 @@ export interface KnnIndexOptions {
   dim?: number;
   /** @default 2 */
   ngrams?: number;
-  /** Characters read from the end of the question. @default 1500 */
+  /** Characters read from the end of the question. @default 600 */
   window?: number;
   /** Buckets present in more than this share of the logged prompts are ignored (stop words). @default 0.9 */
   maxDocShare?: number;

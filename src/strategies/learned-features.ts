@@ -57,7 +57,7 @@ export interface Features {
  * `task` is the raw label, so a model trained later maps it to its own label list.
  */
 export interface RecordedFeatures {
-  kind: 'hashed-ngrams@2';
+  kind: 'hashed-ngrams@3';
   dim: number;
   ngrams: number;
   window: number;
@@ -67,7 +67,7 @@ export interface RecordedFeatures {
   task?: string | undefined;
 }
 
-export const DEFAULT_WINDOW = 1500;
+export const DEFAULT_WINDOW = 600;
 const SYSTEM_WORDS_CHARS = 600;
 const SYSTEM_ID_CHARS = 2000;
 const FNV_OFFSET = 0x811c9dc5;
@@ -78,6 +78,8 @@ const NS_PAIR = 0x85ebca77;
 const NS_SYS = 0xc2b2ae3d;
 const NS_SYSID = 0x27d4eb2f;
 const HASH_NUMBER = 0x2f1a3b5c;
+// Fibonacci hashing: one multiply spreads a token hash over the high bits, which pick the bucket.
+const GOLDEN = 0x9e3779b1 | 0;
 
 function fmix(h: number): number {
   h ^= h >>> 16;
@@ -153,81 +155,61 @@ function hashTokens(text: string, start: number, end: number, dim: number, ngram
   let prev = 0;
   let hasPrev = false;
   let ticks = 0;
-  let h = FNV_OFFSET;
-  let kind = 0; // the run in progress: 0 none, LETTER, DIGIT
-  let digits = 0;
   let nDigits = 0;
   let nNumbers = 0;
   let nLines = 0;
   let nQuestions = 0;
   let nMath = 0;
   let code = shape.code;
-  for (let i = start; i <= end; i++) {
-    const c = i < end ? text.charCodeAt(i) : 32;
+  let i = start;
+  while (i < end) {
+    let c = text.charCodeAt(i);
     const cls = c < 128 ? CLASS[c]! : c === 160 ? SPACE : OTHER;
+    if (cls === SPACE) {
+      if (c === 10) nLines++;
+      ticks = 0;
+      i++;
+      continue;
+    }
+    let t: number;
     if (cls === LETTER) {
-      if (kind !== LETTER) {
-        if (kind === DIGIT) {
-          const t = Math.imul(HASH_NUMBER ^ (digits < 12 ? digits : 12), FNV_PRIME);
-          buf[n++] = (fmix(t ^ ns) * scale) | 0;
-          if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ t ^ nsPair) * scale) | 0;
-          prev = t;
-          hasPrev = true;
-        }
-        h = FNV_OFFSET;
-        kind = LETTER;
-      }
-      h = Math.imul(h ^ (c | 32), FNV_PRIME);
-      continue;
-    }
-    if (cls === DIGIT) {
-      if (kind !== DIGIT) {
-        if (kind === LETTER) {
-          buf[n++] = (fmix(h ^ ns) * scale) | 0;
-          if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ h ^ nsPair) * scale) | 0;
-          prev = h;
-          hasPrev = true;
-        }
-        digits = 0;
-        nNumbers++;
-        kind = DIGIT;
-      }
-      digits++;
-      nDigits++;
-      continue;
-    }
-    if (kind === LETTER) {
-      buf[n++] = (fmix(h ^ ns) * scale) | 0;
-      if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ h ^ nsPair) * scale) | 0;
-      prev = h;
-      hasPrev = true;
-    } else if (kind === DIGIT) {
-      const t = Math.imul(HASH_NUMBER ^ (digits < 12 ? digits : 12), FNV_PRIME);
-      buf[n++] = (fmix(t ^ ns) * scale) | 0;
-      if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ t ^ nsPair) * scale) | 0;
-      prev = t;
-      hasPrev = true;
+      // A run of letters, case-folded, is one token.
+      t = FNV_OFFSET;
+      do {
+        t = Math.imul(t ^ (c | 32), FNV_PRIME);
+        if (++i >= end) break;
+        c = text.charCodeAt(i);
+      } while (c < 128 && CLASS[c] === LETTER);
+      ticks = 0;
+    } else if (cls === DIGIT) {
+      // A run of digits is one token by its length: values differ per question, size says more.
+      let digits = 0;
+      do {
+        digits++;
+        if (++i >= end) break;
+        c = text.charCodeAt(i);
+      } while (c >= 48 && c <= 57);
+      nDigits += digits;
       // "3.5" is one number for the shape counts (two tokens for the hash).
-      if (c === 46 && i + 1 < end) {
-        const d = text.charCodeAt(i + 1);
-        if (d >= 48 && d <= 57) nNumbers--;
-      }
-    }
-    kind = 0;
-    if (cls === OTHER) {
-      const t = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995;
-      buf[n++] = (fmix(t ^ ns) * scale) | 0;
-      if (pairs && hasPrev) buf[n++] = (fmix(Math.imul(prev, 31) ^ t ^ nsPair) * scale) | 0;
-      prev = t;
-      hasPrev = true;
+      if (!(i < end && c === 46 && i + 1 < end && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)) nNumbers++;
+      t = Math.imul(HASH_NUMBER ^ (digits < 12 ? digits : 12), FNV_PRIME);
+      ticks = 0;
+    } else {
+      // Any other character is a token of its own.
+      t = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) ^ 0x5bd1e995;
       if (c === 96) {
         if (++ticks === 3) code = 1;
-        continue;
+      } else {
+        ticks = 0;
+        if (c === 63) nQuestions++;
+        else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) nMath++;
       }
-      if (c === 63) nQuestions++;
-      else if (c === 43 || c === 42 || c === 47 || c === 61 || c === 94 || c === 37 || c === 36) nMath++;
-    } else if (c === 10) nLines++;
-    ticks = 0;
+      i++;
+    }
+    buf[n++] = ((Math.imul(t ^ ns, GOLDEN) >>> 0) * scale) | 0;
+    if (pairs && hasPrev) buf[n++] = ((Math.imul(Math.imul(prev, 31) ^ t ^ nsPair, GOLDEN) >>> 0) * scale) | 0;
+    prev = t;
+    hasPrev = true;
   }
   out = n;
   shape.digits += nDigits;
@@ -351,7 +333,7 @@ export function recordFeatures(f: Features, space: Pick<FeatureSpace, 'dim' | 'n
   const dense = new Array<number>(f.dense.length);
   for (let i = 0; i < dense.length; i++) dense[i] = Math.round(f.dense[i]! * 1e5) / 1e5;
   return {
-    kind: 'hashed-ngrams@2',
+    kind: 'hashed-ngrams@3',
     dim: space.dim,
     ngrams: space.ngrams,
     window: space.window,
@@ -364,7 +346,7 @@ export function recordFeatures(f: Features, space: Pick<FeatureSpace, 'dim' | 'n
 
 /** Features back from a record, for a model with this shape; throws when the shapes differ. */
 export function fromRecordedFeatures(r: RecordedFeatures, space: FeatureSpace): Features {
-  if (r.kind !== 'hashed-ngrams@2') throw new TypeError(`recorded features of kind '${String(r.kind)}' cannot be read (expected 'hashed-ngrams@2')`);
+  if (r.kind !== 'hashed-ngrams@3') throw new TypeError(`recorded features of kind '${String(r.kind)}' cannot be read (expected 'hashed-ngrams@3')`);
   if (r.dim !== space.dim || r.ngrams !== space.ngrams || r.window !== space.window) {
     throw new TypeError(`recorded features were hashed with dim ${r.dim}, ngrams ${r.ngrams}, window ${r.window}; this model uses dim ${space.dim}, ngrams ${space.ngrams}, window ${space.window}`);
   }

@@ -22,7 +22,13 @@ import type { FeedbackEvent } from './feedback-event.js';
 export { DENSE_FEATURES, featurize, promptParts };
 export type { Features, PromptParts };
 
-export const LEARNED_FORMAT = 'llm-switchboard/learned-router@2';
+export const LEARNED_FORMAT = 'llm-switchboard/learned-router@3';
+
+// Older model files hash other features: their weights would be read against the wrong buckets.
+const OLD_FORMATS: Record<string, string> = {
+  'llm-switchboard/learned-router@1': 'format @1 (features from the first 3,000 characters) is no longer read',
+  'llm-switchboard/learned-router@2': 'format @2 (1,500-character window, murmur-mixed buckets) is no longer read',
+};
 
 /** The JSON a `trainRouter()` run (or `createLearnedModel()`) produces. */
 export interface LearnedRouterModel extends FeatureSpace {
@@ -134,7 +140,8 @@ export function assertLearnedModel(value: unknown): asserts value is LearnedRout
   };
   if (!m || typeof m !== 'object') fail('expected an object');
   if (m!.format !== LEARNED_FORMAT) {
-    fail(m!.format === 'llm-switchboard/learned-router@1' ? 'format @1 (features from the first 3,000 characters) is no longer read; retrain with trainRouter()' : `format is ${JSON.stringify(m!.format)}`);
+    const old = OLD_FORMATS[String(m!.format)];
+    fail(old ? `${old}; retrain with trainRouter()` : `format is ${JSON.stringify(m!.format)}`);
   }
   if (!Number.isInteger(m!.dim) || m!.dim! <= 0) fail('dim must be a positive integer');
   if (!Number.isInteger(m!.ngrams) || m!.ngrams! < 1) fail('ngrams must be a positive integer');
@@ -163,7 +170,7 @@ export function createLearnedModel(options: {
   dim?: number;
   /** @default 2 */
   ngrams?: number;
-  /** @default 1500 */
+  /** @default 600 */
   window?: number;
   /** Task labels to give a weight of their own. @default [] */
   tasks?: string[];
@@ -228,20 +235,19 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
   const taskBase = denseBase + DENSE_FEATURES.length;
   /** Logits of every known model for f, into zs. */
   const logits = (f: Features) => {
-    for (let mi = 0; mi < K; mi++) zs[mi] = packed[mi]!;
     const idx = f.idx;
     const val = f.val;
-    for (let i = 0; i < idx.length; i++) {
-      const o = (1 + idx[i]!) * K;
-      const v = val[i]!;
-      for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[o + mi]! * v;
+    const m = idx.length;
+    const dense = f.dense;
+    // One pass per model with the sum in a register; the buckets a request touches stay in
+    // cache between passes (a few hundred lines), so the later passes read from L1.
+    for (let mi = 0; mi < K; mi++) {
+      let z = packed[mi]!;
+      for (let i = 0; i < m; i++) z += packed[(1 + idx[i]!) * K + mi]! * val[i]!;
+      for (let j = 0; j < dense.length; j++) z += packed[(denseBase + j) * K + mi]! * dense[j]!;
+      if (f.task >= 0) z += packed[(taskBase + f.task) * K + mi]!;
+      zs[mi] = z;
     }
-    for (let j = 0; j < f.dense.length; j++) {
-      const o = (denseBase + j) * K;
-      const v = f.dense[j]!;
-      for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[o + mi]! * v;
-    }
-    if (f.task >= 0) for (let mi = 0; mi < K; mi++) zs[mi] = zs[mi]! + packed[(taskBase + f.task) * K + mi]!;
   };
   const observations: Record<string, number> = { ...(model.observations ?? {}) };
   const calibrators = new Map<string | null, TargetCalibrator>();
