@@ -5,11 +5,31 @@
  * cancelling the body (the client went away) cancels the upstream call.
  */
 import { toHttpError } from './openai-error-body.js';
+import { hadNullUsage, rawOf } from '../providers/pass-through.js';
 
 export type SseFlavour = 'chat' | 'responses';
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode('data: [DONE]\n\n');
+const CLOSE = encoder.encode('}\n\n');
+/** How OpenAI ends a chunk that carries no usage yet: `…,"usage":null}` and the blank line. */
+const NULL_USAGE_END = encoder.encode(',"usage":null}\n\n');
+
+/**
+ * The upstream's own event bytes for a chunk passed through unchanged (see
+ * providers/pass-through.ts), or undefined (then the chunk is serialised). The one change
+ * the router makes in place, dropping `"usage": null` for a caller that asked for no
+ * usage, is cut from the bytes when it is where OpenAI puts it.
+ */
+function passedThrough(chunk: unknown): Uint8Array[] | undefined {
+  const raw = rawOf(chunk);
+  if (!(raw instanceof Uint8Array)) return undefined;
+  if ((chunk as { usage?: unknown }).usage !== undefined || !hadNullUsage(chunk as object)) return [raw];
+  const n = raw.length - NULL_USAGE_END.length;
+  if (n <= 0) return undefined;
+  for (let i = 0; i < NULL_USAGE_END.length; i++) if (raw[n + i] !== NULL_USAGE_END[i]) return undefined;
+  return [raw.subarray(0, n), CLOSE];
+}
 
 export function sseBody(stream: AsyncIterable<unknown>, flavour: SseFlavour, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
   const iterator = stream[Symbol.asyncIterator]();
@@ -24,9 +44,12 @@ export function sseBody(stream: AsyncIterable<unknown>, flavour: SseFlavour, sig
             controller.close();
             return;
           }
-          const json = JSON.stringify(r.value);
-          if (flavour === 'chat') controller.enqueue(encoder.encode(`data: ${json}\n\n`));
-          else {
+          if (flavour === 'chat') {
+            const raw = passedThrough(r.value);
+            if (raw) for (const part of raw) controller.enqueue(part);
+            else controller.enqueue(encoder.encode(`data: ${JSON.stringify(r.value)}\n\n`));
+          } else {
+            const json = JSON.stringify(r.value);
             const event = r.value as { type?: string; sequence_number?: number };
             if (typeof event.sequence_number === 'number') sequence = event.sequence_number + 1;
             controller.enqueue(encoder.encode(`event: ${event.type ?? 'message'}\ndata: ${json}\n\n`));
