@@ -139,7 +139,8 @@ function authenticate(req: Incoming, options: HandlerOptions): RoutingContext | 
 const EXPECTS: Record<Endpoint, string> = { chat: 'a chat-completions request', responses: 'a Responses API request', embeddings: 'an embeddings request' };
 
 function parseBody(text: string, endpoint: Endpoint): Record<string, unknown> {
-  if (text.trim() === '') throw invalidRequest(400, `The request body is empty; send ${EXPECTS[endpoint]} as JSON.`, 'invalid_body');
+  // Not `text.trim()`: that copies the whole body to look at its first character.
+  if (/^\s*$/.test(text)) throw invalidRequest(400, `The request body is empty; send ${EXPECTS[endpoint]} as JSON.`, 'invalid_body');
   let body: unknown;
   try {
     body = JSON.parse(text);

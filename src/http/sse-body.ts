@@ -11,24 +11,27 @@ export type SseFlavour = 'chat' | 'responses';
 
 const encoder = new TextEncoder();
 const DONE = encoder.encode('data: [DONE]\n\n');
-const CLOSE = encoder.encode('}\n\n');
-/** How OpenAI ends a chunk that carries no usage yet: `…,"usage":null}` and the blank line. */
-const NULL_USAGE_END = encoder.encode(',"usage":null}\n\n');
+const NULL_USAGE = Buffer.from('"usage":null');
+const COMMA = 44;
 
 /**
  * The upstream's own event bytes for a chunk passed through unchanged (see
  * providers/pass-through.ts), or undefined (then the chunk is serialised). The one change
  * the router makes in place, dropping `"usage": null` for a caller that asked for no
- * usage, is cut from the bytes when it is where OpenAI puts it.
+ * usage, is cut from the bytes when they hold that member once (a string cannot hold it
+ * unescaped, so that one is the chunk's own).
  */
-function passedThrough(chunk: unknown): Uint8Array[] | undefined {
+function passedThrough(chunk: unknown): Uint8Array | undefined {
   const raw = rawOf(chunk);
   if (!(raw instanceof Uint8Array)) return undefined;
-  if ((chunk as { usage?: unknown }).usage !== undefined || !hadNullUsage(chunk as object)) return [raw];
-  const n = raw.length - NULL_USAGE_END.length;
-  if (n <= 0) return undefined;
-  for (let i = 0; i < NULL_USAGE_END.length; i++) if (raw[n + i] !== NULL_USAGE_END[i]) return undefined;
-  return [raw.subarray(0, n), CLOSE];
+  if ((chunk as { usage?: unknown }).usage !== undefined || !hadNullUsage(chunk as object)) return raw;
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const at = bytes.indexOf(NULL_USAGE);
+  if (at < 0 || bytes.indexOf(NULL_USAGE, at + NULL_USAGE.length) >= 0) return undefined;
+  const end = at + NULL_USAGE.length;
+  if (bytes[end] === COMMA) return Buffer.concat([bytes.subarray(0, at), bytes.subarray(end + 1)]);
+  if (bytes[at - 1] === COMMA) return Buffer.concat([bytes.subarray(0, at - 1), bytes.subarray(end)]);
+  return undefined;
 }
 
 export function sseBody(stream: AsyncIterable<unknown>, flavour: SseFlavour, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
@@ -40,13 +43,15 @@ export function sseBody(stream: AsyncIterable<unknown>, flavour: SseFlavour, sig
         try {
           const r = await iterator.next();
           if (r.done) {
+            // A stream the caller aborted ends quietly upstream; the body errors as a fetch body does, never `[DONE]`.
+            if (signal?.aborted) return controller.error(signal.reason);
             if (flavour === 'chat') controller.enqueue(DONE);
             controller.close();
             return;
           }
           if (flavour === 'chat') {
             const raw = passedThrough(r.value);
-            if (raw) for (const part of raw) controller.enqueue(part);
+            if (raw) controller.enqueue(raw);
             else controller.enqueue(encoder.encode(`data: ${JSON.stringify(r.value)}\n\n`));
           } else {
             const json = JSON.stringify(r.value);

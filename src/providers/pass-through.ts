@@ -60,7 +60,7 @@ export function passThroughText(body: object, model: string, includeUsage: boole
     if (so === undefined) insert = '"stream_options":{"include_usage":true},';
     else if (!so || typeof so !== 'object' || so.include_usage !== true) return undefined;
   }
-  return withMember(mark.text, 'model', JSON.stringify(model), insert);
+  return withMember(mark.text, 'model', JSON.stringify(model), insert, mark.keys.length);
 }
 
 const raw = new WeakMap<object, string | Uint8Array>();
@@ -137,31 +137,42 @@ function skipValue(t: string, i: number): number {
 }
 
 /**
- * `text` (a JSON object) with member `name` set to `json`, and `insert` (whole members,
- * each followed by a comma) added first. Undefined when the text is not as expected
- * (then the caller serialises instead).
+ * `text` (a JSON object of `members` top-level members) with member `name` set to
+ * `json`, and `insert` (whole members, each followed by a comma) added first. Undefined
+ * when the text is not as expected: then the caller serialises instead. The whole top
+ * level is walked, so a text that repeats a member (JSON.parse kept only the last; an
+ * upstream might read the first) is never sent: what is sent is what was validated.
  */
-function withMember(text: string, name: string, json: string, insert: string): string | undefined {
+function withMember(text: string, name: string, json: string, insert: string, members: number): string | undefined {
   const open = skipWs(text, 0);
   if (text.charCodeAt(open) !== 123) return undefined;
   let i = skipWs(text, open + 1);
-  while (i < text.length && text.charCodeAt(i) !== 125) {
+  let count = 0;
+  let start = -1;
+  let end = -1;
+  while (text.charCodeAt(i) !== 125) {
     if (text.charCodeAt(i) !== 34) return undefined;
     const keyEnd = skipString(text, i);
     if (keyEnd < 0) return undefined;
-    const key = text.slice(i + 1, keyEnd - 1);
     // An escaped key might spell `name`: editing around it could leave two members of that name.
-    if (key.includes('\\')) return undefined;
+    for (let k = i + 1; k < keyEnd - 1; k++) if (text.charCodeAt(k) === 92) return undefined;
+    const isName = keyEnd - i - 2 === name.length && text.startsWith(name, i + 1);
     i = skipWs(text, keyEnd);
     if (text.charCodeAt(i) !== 58) return undefined;
-    const start = skipWs(text, i + 1);
-    const end = skipValue(text, start);
-    if (end < 0) return undefined;
-    if (key === name) return text.slice(0, open + 1) + insert + text.slice(open + 1, start) + json + text.slice(end);
-    i = skipWs(text, end);
+    const vStart = skipWs(text, i + 1);
+    const vEnd = skipValue(text, vStart);
+    if (vEnd < 0) return undefined;
+    count++;
+    if (isName) {
+      if (start >= 0) return undefined;
+      start = vStart;
+      end = vEnd;
+    }
+    i = skipWs(text, vEnd);
     if (text.charCodeAt(i) === 44) i = skipWs(text, i + 1);
     else if (text.charCodeAt(i) !== 125) return undefined;
   }
-  if (i >= text.length) return undefined;
-  return `${text.slice(0, open + 1)}${insert}"${name}":${json}${i === skipWs(text, open + 1) ? '' : ','}${text.slice(open + 1)}`;
+  if (count !== members || skipWs(text, i + 1) !== text.length) return undefined;
+  if (start >= 0) return text.slice(0, open + 1) + insert + text.slice(open + 1, start) + json + text.slice(end);
+  return `${text.slice(0, open + 1)}${insert}"${name}":${json}${count === 0 ? '' : ','}${text.slice(open + 1)}`;
 }
