@@ -47,7 +47,7 @@ const spread = (xs: number[]) => {
 };
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
-  const counts = smoke ? { warmup: 20, blocks: 2, perBlock: 20 } : { warmup: 400, blocks: 12, perBlock: 250 };
+  const counts = smoke ? { warmup: 20, blocks: 2, perBlock: 20 } : { warmup: 400, blocks: 30, perBlock: 100 };
   const upstream = await startUpstream();
   const pkgUrl = await packageUrl();
   const results = new Map<string, PairedResult>();
