@@ -87,15 +87,18 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
           'ratio p50 vs baseline': isBase ? 'baseline' : `${med(ratios(s, g.baseline)).toFixed(3)}×`,
           'ratio per block: min–max (IQR)': isBase ? '' : spread(ratios(s, g.baseline)),
           'CPU µs/call': round(med(r.cpu[s]!)),
+          'CPU ratio vs baseline': isBase ? 'baseline' : `${med(ratios(s, g.baseline, r.cpu)).toFixed(3)}×`,
         };
         if (mode === 'stream') row['TTFT p50 µs'] = round(med(r.ttft[s]!));
         rows.push(row);
       }
       const fr = ratios(g.fetch, g.baseline);
       const m = med(fr);
+      // CPU per call moves far less than wall time when other processes hold the cores.
+      const cr = ratios(g.fetch, g.baseline, r.cpu);
       headline.push({
         figure: `router.fetch over ${LABEL[g.baseline]}, ${g.wire} upstream, ${mode === 'unary' ? 'p50 per call' : 'p50 whole stream'}`,
-        value: `${m.toFixed(3)}× (blocks ${spread(fr)})`,
+        value: `${m.toFixed(3)}× (blocks ${spread(fr)}); CPU per call ${med(cr).toFixed(3)}× (blocks ${spread(cr)})`,
         target: mode === 'unary' ? `≤ ${g.target.toFixed(2)}×` : '(context)',
         met: mode === 'unary' ? (m <= g.target ? 'yes' : `no, by ${((m - g.target) * 100).toFixed(1)} points`) : '',
       });
@@ -115,7 +118,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
       }
     }
   }
-  const method = `One Node process per upstream wire format and mode, holding every subject of the group; against one fake upstream process on 127.0.0.1 (keep-alive, recorded bodies, no delay). ${counts.warmup} warm-up calls per subject, then ${counts.blocks} blocks; each block runs ${counts.perBlock} sequential calls of every subject, in an order rotated per block. Ratio = the fetch path's block p50 ÷ its baseline's p50 in the same block; the headline is the median over blocks, with min–max and interquartile range.`;
+  const method = `One Node process per upstream wire format and mode, holding every subject of the group; against one fake upstream process on 127.0.0.1 (keep-alive, recorded bodies, no delay). ${counts.warmup} warm-up calls per subject, then ${counts.blocks} blocks; each block runs ${counts.perBlock} sequential calls of every subject, in an order rotated per block. Ratio = the fetch path's block p50 ÷ its baseline's p50 in the same block (and the same for CPU µs per call, process.cpuUsage() over the block); the headline is the median over blocks, with min–max and interquartile range.`;
   return [
     { title: 'router.fetch: headline', method, iterations: counts.blocks * counts.perBlock, rows: headline, notes: failures.map((f) => `not run: ${f}`) },
     { title: 'router.fetch per subject', method, iterations: counts.blocks * counts.perBlock, rows, notes: ['Router: priority route of two models on one provider, onDecision hook summing decision.cost.finalUsd (as in overhead.bench.ts).'] },
