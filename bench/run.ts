@@ -3,7 +3,11 @@
  * and writes bench/RESULTS.md and bench/results.json (smoke: .cache/bench/). A bench
  * file that is missing, fails to import or throws is reported, never fatal.
  *
- *   tsx bench/run.ts [--smoke] [--only name,name]
+ *   tsx bench/run.ts [--smoke] [--only name,name [--merge]]
+ *
+ * `--only … --merge` replaces the sections of the files it ran in bench/RESULTS.md and
+ * results.json (each merged section says so), leaving every other file's figures as the
+ * last full run wrote them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +29,7 @@ const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const onlyArg = args.find((a, i) => args[i - 1] === '--only' || a.startsWith('--only='));
 const only = onlyArg ? onlyArg.replace(/^--only=/, '').split(',') : undefined;
+const merge = args.includes('--merge') && !smoke;
 
 /**
  * The peers the comparisons need; installed from bench/peers' own lock file on a fresh
@@ -63,6 +68,39 @@ function table(rows: Array<Record<string, string | number>>): string {
   return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`)].join('\n') + '\n';
 }
 
+function sectionsMarkdown(r: FileResult, note?: string): string[] {
+  const md: string[] = [];
+  for (const s of r.sections) {
+    md.push(`## ${s.title}`, '', `_Source: bench/${r.file}. Iterations: ${cell(s.iterations)}. Method: ${s.method}_`, '', table(s.rows));
+    const notes = [...(s.notes ?? []), ...(note ? [note] : [])];
+    for (const n of notes) md.push(`- ${n}`);
+    if (notes.length) md.push('');
+  }
+  return md;
+}
+
+/** Replaces the merged files' sections in bench/RESULTS.md and their entries in results.json. */
+function mergeInto(results: FileResult[]): void {
+  const mdPath = resolve(BENCH_DIR, 'RESULTS.md');
+  const jsonPath = resolve(BENCH_DIR, 'results.json');
+  const ok = results.filter((r) => r.ok);
+  const text = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmark results\n';
+  const blocks = text.split(/\n(?=## )/);
+  const note = `Merged by \`bench/run.ts --only ${only!.join(',')} --merge\` on ${new Date().toISOString()} (Node ${process.version}); the other sections are from the last full run.`;
+  const fresh = ok.flatMap((r) => sectionsMarkdown(r, note)).join('\n');
+  const isMerged = (b: string) => ok.some((r) => b.includes(`_Source: bench/${r.file}.`));
+  const at = blocks.findIndex(isMerged);
+  const kept = blocks.filter((b) => !isMerged(b));
+  if (fresh) kept.splice(at < 0 ? kept.length : at, 0, fresh.trimEnd() + '\n');
+  writeFileSync(mdPath, kept.join('\n'));
+  if (existsSync(jsonPath)) {
+    const json = JSON.parse(readFileSync(jsonPath, 'utf8')) as { files: FileResult[] };
+    json.files = [...json.files.filter((f) => !ok.some((r) => r.file === f.file)), ...ok];
+    writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
+  }
+  console.log(`bench: merged ${ok.map((r) => r.file).join(', ')} into ${mdPath} and results.json`);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const peersProblem = ensurePeers();
@@ -97,7 +135,12 @@ async function main(): Promise<void> {
       console.log(`FAILED\n${error}`);
     }
   }
-  // With --only, a partial run must not overwrite the full results.
+  // With --only, a partial run must not overwrite the full results (--merge replaces only its own sections).
+  if (only && merge) {
+    mergeInto(results);
+    process.exitCode = results.some((r) => !r.ok) ? 1 : 0;
+    return;
+  }
   if (only) {
     console.log('bench: --only run, RESULTS.md left as it is');
     process.exitCode = results.some((r) => !r.ok) ? 1 : 0;
@@ -150,13 +193,7 @@ async function main(): Promise<void> {
     for (const f of failed) md.push(`- \`bench/${f.file}\`: ${f.error?.split('\n')[0]}`);
     md.push('');
   }
-  for (const r of results.filter((x) => x.ok)) {
-    for (const s of r.sections) {
-      md.push(`## ${s.title}`, '', `_Source: bench/${r.file}. Iterations: ${cell(s.iterations)}. Method: ${s.method}_`, '', table(s.rows));
-      for (const n of s.notes ?? []) md.push(`- ${n}`);
-      if (s.notes?.length) md.push('');
-    }
-  }
+  for (const r of results.filter((x) => x.ok)) md.push(...sectionsMarkdown(r));
   const outDir = smoke ? CACHE_DIR : BENCH_DIR;
   mkdirSync(outDir, { recursive: true });
   const base = smoke ? 'smoke-' : '';

@@ -176,10 +176,12 @@ describe('router.fetch: URLs, errors, routing context, abort', () => {
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.status).toBe(429);
     expect(err.headers.get('retry-after')).toBe('3');
-    expect(err.requestID).toMatch(/^req_[0-9a-f]{32}$/);
     expect(err.headers.get('x-switchboard-upstream-request-id')).toBe('req_upstream_429');
     await hooksSettled();
     expect(decisions[0]!.outcome).toBe('error');
+    // A routed call that failed is named by its decision, as an answer is.
+    expect(err.requestID).toBe(decisions[0]!.id);
+    expect(err.headers.get('x-switchboard-decision-id')).toBe(decisions[0]!.id);
     expect(err.message).not.toContain(VENDOR_KEYS.openai);
 
     vendors.an.enqueue(reply.error(400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages: field required' } }));
@@ -188,6 +190,8 @@ describe('router.fetch: URLs, errors, routing context, abort', () => {
     const noMessages = await clientOf(router.fetch).chat.completions.create({ model: 'claude' } as never).catch((e) => e);
     expect(noMessages).toBeInstanceOf(OpenAI.BadRequestError);
     expect(noMessages.param).toBe('messages');
+    // Refused before any routing: no decision exists, so a fresh request id.
+    expect(noMessages.requestID).toMatch(/^req_[0-9a-f]{32}$/);
     const broken = await router.fetch('http://x/v1/chat/completions', { method: 'POST', body: '{"model":' });
     expect(broken.status).toBe(400);
     expect((await broken.json()).error.code).toBe('invalid_json');

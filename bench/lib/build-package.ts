@@ -26,7 +26,7 @@ export function childScript(script: string): Promise<string> {
     mkdirSync(outdir, { recursive: true });
     writeFileSync(resolve(CACHE_DIR, 'package.json'), '{ "type": "module" }\n');
     await build({
-      entryPoints: ['lib/load-client.ts', 'lib/memory-child.ts', 'lib/fake-upstream.ts'].map((f) => resolve(BENCH_DIR, f)),
+      entryPoints: ['lib/load-client.ts', 'lib/paired-client.ts', 'lib/memory-child.ts', 'lib/fake-upstream.ts'].map((f) => resolve(BENCH_DIR, f)),
       outdir,
       ...ESM_NODE,
     });

@@ -66,7 +66,7 @@ type StreamCall = () => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>>
 const peerRequire = createRequire(resolve(PEERS_DIR, 'package.json'));
 const importPeer = (name: string): Promise<any> => import(pathToFileURL(peerRequire.resolve(name)).href);
 
-async function makeClient(input: LoadInput): Promise<{ call: Call; stream: StreamCall }> {
+export async function makeClient(input: LoadInput): Promise<{ call: Call; stream: StreamCall }> {
   const { urls } = input;
   const model = input.long ? 'long' : 'gpt-4o-mini';
   switch (input.variant) {
@@ -251,4 +251,5 @@ export async function measure(input: LoadInput): Promise<LoadResult> {
   return r;
 }
 
-if (process.send) childMain(measure);
+// bench/lib/paired-client.ts builds its clients here too, and answers its parent itself.
+if (process.send && !process.env.BENCH_PAIRED_CLIENT) childMain(measure);

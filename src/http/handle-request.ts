@@ -24,8 +24,10 @@ import { HttpFailure, invalidRequest, notAllowed } from './http-failure.js';
 import type { HandlerOptions } from './handler-options.js';
 import type { Incoming } from './incoming.js';
 import { ROUTING_HEADER, routingFromHeader } from './routing-header.js';
-import { Aborted, jsonReply, type Reply } from './reply.js';
+import { Aborted, JSON_TYPE, jsonReply, type Reply } from './reply.js';
 import { sseBody } from './sse-body.js';
+import { markPassThrough, rawOf } from '../providers/pass-through.js';
+import { decisionIdOf } from '../errors/decision-id.js';
 
 type Endpoint = 'chat' | 'responses' | 'embeddings';
 
@@ -71,8 +73,13 @@ async function answer(router: Router, options: HandlerOptions, req: Incoming): P
     const mapped = toHttpError(err);
     if (!mapped.expected) (options.onError ?? ((e) => console.warn('[llm-switchboard/http]', e)))(err);
     if (mapped.status === 499) return new Aborted(err);
-    // The upstream's own request id rides beside ours.
+    // A routed call that failed is named by its decision, as an answer is; the upstream's own request id rides beside it.
     const headers: Record<string, string> = { ...mapped.headers };
+    const decisionId = decisionIdOf(err);
+    if (decisionId) {
+      headers['x-request-id'] = decisionId;
+      headers['x-switchboard-decision-id'] = decisionId;
+    }
     const upstreamId = (err as { requestID?: unknown } | null)?.requestID;
     if (typeof upstreamId === 'string' && upstreamId) headers['x-switchboard-upstream-request-id'] = upstreamId;
     return jsonReply(mapped.status, mapped.body, headers);
@@ -132,7 +139,8 @@ function authenticate(req: Incoming, options: HandlerOptions): RoutingContext | 
 const EXPECTS: Record<Endpoint, string> = { chat: 'a chat-completions request', responses: 'a Responses API request', embeddings: 'an embeddings request' };
 
 function parseBody(text: string, endpoint: Endpoint): Record<string, unknown> {
-  if (text.trim() === '') throw invalidRequest(400, `The request body is empty; send ${EXPECTS[endpoint]} as JSON.`, 'invalid_body');
+  // Not `text.trim()`: that copies the whole body to look at its first character.
+  if (/^\s*$/.test(text)) throw invalidRequest(400, `The request body is empty; send ${EXPECTS[endpoint]} as JSON.`, 'invalid_body');
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -140,6 +148,8 @@ function parseBody(text: string, endpoint: Endpoint): Record<string, unknown> {
     throw invalidRequest(400, 'We could not parse the JSON body of your request. The body must be valid JSON.', 'invalid_json');
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest(400, 'The request body must be a JSON object.', 'invalid_body');
+  // An OpenAI-format upstream is sent this very text (only `model` changed), not a re-serialisation.
+  if (endpoint === 'chat') markPassThrough(body as Record<string, unknown>, text);
   return body as Record<string, unknown>;
 }
 
@@ -154,11 +164,14 @@ async function call(router: Router, endpoint: Endpoint, body: Record<string, unk
     return { status: 200, headers: { ...SSE_HEADERS, ...openedHeaders(routed) }, body: sseBody(routed.data as AsyncIterable<unknown>, endpoint === 'chat' ? 'chat' : 'responses', options.signal ?? undefined) };
   }
   const decision = await routed.decision;
-  return jsonReply(200, routed.data, decisionHeaders(decision, (routed.data as { _request_id?: string | null })._request_id));
+  const headers = decisionHeaders(decision, (routed.data as { _request_id?: string | null })._request_id);
+  // The upstream's own bytes when the answer is exactly what they say (an OpenAI-format upstream).
+  const raw = rawOf(routed.data);
+  return typeof raw === 'string' ? { status: 200, headers, body: raw } : { status: 200, headers, body: JSON.stringify(routed.data) };
 }
 
 function decisionHeaders(d: DecisionRecord, upstreamRequestId: string | null | undefined): Record<string, string> {
-  const h: Record<string, string> = { 'x-request-id': d.id, 'x-switchboard-decision-id': d.id };
+  const h: Record<string, string> = { 'content-type': JSON_TYPE, 'x-request-id': d.id, 'x-switchboard-decision-id': d.id };
   if (d.model) h['x-switchboard-model'] = d.model;
   if (d.provider) h['x-switchboard-provider'] = d.provider;
   if (d.answeredBy) h['x-switchboard-upstream-model'] = d.answeredBy;

@@ -19,13 +19,16 @@ export interface Incoming {
 
 export type FetchInput = string | URL | Request;
 
+const EMPTY = new Headers();
+
 /** `fetch(input, init)` arguments → Incoming, reading from `init` first, as fetch does. */
 export function fromFetchArgs(input: FetchInput, init: RequestInit | undefined, maxBodyBytes: number | undefined): Incoming {
   const request = typeof input === 'object' && !(input instanceof URL) ? input : undefined;
   const url = request ? request.url : String(input);
   const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
   const rawHeaders = init?.headers ?? request?.headers;
-  const headers = rawHeaders instanceof Headers ? rawHeaders : new Headers(rawHeaders);
+  // A Headers object (what the SDKs pass) is read as it is; no headers at all need no new object.
+  const headers = rawHeaders instanceof Headers ? rawHeaders : rawHeaders === undefined ? EMPTY : new Headers(rawHeaders);
   const body = init?.body !== undefined ? init.body : request?.body ? request : null;
   return {
     method,

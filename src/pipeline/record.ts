@@ -13,6 +13,7 @@ import type { RoutingContext } from '../config/router-options.js';
 import type { ModelEntry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../observability/pricing.js';
+import { tagDecisionId } from '../errors/decision-id.js';
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -192,7 +193,10 @@ export class Recorder {
     rec.budgets = this.budgets;
     if (this.downgradedFrom !== undefined) rec.downgradedFrom = this.downgradedFrom;
     if (this.content) rec.content = this.content;
-    if (error !== undefined) rec.error = describeError(error);
+    if (error !== undefined) {
+      rec.error = describeError(error);
+      tagDecisionId(error, this.id);
+    }
     this.done = freezeRecord(rec);
     for (const fn of this.finishListeners) {
       try {

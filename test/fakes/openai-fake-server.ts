@@ -14,6 +14,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The body exactly as it arrived (router.fetch passes the caller's text through). */
+  text: string;
 }
 
 export type FakeReply =
@@ -79,7 +81,7 @@ export async function startOpenAIFake(): Promise<OpenAIFake> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined };
+      const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined, text };
       fake.requests.push(rec);
       const reply = queue.shift() ?? responder?.(rec) ?? { kind: 'json', status: 500, body: { error: { message: 'fake: no reply scripted', type: 'server_error' } } };
       void send(res, reply, () => fake.closedEarly++);

@@ -4,11 +4,13 @@
  * router's own, so this adapter only owns the client, retries-off, and error hints.
  */
 import OpenAI, { APIError } from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { OpenAIProviderConfig } from '../provider-config.js';
 import type { AdapterCallOptions, ProviderAdapter, ProviderErrorKind } from '../spec.js';
 import { openConnection } from '../open-connection.js';
 import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
+import { passThroughText } from '../pass-through.js';
+import { passThroughTransport } from './openai-pass-through.js';
 
 export function createOpenAIAdapter(providerId: string, config: OpenAIProviderConfig): ProviderAdapter {
   // The router owns retries; an SDK that also retried would multiply attempts (3×N).
@@ -23,6 +25,8 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
         timeout: config.timeout,
         maxRetries: 0,
       });
+  // Bodies router.fetch marked are sent as the caller's text (see ../pass-through.ts); a client passed in is never bypassed.
+  const direct = config.client ? undefined : passThroughTransport(client, config.defaultHeaders);
 
   return {
     specificationVersion: 'v1',
@@ -34,6 +38,8 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     },
     async doGenerate(body, options) {
       try {
+        const text = direct ? passThroughText(body, body.model, false) : undefined;
+        if (text !== undefined) return answer((await direct!.generate(text, options)) as ChatCompletion, 'choices', 'a chat completion');
         return answer(await client.chat.completions.create(body, requestOptions(options)), 'choices', 'a chat completion');
       } catch (err) {
         throw annotate(err);
@@ -42,10 +48,11 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     async doStream(body, options) {
       let stream;
       try {
-        stream = await client.chat.completions.create(
-          { ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } },
-          requestOptions(options),
-        );
+        const text = direct && body.stream === true ? passThroughText(body, body.model, true) : undefined;
+        stream =
+          text !== undefined
+            ? await direct!.stream(text, options)
+            : await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, requestOptions(options));
       } catch (err) {
         throw annotate(err);
       }
