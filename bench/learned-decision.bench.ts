@@ -10,7 +10,7 @@ import type { BenchSection } from './lib/types.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
 import { createRouter, createLearnedModel, learnedStrategy } from '../src/index.js';
-import { decide } from '../src/pipeline/decide.js';
+import { decide } from '../src/pipeline/route/decide.js';
 import { seededRandom } from '../src/internal/random.js';
 
 const WORDS = 'the of and to in is that for it as with was on be by this are or from at an which have not has but what all were when we there can more if will one about their would so who may how many much does find compute explain prove why'.split(' ');

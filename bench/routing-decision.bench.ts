@@ -9,7 +9,7 @@ import type { BenchSection } from './lib/types.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
 import { createRouter, type RouteConfig, type RouterOptions } from '../src/index.js';
-import { decide } from '../src/pipeline/decide.js';
+import { decide } from '../src/pipeline/route/decide.js';
 
 const STRATEGIES: Record<string, (ids: string[]) => RouteConfig> = {
   priority: () => ({ strategy: 'priority' }),

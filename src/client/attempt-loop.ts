@@ -7,8 +7,8 @@
  * served. Chat completions have their own, richer loop in pipeline/execute.ts.
  */
 import type { ModelEntry } from '../registry/registry.js';
-import type { Recorder } from '../pipeline/record.js';
-import { describeError } from '../pipeline/record.js';
+import type { Recorder } from '../pipeline/record/record.js';
+import { describeError } from '../pipeline/record/record.js';
 import { abortError, timeoutError } from '../errors/provider-error.js';
 import { classifyError } from '../resilience/classify-error.js';
 import type { AdapterCallOptions, ProviderErrorInfo } from '../providers/spec.js';

@@ -6,20 +6,20 @@
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
 import type { RoutingContext } from '../config/router-options.js';
-import type { CandidateRecord } from '../pipeline/decision-record.js';
-import { Recorder } from '../pipeline/record.js';
+import type { CandidateRecord } from '../pipeline/record/decision-record.js';
+import { Recorder } from '../pipeline/record/record.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost } from '../observability/pricing.js';
 import { NoRouteError } from '../errors/no-route-error.js';
 import { UnknownModelError } from '../errors/unknown-model-error.js';
 import type { Registry } from '../registry/registry.js';
-import type { EmbeddingModelEntry, EmbeddingRegistry, EmbeddingRouteEntry } from './embedding-registry.js';
+import type { EmbeddingModelEntry, EmbeddingRegistry, EmbeddingRouteEntry } from '../registry/embedding-registry.js';
 import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';
 import { normalizeHeaders, type RouterRequestOptions } from './request-options.js';
 import { badRequest, mergeRoutingContext } from './routing-context.js';
 import { runAttempts } from './attempt-loop.js';
 import { embeddingInputs, estimateEmbeddingTokens } from '../providers/embeddings-response.js';
-import type { Accounting } from './accounting.js';
+import type { Accounting } from '../pipeline/record/accounting.js';
 
 /** OpenAI's embeddings body, with `model` optional: omitted means every embedding model, in order. */
 export type RouterEmbeddingCreateParams = Omit<EmbeddingCreateParams, 'model'> & { model?: EmbeddingCreateParams['model'] };

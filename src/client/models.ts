@@ -9,7 +9,7 @@ import { Page } from 'openai/pagination';
 import type { Model, ModelsPage } from 'openai/resources/models';
 import type { Registry } from '../registry/registry.js';
 import { UnknownModelError } from '../errors/unknown-model-error.js';
-import type { EmbeddingRegistry } from './embedding-registry.js';
+import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
 import type { WithRequestID } from './routed-promise.js';
 
 /** `owned_by` of the routes, which belong to the router rather than a provider. */

@@ -17,17 +17,17 @@ import type {
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import type { HookBus } from '../observability/hooks.js';
-import { Recorder, describeError } from '../pipeline/record.js';
+import { Recorder, describeError } from '../pipeline/record/record.js';
 import type { ModelEntry } from '../registry/registry.js';
 import type { Router } from './router.js';
 import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';
 import { normalizeHeaders, type RouterRequestOptions } from './request-options.js';
 import { badRequest } from './routing-context.js';
 import { runAttempts } from './attempt-loop.js';
-import { watchAbandon, type AbandonWatch } from '../pipeline/abandon-watch.js';
-import { toChatRequest, toChatUsage, toResponse, unmappableFeatures } from './responses-translate.js';
-import { chunksToResponseEvents } from './responses-stream.js';
-import type { Accounting } from './accounting.js';
+import { watchAbandon, type AbandonWatch } from '../pipeline/execute/abandon-watch.js';
+import { toChatRequest, toChatUsage, toResponse, unmappableFeatures } from '../operations/responses-translate.js';
+import { chunksToResponseEvents } from '../operations/responses-events.js';
+import type { Accounting } from '../pipeline/record/accounting.js';
 
 export class Responses {
   /** @internal */

@@ -14,15 +14,15 @@ import type { Registry } from '../registry/registry.js';
 import type { StrategyFunction } from '../strategies/strategy.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost } from '../observability/pricing.js';
-import type { Requirements } from '../pipeline/requirements.js';
-import { decide, type Decision, type RoutingSetup } from '../pipeline/decide.js';
-import { mergeContext } from '../pipeline/merge-context.js';
-import { Recorder } from '../pipeline/record.js';
-import { executeGenerate, executeStream } from '../pipeline/execute.js';
+import type { Requirements } from '../pipeline/route/requirements.js';
+import { decide, type Decision, type RoutingSetup } from '../pipeline/route/decide.js';
+import { mergeContext } from '../pipeline/route/merge-context.js';
+import { Recorder } from '../pipeline/record/record.js';
+import { executeGenerate, executeStream } from '../pipeline/execute/execute.js';
 import { Resilience, type ModelHealth } from '../resilience/resilience.js';
 import { withReopenHint } from '../resilience/circuit-breaker.js';
-import type { CandidateRecord, MatchedRuleRecord } from '../pipeline/decision-record.js';
-import { Accounting } from './accounting.js';
+import type { CandidateRecord, MatchedRuleRecord } from '../pipeline/record/decision-record.js';
+import { Accounting } from '../pipeline/record/accounting.js';
 import type { CallPolicy } from '../resilience/resilience.js';
 import type { AcceptFunction } from '../resilience/resilience-options.js';
 import { ChunkAccumulator, toOpenAIUsage } from '../cache/replay-stream.js';
@@ -33,7 +33,7 @@ import type { ParsedChatCompletion } from 'openai/resources/chat/completions';
 import type { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
 import { parseCompletion, type ParsedContentOf, type RouterParseParams } from './chat-completions-parse.js';
 import { runToolsWith, streamCompletion, type RouterStreamParams, type RunToolsMethod } from './chat-completions-stream.js';
-import type { EmbeddingRegistry } from './embedding-registry.js';
+import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
 import { Embeddings } from './embeddings.js';
 import { Models } from './models.js';
 import { Responses } from './responses.js';
@@ -49,7 +49,7 @@ export interface RouterCore {
   accounting: Accounting;
   strategies: Map<string, StrategyFunction>;
   random: () => number;
-  /** Rules, policy, tokenizer and the seeded random source (pipeline/decide.ts). */
+  /** Rules, policy, tokenizer and the seeded random source (pipeline/route/decide.ts). */
   routing: RoutingSetup;
   /** Breakers, limits, retry and timeout policy (resilience/resilience.ts). */
   resilience?: Resilience | undefined;

@@ -9,10 +9,10 @@
  * neither the answer nor a retry's response.
  */
 import { randomUUID } from 'node:crypto';
-import type { RoutingContext } from '../config/router-options.js';
-import type { ModelEntry } from '../registry/registry.js';
-import type { HookBus } from '../observability/hooks.js';
-import { addUsage, priceUsage, toUsageRecord } from '../observability/pricing.js';
+import type { RoutingContext } from '../../config/router-options.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import type { HookBus } from '../../observability/hooks.js';
+import { addUsage, priceUsage, toUsageRecord } from '../../observability/pricing.js';
 import type {
   AttemptOutcome,
   AttemptRecord,

@@ -16,8 +16,8 @@
 import { OpenAIError } from 'openai';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../registry/registry.js';
-import { connectionError, timeoutError } from '../errors/provider-error.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import { connectionError, timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
