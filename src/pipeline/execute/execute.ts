@@ -1,21 +1,19 @@
 /**
- * Stage 4: attempts along the plan, in the route's execution mode. 'fallback' (the
+ * Stage 4, for every operation: attempts along the plan, in the route's execution mode. 'fallback' (the
  * default) walks the plan one model at a time; 'cascade' escalates until an answer is
  * accepted; 'hedge' races a second model against a slow first one; 'ensemble' asks
  * several and picks. Retries, timeouts, abort, breakers and limits live in call.ts and
  * apply to every mode.
  */
 import { Stream } from 'openai/streaming';
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionCreateParams,
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ModelEntry } from '../../registry/registry.js';
+import type { Operation } from '../../spec/operation.js';
+import type { ExecutionMode } from '../../resilience/resilience-options.js';
+import type { AttemptHandle } from './attempt.js';
 import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
 import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
+import { wrapEvents } from './event-stream-wrap.js';
 import { continuationBody } from './stream-continuation.js';
 import { runCascade } from './cascade.js';
 import { runHedged } from './hedge.js';
@@ -23,86 +21,98 @@ import { runEnsemble } from './ensemble.js';
 
 export type { ExecuteInput } from './call.js';
 
-function generateOp(input: ExecuteInput, body: ChatCompletionCreateParams = input.body): Op<ChatCompletion> {
-  // Cascade and ensemble serve stream requests from whole answers.
-  if (body.stream) {
-    const { stream: _stream, stream_options: _options, ...rest } = body;
-    body = rest as ChatCompletionCreateParams;
-  }
-  return (entry, handle, timeoutMs) =>
-    entry.adapter.doGenerate({ ...body, model: entry.upstream } as ChatCompletionCreateParamsNonStreaming, {
-      signal: handle.controller.signal,
-      timeoutMs,
-      headers: input.headers,
-      maxOutputTokens: entry.maxOutputTokens,
-    });
+type AnyOperation<B, R, E> = Operation<B, R, E>;
+
+function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined) {
+  return { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens };
 }
 
-/** Opens a stream and waits for its first chunk: until then, a failure falls back transparently. */
-function streamOp(input: ExecuteInput, bodyFor: (entry: ModelEntry) => ChatCompletionCreateParams = () => input.body): Op<Opened> {
+function generateOp<B, R>(input: ExecuteInput<B>, op: AnyOperation<B, R, unknown>): Op<R> {
+  return (entry, handle, timeoutMs) => op.generate(entry, input.body, callOptions(input, entry, handle, timeoutMs));
+}
+
+/** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
+function streamOp<B, E>(input: ExecuteInput<B>, op: AnyOperation<B, unknown, E>, bodyFor: (entry: ModelEntry) => B = () => input.body): Op<Opened<E>> {
   return async (entry, handle, timeoutMs) => {
     const started = Date.now();
-    const body = bodyFor(entry);
-    const upstream = await entry.adapter.doStream({ ...body, model: entry.upstream } as ChatCompletionCreateParamsStreaming, {
-      signal: handle.controller.signal,
-      timeoutMs,
-      headers: input.headers,
-      maxOutputTokens: entry.maxOutputTokens,
-    });
+    const upstream = await op.stream!(entry, bodyFor(entry), callOptions(input, entry, handle, timeoutMs));
     const iterator = upstream[Symbol.asyncIterator]();
     try {
       const first = await iterator.next();
-      // The attempt timeout bounds the wait for the first chunk; the idle limit takes over.
+      // The attempt timeout bounds the wait for the first event; the idle limit takes over.
       handle.release();
       return { iterator, first, ttftMs: Date.now() - started };
     } catch (err) {
-      void iterator.return?.().catch(() => undefined);
+      void iterator.return?.()?.catch(() => undefined);
       throw err;
     }
   };
 }
 
-export async function executeGenerate(input: ExecuteInput): Promise<{ completion: ChatCompletion; entry: ModelEntry }> {
-  const call = new Call(input);
+/** The route's mode, as far as the operation allows it (cascade and ensemble judge chat completions). */
+function modeOf(call: Call<unknown>, op: AnyOperation<unknown, unknown, unknown>): ExecutionMode {
   const mode = call.policy.mode;
-  if (mode === 'cascade') return runCascade(call, generateOp(input));
-  if (mode === 'ensemble') return runEnsemble(call, generateOp(input));
-  const { lease } = mode === 'hedge' ? await runHedged(call, input.plan, generateOp(input), 'generate') : await call.walk(input.plan, generateOp(input), { kind: 'generate' });
-  return { completion: lease.value, entry: lease.entry };
+  return op.judgedModes || mode === 'hedge' ? mode : 'fallback';
 }
 
-export interface StreamResult {
-  stream: Stream<ChatCompletionChunk>;
+/** A whole answer, in the route's execution mode. */
+export async function executeGenerate<B, R>(input: ExecuteInput<B>, op: AnyOperation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
+  const call = new Call<B>(input);
+  const mode = modeOf(call, op);
+  if (mode === 'cascade' || mode === 'ensemble') {
+    // Only chat completions reach here (judgedModes).
+    const chat = call as unknown as Call;
+    const gen = generateOp(input, op) as unknown as Op<ChatCompletion>;
+    const { completion, entry } = mode === 'cascade' ? await runCascade(chat, gen) : await runEnsemble(chat, gen);
+    return { value: completion as R, entry };
+  }
+  const { lease } = mode === 'hedge' ? await runHedged(call, input.plan, generateOp(input, op), 'generate') : await call.walk(input.plan, generateOp(input, op), { kind: 'generate' });
+  return { value: lease.value, entry: lease.entry };
+}
+
+export interface StreamResult<E> {
+  stream: Stream<E>;
   entry: ModelEntry;
 }
 
 /**
- * Opens the stream on the first model that produces a first chunk: a failure before
+ * Opens the stream on the first model that produces a first event: a failure before
  * anything reached the caller falls back transparently. After that, a failure is
- * thrown to the consumer — never a stream that simply ends early.
+ * thrown to the consumer — never a stream that simply ends early. Chat chunk streams
+ * get the chat machinery (resume, segment joining, cascade replay); other event
+ * streams the same attempt bookkeeping through wrapEvents.
  */
-export async function executeStream(input: ExecuteInput, wantsUsage: boolean, onEnd: StreamEnd): Promise<StreamResult> {
-  const call = new Call(input);
-  const mode = call.policy.mode;
+export async function executeStream<B, E>(input: ExecuteInput<B>, op: AnyOperation<B, unknown, E>, wantsUsage: boolean, onEnd: StreamEnd): Promise<StreamResult<E>> {
+  const call = new Call<B>(input);
+  const mode = modeOf(call, op);
+  if (op.name !== 'chat') {
+    const opened = mode === 'hedge' ? await runHedged(call, input.plan, streamOp(input, op), 'stream') : await call.walk(input.plan, streamOp(input, op), { kind: 'stream' });
+    return { stream: wrapEvents(call, opened.lease, op.events!, onEnd), entry: opened.lease.entry };
+  }
+  const chatInput = input as unknown as ExecuteInput;
+  const chatOp = op as unknown as AnyOperation<ChatCompletionCreateParams, ChatCompletion, ChatCompletionChunk>;
+  const chatCall = call as unknown as Call;
   if (mode === 'cascade' || mode === 'ensemble') {
     // Both need whole answers to judge; the chosen one is replayed as a stream.
-    const { completion, entry } = mode === 'cascade' ? await runCascade(call, generateOp(input)) : await runEnsemble(call, generateOp(input));
+    const gen = generateOp(chatInput, chatOp);
+    const { completion, entry } = mode === 'cascade' ? await runCascade(chatCall, gen) : await runEnsemble(chatCall, gen);
     onEnd('success', entry, completion.model);
-    return { stream: replayAsStream(completion, wantsUsage), entry };
+    return { stream: replayAsStream(completion, wantsUsage) as unknown as Stream<E>, entry };
   }
   const opened =
-    mode === 'hedge' ? await runHedged(call, input.plan, streamOp(input), 'stream') : await call.walk(input.plan, streamOp(input), { kind: 'stream' });
+    mode === 'hedge' ? await runHedged(chatCall, chatInput.plan, streamOp(chatInput, chatOp), 'stream') : await chatCall.walk(chatInput.plan, streamOp(chatInput, chatOp), { kind: 'stream' });
   // Resume continues on the next models, then (wrapping round) the earlier ones and the same
   // one last: the call's attempt budget bounds it.
   // `signal` is the stream's own controller (linked to the caller's): aborting the stream
   // while the continuation opens cancels it.
   const reopen = async (delivered: string, from: number, signal: AbortSignal) => {
-    const rotated = [...input.plan.slice(from), ...input.plan.slice(0, from)];
+    const rotated = [...chatInput.plan.slice(from), ...chatInput.plan.slice(0, from)];
     // Each candidate gets the continuation its API supports (prefill, or an instruction).
-    const got = await call.walk(rotated, streamOp(input, (entry) => continuationBody(input.body, delivered, entry).body), { kind: 'stream', leg: signal });
-    return { lease: got.lease, index: input.plan.indexOf(got.lease.entry) };
+    const got = await chatCall.walk(rotated, streamOp(chatInput, chatOp, (entry) => continuationBody(chatInput.body, delivered, entry).body), { kind: 'stream', leg: signal });
+    return { lease: got.lease, index: chatInput.plan.indexOf(got.lease.entry) };
   };
-  return { stream: wrapStream(call, opened as { lease: Lease<Opened>; index: number }, wantsUsage, reopen, onEnd), entry: opened.lease.entry };
+  const stream = wrapStream(chatCall, opened as { lease: Lease<Opened>; index: number }, wantsUsage, reopen, onEnd);
+  return { stream: stream as unknown as Stream<E>, entry: opened.lease.entry };
 }
 
 /** A whole ChatCompletion as OpenAI stream chunks (role, content, tool calls, finish, usage). */

@@ -15,7 +15,7 @@ interface Leg {
   done: boolean;
 }
 
-export function runHedged<T>(call: Call, plan: readonly ModelEntry[], op: Op<T>, kind: 'generate' | 'stream'): Promise<{ lease: Lease<T>; index: number }> {
+export function runHedged<T>(call: Call<unknown>, plan: readonly ModelEntry[], op: Op<T>, kind: 'generate' | 'stream'): Promise<{ lease: Lease<T>; index: number }> {
   const p = call.policy;
   const caller = call.input.signal;
   return new Promise((resolve, reject) => {

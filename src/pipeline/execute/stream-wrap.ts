@@ -24,9 +24,10 @@ import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
 import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
 import { Segment, SegmentJoiner } from './stream-segments.js';
 
-export interface Opened {
-  iterator: AsyncIterator<ChatCompletionChunk>;
-  first: IteratorResult<ChatCompletionChunk>;
+/** A stream whose first event has arrived (until then, a failure falls back transparently). */
+export interface Opened<E = ChatCompletionChunk> {
+  iterator: AsyncIterator<E>;
+  first: IteratorResult<E>;
   ttftMs: number;
 }
 
