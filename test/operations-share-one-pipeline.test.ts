@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { APIUserAbortError, createRouter, type DecisionRecord, type Router, type RouterOptions } from 'llm-switchboard';
-import { errorReply, useOpenAIFakes, type FakeReply, type RecordedRequest } from './fakes/openai-fake-server.js';
+import { errorReply, useOpenAIFakes, type FakeReply, type OpenAIFake, type RecordedRequest } from './fakes/openai-fake-server.js';
 import { hooksSettled } from './support/hooks-settled.js';
 
 /** Synthetic answers in each endpoint's wire shape, naming the upstream model asked for. */
@@ -68,7 +68,7 @@ const responseEvents = (model: string) => {
     .join('');
 };
 
-const [a, b] = useOpenAIFakes(2, answer);
+const [a, b] = useOpenAIFakes(2, answer) as [OpenAIFake, OpenAIFake];
 
 interface OperationCase {
   name: 'chat' | 'responses' | 'embeddings';
