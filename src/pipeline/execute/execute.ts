@@ -1,9 +1,11 @@
 /**
- * Stage 4, for every operation: attempts along the plan, in the route's execution mode. 'fallback' (the
- * default) walks the plan one model at a time; 'cascade' escalates until an answer is
- * accepted; 'hedge' races a second model against a slow first one; 'ensemble' asks
- * several and picks. Retries, timeouts, abort, breakers and limits live in call.ts and
- * apply to every mode.
+ * Stage 4, for every operation: attempts along the plan, in the route's execution mode.
+ * 'fallback' (the default) walks the plan one model at a time; 'cascade' escalates until
+ * an answer is accepted; 'hedge' races a second model against a slow first one;
+ * 'ensemble' asks several and picks (cascade and ensemble judge chat completions, so
+ * other operations run them as fallback). Retries, timeouts, abort, breakers and limits
+ * live in call.ts and apply to every mode and every operation; the operation only says
+ * which adapter method an attempt calls and how to read its answer.
  */
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
@@ -21,18 +23,16 @@ import { runEnsemble } from './ensemble.js';
 
 export type { ExecuteInput } from './call.js';
 
-type AnyOperation<B, R, E> = Operation<B, R, E>;
-
 function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined) {
   return { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens };
 }
 
-function generateOp<B, R>(input: ExecuteInput<B>, op: AnyOperation<B, R, unknown>): Op<R> {
+function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Op<R> {
   return (entry, handle, timeoutMs) => op.generate(entry, input.body, callOptions(input, entry, handle, timeoutMs));
 }
 
 /** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
-function streamOp<B, E>(input: ExecuteInput<B>, op: AnyOperation<B, unknown, E>, bodyFor: (entry: ModelEntry) => B = () => input.body): Op<Opened<E>> {
+function streamOp<B, E>(input: ExecuteInput<B>, op: Operation<B, unknown, E>, bodyFor: (entry: ModelEntry) => B = () => input.body): Op<Opened<E>> {
   return async (entry, handle, timeoutMs) => {
     const started = Date.now();
     const upstream = await op.stream!(entry, bodyFor(entry), callOptions(input, entry, handle, timeoutMs));
@@ -50,13 +50,13 @@ function streamOp<B, E>(input: ExecuteInput<B>, op: AnyOperation<B, unknown, E>,
 }
 
 /** The route's mode, as far as the operation allows it (cascade and ensemble judge chat completions). */
-function modeOf(call: Call<unknown>, op: AnyOperation<unknown, unknown, unknown>): ExecutionMode {
+function modeOf(call: Call<unknown>, op: Operation<unknown, unknown, unknown>): ExecutionMode {
   const mode = call.policy.mode;
   return op.judgedModes || mode === 'hedge' ? mode : 'fallback';
 }
 
 /** A whole answer, in the route's execution mode. */
-export async function executeGenerate<B, R>(input: ExecuteInput<B>, op: AnyOperation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
+export async function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
   const call = new Call<B>(input);
   const mode = modeOf(call, op);
   if (mode === 'cascade' || mode === 'ensemble') {
@@ -82,7 +82,7 @@ export interface StreamResult<E> {
  * get the chat machinery (resume, segment joining, cascade replay); other event
  * streams the same attempt bookkeeping through wrapEvents.
  */
-export async function executeStream<B, E>(input: ExecuteInput<B>, op: AnyOperation<B, unknown, E>, wantsUsage: boolean, onEnd: StreamEnd): Promise<StreamResult<E>> {
+export async function executeStream<B, E>(input: ExecuteInput<B>, op: Operation<B, unknown, E>, wantsUsage: boolean, onEnd: StreamEnd): Promise<StreamResult<E>> {
   const call = new Call<B>(input);
   const mode = modeOf(call, op);
   if (op.name !== 'chat') {
@@ -90,7 +90,7 @@ export async function executeStream<B, E>(input: ExecuteInput<B>, op: AnyOperati
     return { stream: wrapEvents(call, opened.lease, op.events!, onEnd), entry: opened.lease.entry };
   }
   const chatInput = input as unknown as ExecuteInput;
-  const chatOp = op as unknown as AnyOperation<ChatCompletionCreateParams, ChatCompletion, ChatCompletionChunk>;
+  const chatOp = op as unknown as Operation<ChatCompletionCreateParams, ChatCompletion, ChatCompletionChunk>;
   const chatCall = call as unknown as Call;
   if (mode === 'cascade' || mode === 'ensemble') {
     // Both need whole answers to judge; the chosen one is replayed as a stream.
