@@ -40,6 +40,7 @@ export const chatOperation: Operation<ChatCompletionCreateParams, ChatCompletion
   answeredBy: (c) => c.model,
   usage: (c) => c.usage,
   totalTokens: (c) => c.usage?.total_tokens,
+  strategyRouted: true,
   cacheable: true,
   judgedModes: true,
   content: (body, completion) => {

@@ -82,6 +82,7 @@ export const embeddingsOperation: Operation<RouterEmbeddingCreateParams, CreateE
   answeredBy: (r) => r.model,
   usage: (r) => r.usage,
   totalTokens: (r) => r.usage?.total_tokens,
+  strategyRouted: false,
   cacheable: false,
   judgedModes: false,
 };

@@ -64,6 +64,7 @@ export const responsesOperation: Operation<ResponseCreateParamsBase, Response, R
   usage: (r) => toChatUsage(r.usage),
   totalTokens: (r) => r.usage?.total_tokens,
   // A Response has server-side state (ids, previous_response_id, store): never replayed from a cache.
+  strategyRouted: true,
   cacheable: false,
   judgedModes: false,
 };

@@ -40,7 +40,7 @@ export interface PipelineCore {
   routing: RoutingSetup;
   /** Breakers, limits, retry and timeout policy (resilience/resilience.ts). */
   resilience?: Resilience | undefined;
-  /** Called with every finished record before user hooks (recent decisions for feedback). */
+  /** Called with each finished record of a strategy-routed call, before user hooks (recent decisions for feedback). */
   onRecord?: ((d: DecisionRecord) => void) | undefined;
 }
 
@@ -116,7 +116,7 @@ export class Pipeline {
     const core = this.core;
     const acc = core.accounting;
     const recorder = new Recorder(recorderInit(p, stream), core.hooks);
-    if (core.onRecord) recorder.onFinish(core.onRecord);
+    if (core.onRecord && op.strategyRouted) recorder.onFinish(core.onRecord);
 
     // A cached answer costs nothing, so the cache is asked before any budget.
     const chatBody = body as unknown as ChatCompletionCreateParams;

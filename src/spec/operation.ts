@@ -70,6 +70,11 @@ export interface Operation<Body, Result, Event = never> extends ResultReader<Res
   stream?(entry: ModelEntry, body: Body, options: AdapterCallOptions): Promise<AsyncIterable<Event>>;
   /** Reads stream events; present with `stream`. */
   readonly events?: EventReader<Event> | undefined;
+  /**
+   * Whether a strategy of the chat registry chose the model, so `router.feedback()` on the
+   * decision can reach it (the decision is remembered for feedback).
+   */
+  readonly strategyRouted: boolean;
   /** Whether answers may be served from (and stored in) the response cache. */
   readonly cacheable: boolean;
   /**
