@@ -10,7 +10,8 @@ import type { BenchSection } from './lib/types.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
 import { createRouter, createLearnedModel, learnedStrategy } from '../src/index.js';
-import { decide } from '../src/pipeline/decide.js';
+import { decide } from '../src/pipeline/route/decide.js';
+import { pipelineOf } from '../src/client/router.js';
 import { seededRandom } from '../src/internal/random.js';
 
 const WORDS = 'the of and to in is that for it as with was on be by this are or from at an which have not has but what all were when we there can more if will one about their would so who may how many much does find compute explain prove why'.split(' ');
@@ -68,7 +69,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
     routes: { learned: { models, strategy: 'learned' }, priority: { models, strategy: 'priority' } },
     seed: 1,
   });
-  const core = (router as unknown as { core: { registry: never; strategies: never; routing: never } }).core;
+  const core = pipelineOf(router).core as unknown as { registry: never; strategies: never; routing: never };
   const lengths = smoke ? [4000] : [200, 1000, 4000, 12000, 38000];
   const batches = smoke ? 10 : 60;
   const batch = smoke ? 50 : 400;
@@ -87,7 +88,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
       ],
     }));
     const context = router.explain(bodies[0]!, { routing: { taskType: 'math' } }).context;
-    const candidates = [...(router as unknown as { core: { registry: { models: Map<string, never> } } }).core.registry.models.values()];
+    const candidates = [...pipelineOf(router).core.registry.models.values()];
     const info = { route: 'learned', minQuality: undefined, random: Math.random, options: {}, requirements: { promptTokens: n / 4 } as never, state: {}, dryRun: true };
     let j = 0;
     const strategyOnly = measure(() => void learned(candidates, context, bodies[j++ & 7]!, info), batches, batch);

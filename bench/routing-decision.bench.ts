@@ -9,7 +9,8 @@ import type { BenchSection } from './lib/types.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
 import { createRouter, type RouteConfig, type RouterOptions } from '../src/index.js';
-import { decide } from '../src/pipeline/decide.js';
+import { decide } from '../src/pipeline/route/decide.js';
+import { pipelineOf } from '../src/client/router.js';
 
 const STRATEGIES: Record<string, (ids: string[]) => RouteConfig> = {
   priority: () => ({ strategy: 'priority' }),
@@ -98,7 +99,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
       const batch = smoke ? 20 : Math.max(20, Math.round(20_000 / n));
       const viaExplain = measure(() => router.explain(body, ROUTING), batches, batch);
       // The internal path a real call takes (no explain() output mapping, context pre-parsed).
-      const core = (router as unknown as { core: Parameters<typeof internal>[0] }).core;
+      const core = pipelineOf(router).core as unknown as Parameters<typeof internal>[0];
       const context = router.explain(body, ROUTING).context;
       const viaDecide = measure(() => internal(core, body, context), batches, batch);
       worst[n] = Math.max(worst[n] ?? 0, viaExplain.median);

@@ -15,14 +15,16 @@ import { toModelEntry, toRouteEntry, type ModelEntry, type Registry, type RouteE
 import { builtinStrategies } from './strategies/builtin-strategies.js';
 import type { StrategyFunction } from './strategies/strategy.js';
 import { HookBus } from './observability/hooks.js';
-import { Router } from './client/router.js';
+import { routerFace, type Router } from './client/router.js';
+import { FeedbackHub } from './client/feedback.js';
+import { Pipeline } from './pipeline/run.js';
 import { createFetchHandler } from './http/fetch-handler.js';
-import { buildRoutingSetup } from './pipeline/routing-config.js';
+import { buildRoutingSetup } from './pipeline/route/routing-config.js';
 import { Resilience } from './resilience/resilience.js';
 import { checkResilienceConfig, modeHint } from './resilience/check-config.js';
 import { circuitExclusion } from './resilience/circuit-breaker.js';
-import { Accounting } from './client/accounting.js';
-import { checkEmbeddingConfig, takeEmbeddingModels } from './client/embedding-registry.js';
+import { Accounting } from './pipeline/record/accounting.js';
+import { checkEmbeddingConfig, takeEmbeddingModels } from './registry/embedding-registry.js';
 import { checkShadowConfig } from './shadow/shadow.js';
 import { MemoryStateStore } from './resilience/state-store.js';
 import { connectState } from './state/connect-state.js';
@@ -148,7 +150,9 @@ export function createRouter(options: RouterOptions): Router {
   const warmup = async (connect: boolean): Promise<void> => {
     await Promise.all(warmups.map((a) => a.warmup!({ connect })));
   };
-  return new Router({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, warmup, fetchHandler: (r) => createFetchHandler(r) }, {});
+  const feedback = new FeedbackHub();
+  const pipeline = new Pipeline({ registry, hooks, accounting, strategies, random: routing.randomSource.next, routing, embeddings, resilience, onRecord: (d) => feedback.remember(d) });
+  return routerFace({ pipeline, feedback, warmup, fetchHandler: (r) => createFetchHandler(r) }, {});
 }
 
 /** Every key a provider may send: configured, read from the environment, or held by a passed-in client. */

@@ -60,8 +60,8 @@ export type {
   ResumeEvent,
   StreamSegmentRecord,
   UsageRecord,
-} from './pipeline/decision-record.js';
-export type { Requirements } from './pipeline/requirements.js';
+} from './pipeline/record/decision-record.js';
+export type { Requirements } from './pipeline/route/requirements.js';
 export type { Candidate, StrategyFunction, StrategyInfo, StrategyResult } from './strategies/strategy.js';
 // Routing: strategy options, rules, policy, scores, the complexity heuristic.
 export type { StrategyScores } from './strategies/strategy.js';
@@ -75,8 +75,8 @@ export type {
   RoutingPolicy,
   AccessPolicy,
 } from './config/router-options.js';
-export type { MatchedRuleRecord } from './pipeline/decision-record.js';
-export type { Tokenizer } from './pipeline/requirements.js';
+export type { MatchedRuleRecord } from './pipeline/record/decision-record.js';
+export type { Tokenizer } from './pipeline/route/requirements.js';
 export { complexityScore } from './strategies/complexity-score.js';
 export { builtinStrategies } from './strategies/builtin-strategies.js';
 export type { ModelStats } from './registry/registry.js';
@@ -124,7 +124,7 @@ export type { BudgetConfig, BudgetCheck } from './budgets/budget-ledger.js';
 export type { CacheOptions, SemanticCacheOptions } from './cache/response-cache.js';
 export type { CostDimension, CostSummaryRow, CostTrackerOptions } from './observability/cost-tracker.js';
 export type { TelemetryOptions, TracerLike } from './observability/telemetry.js';
-export type { BudgetCheckRecord, RecordedContent } from './pipeline/decision-record.js';
+export type { BudgetCheckRecord, RecordedContent } from './pipeline/record/decision-record.js';
 export type { CacheHitHookState } from './config/router-options.js';
 // OpenAI's error classes, re-exported so one import serves both.
 export {

@@ -3,7 +3,7 @@
  * looks alike is kept, and nothing is passed on before it is decided.
  */
 import { describe, expect, it } from 'vitest';
-import { OverlapTrimmer } from '../src/pipeline/stream-continuation.js';
+import { OverlapTrimmer } from '../src/pipeline/execute/stream-continuation.js';
 
 function feed(t: OverlapTrimmer, parts: string[]): string {
   let out = '';

@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import type { BudgetState } from '../errors/budget-exceeded-error.js';
 import { MemoryStateStore, type BudgetWindowKeys, type MaybePromise, type StateStore } from '../resilience/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
-import type { BudgetCheckRecord } from '../pipeline/decision-record.js';
+import type { BudgetCheckRecord } from '../pipeline/record/decision-record.js';
 
 export interface BudgetConfig {
   /** A name for records and errors. @default 'budget-<index>' */

@@ -12,7 +12,8 @@ import type {
   ChatCompletionParseParams,
   ParsedChatCompletion,
 } from 'openai/resources/chat/completions';
-import type { Router } from './router.js';
+import { runCall, type Runner } from './runner.js';
+import { chatOperation } from '../operations/chat.js';
 import { RoutedPromise, type WithRequestID } from './routed-promise.js';
 import type { RouterCreateParams, RouterRequestOptions } from './request-options.js';
 import { StructuredOutputError } from './structured-output-error.js';
@@ -70,14 +71,14 @@ function describeFailure(completion: ChatCompletion, body: RouterParseParams, er
 }
 
 export function parseCompletion<Params extends RouterParseParams, ParsedT = ParsedContentOf<Params>>(
-  router: Router,
+  runner: Runner,
   body: Params,
   options?: RouterRequestOptions,
 ): RoutedPromise<WithRequestID<ParsedChatCompletion<ParsedT>>> {
   // As the SDK: non-strict tools are a caller bug, reported before any request.
   validateInputTools(body.tools);
   // On a cascade route an answer that does not parse escalates to the next model.
-  const routed = router._run({ ...body, stream: false } as ChatCompletionCreateParams, options, structuredOutputValidator(body)).then((r) => {
+  const routed = runCall(runner, chatOperation, { ...body, stream: false } as ChatCompletionCreateParams, options, structuredOutputValidator(body)).then((r) => {
     const parsed = parseOrThrow(r.data as ChatCompletion, body) as WithRequestID<ParsedChatCompletion<ParsedT>>;
     const requestId = (r.data as WithRequestID<ChatCompletion>)._request_id;
     if (requestId !== undefined) Object.defineProperty(parsed, '_request_id', { value: requestId, enumerable: false, configurable: true, writable: true });

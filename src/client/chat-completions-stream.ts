@@ -17,7 +17,6 @@ import type { RunnerOptions } from 'openai/lib/AbstractChatCompletionRunner';
 import type { RunnableToolFunctionWithContext } from 'openai/lib/RunnableFunction';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RoutingContext } from '../config/router-options.js';
-import type { Router } from './router.js';
 import type { RouterCreateParams, RouterRequestOptions } from './request-options.js';
 import type { ParsedContentOf } from './chat-completions-parse.js';
 import { ProviderFieldCarry } from './carry-provider-fields.js';
@@ -30,9 +29,12 @@ export type RouterRunnerOptions = RunnerOptions & { routing?: RoutingContext | u
 
 export type RouterStreamParams = RouterCreateParams<ChatCompletionStreamParams>;
 
+/** The router's `chat.completions.create`: what the SDK's helpers call. */
+export type RoutedCreate = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => PromiseLike<unknown>;
+
 /** What the SDK's helpers need of a client: `chat.completions.create`, here the router's. */
-function routedClient(router: Router): OpenAI {
-  const create = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => router.chat.completions.create(body, withoutHelperHeader(options));
+function routedClient(routed: RoutedCreate): OpenAI {
+  const create = (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => routed(body, withoutHelperHeader(options));
   return { chat: { completions: { create } } } as unknown as OpenAI;
 }
 
@@ -44,11 +46,11 @@ function withoutHelperHeader(options: RouterRequestOptions | undefined): RouterR
 }
 
 export function streamCompletion<Params extends RouterStreamParams, ParsedT = ParsedContentOf<Params>>(
-  router: Router,
+  routed: RoutedCreate,
   body: Params,
   options?: RouterRequestOptions,
 ): ChatCompletionStream<ParsedT> {
-  return ChatCompletionStream.createChatCompletion<ParsedT>(routedClient(router), body as ChatCompletionStreamParams, options as OpenAI.RequestOptions);
+  return ChatCompletionStream.createChatCompletion<ParsedT>(routedClient(routed), body as ChatCompletionStreamParams, options as OpenAI.RequestOptions);
 }
 
 /** The SDK's four `runTools` overloads, with the router's options (routing per turn). */
@@ -89,10 +91,10 @@ export interface RunToolsMethod {
  * A client for one runTools run: like routedClient, and it puts back on each replayed
  * assistant message the provider fields the SDK's runner strips (see carry-provider-fields.ts).
  */
-function carryingClient(router: Router): OpenAI {
+function carryingClient(routed: RoutedCreate): OpenAI {
   const carry = new ProviderFieldCarry();
   const create = async (body: ChatCompletionCreateParams, options?: RouterRequestOptions) => {
-    const result = await router.chat.completions.create(carry.restore(body), withoutHelperHeader(options));
+    const result = await routed(carry.restore(body), withoutHelperHeader(options));
     if (!body.stream) carry.rememberCompletion(result as ChatCompletion);
     else {
       const stream = result as unknown as AsyncIterable<ChatCompletionChunk>;
@@ -104,9 +106,9 @@ function carryingClient(router: Router): OpenAI {
   return { chat: { completions: { create } } } as unknown as OpenAI;
 }
 
-export function runToolsWith(router: Router): RunToolsMethod {
+export function runToolsWith(routed: RoutedCreate): RunToolsMethod {
   return ((body: { stream?: boolean | null }, options?: RouterRunnerOptions) => {
-    const client = carryingClient(router);
+    const client = carryingClient(routed);
     if (body.stream) return ChatCompletionStreamingRunner.runTools(client, body as ChatCompletionStreamingToolRunnerParamsWithContext<any, any>, options);
     return ChatCompletionRunner.runTools(client, body as ChatCompletionToolRunnerParamsWithContext<any, any>, options);
   }) as RunToolsMethod;

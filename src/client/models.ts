@@ -9,7 +9,7 @@ import { Page } from 'openai/pagination';
 import type { Model, ModelsPage } from 'openai/resources/models';
 import type { Registry } from '../registry/registry.js';
 import { UnknownModelError } from '../errors/unknown-model-error.js';
-import type { EmbeddingRegistry } from './embedding-registry.js';
+import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
 import type { WithRequestID } from './routed-promise.js';
 
 /** `owned_by` of the routes, which belong to the router rather than a provider. */
@@ -40,16 +40,25 @@ export class ModelsPagePromise extends Promise<ModelsPage> implements AsyncItera
   }
 }
 
+let make: (core: ModelsCore) => Models;
+
 export class Models {
-  /** @internal */
-  constructor(private readonly core: () => ModelsCore) {}
+  #core: ModelsCore;
+
+  private constructor(core: ModelsCore) {
+    this.#core = core;
+  }
+
+  static {
+    make = (core) => new Models(core);
+  }
 
   /**
    * Every configured model and route, as OpenAI's `Page<Model>`.
    * @example for await (const m of router.models.list()) console.log(m.id, m.owned_by);
    */
   list(_options?: OpenAI.RequestOptions): ModelsPagePromise {
-    const data = listModels(this.core());
+    const data = listModels(this.#core);
     // A real SDK Page, so `hasNextPage()`, `iterPages()` and `for await` behave as with OpenAI; it never needs a client (one page).
     const page = new Page<Model>(undefined as unknown as OpenAI, new Response(null), { object: 'list', data }, { method: 'get', path: '/models' });
     return new ModelsPagePromise((resolve) => resolve(page));
@@ -60,7 +69,7 @@ export class Models {
    * @example const m = await router.models.retrieve('gpt-4o');
    */
   retrieve(model: string, _options?: OpenAI.RequestOptions): Promise<WithRequestID<Model>> {
-    const core = this.core();
+    const core = this.#core;
     const found = listModels(core).find((m) => m.id === model);
     if (found) return Promise.resolve(found);
     const models = [...core.registry.models.keys(), ...(core.embeddings?.models.keys() ?? [])];
@@ -82,4 +91,9 @@ function listModels(core: ModelsCore): Model[] {
   for (const name of core.registry.routes.keys()) add(name, ROUTE_OWNER);
   for (const name of core.embeddings?.routes.keys() ?? []) add(name, ROUTE_OWNER);
   return out;
+}
+
+/** @internal The face of one router's registries (client/router.ts builds it). */
+export function modelsFace(core: ModelsCore): Models {
+  return make(core);
 }

@@ -112,7 +112,7 @@ export const routeSchema = z.strictObject({
   models: z.array(z.string().min(1)).min(1, 'a route needs at least one model').optional(),
   strategy: z.union([z.string().min(1), fn('strategy')]).optional(),
   minQuality: z.number().min(0).max(1).optional(),
-  // Strategy options; cross-checks against the route's models are in pipeline/routing-config.ts.
+  // Strategy options; cross-checks against the route's models are in pipeline/route/routing-config.ts.
   maxCostUsd: z.number().nonnegative().optional(),
   weights: z.record(z.string().min(1), z.number().nonnegative()).optional(),
   split: z.record(z.string().min(1), z.number().min(0).max(100)).optional(),
@@ -133,7 +133,7 @@ export const routeSchema = z.strictObject({
 
 export const ruleSchema = z.strictObject({
   name: z.string().min(1).optional(),
-  // The condition's fields and operators are checked, with paths, in pipeline/routing-config.ts.
+  // The condition's fields and operators are checked, with paths, in pipeline/route/routing-config.ts.
   when: z.union([fn('when'), z.record(z.string(), z.unknown())], {
     error: () => 'when must be a condition object (e.g. { taskType: "classification" }) or a function (ctx, body) => boolean',
   }),

@@ -5,7 +5,7 @@
 import type { ShadowHookState, ShadowOptions } from '../shadow/shadow.js';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../providers/provider-config.js';
-import type { DecisionRecord, AttemptRecord, FallbackEvent, RecordedContent } from '../pipeline/decision-record.js';
+import type { DecisionRecord, AttemptRecord, FallbackEvent, RecordedContent } from '../pipeline/record/decision-record.js';
 import type { BudgetConfig } from '../budgets/budget-ledger.js';
 import type { CacheOptions } from '../cache/response-cache.js';
 import type { CostTrackerOptions } from '../observability/cost-tracker.js';

@@ -18,7 +18,7 @@ import type { Router } from '../client/router.js';
 import type { Routed, RoutedPromise } from '../client/routed-promise.js';
 import type { RouterRequestOptions } from '../client/request-options.js';
 import type { RoutingContext } from '../config/router-options.js';
-import type { DecisionRecord } from '../pipeline/decision-record.js';
+import type { DecisionRecord } from '../pipeline/record/decision-record.js';
 import { toHttpError } from './openai-error-body.js';
 import { HttpFailure, invalidRequest, notAllowed } from './http-failure.js';
 import type { HandlerOptions } from './handler-options.js';

@@ -4,7 +4,7 @@
  * both outcomes go to the `onShadow` hook so a team can compare tiers on its own traffic.
  * Spend is capped: per shadow call (estimate) and in total per route.
  */
-import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import * as z from 'zod';
 import type { ConfigIssue } from '../errors/config-error.js';
 import type { ModelEntry, Registry, RouteEntry } from '../registry/registry.js';
@@ -89,9 +89,14 @@ interface ShadowState {
 }
 const states = new WeakMap<RouteEntry, ShadowState>();
 
+/** Runs the request on one challenger model, outside the caller's call (no retries, no fallback). */
+export type ShadowRunner = (model: ModelEntry, options: { signal: AbortSignal; timeoutMs: number | undefined }) => Promise<ChatCompletion>;
+
 export interface ShadowInput {
   route: RouteEntry | undefined;
+  /** Where challengers are looked up (descriptors and prices). */
   registry: Registry;
+  run: ShadowRunner;
   hooks: HookBus;
   random: () => number;
   body: ChatCompletionCreateParams;
@@ -134,9 +139,7 @@ async function run(input: ShadowInput, cfg: ShadowOptions, entry: ModelEntry, st
   timer.unref?.();
   const shadow: ShadowSide = { model: entry.id, costUsd: 0 };
   try {
-    const body = { ...input.body, model: entry.upstream, stream: false } as ChatCompletionCreateParamsNonStreaming;
-    delete (body as { stream_options?: unknown }).stream_options;
-    const completion = await entry.adapter.doGenerate(body, { signal: controller.signal, timeoutMs: cfg.timeoutMs, maxOutputTokens: entry.maxOutputTokens });
+    const completion = await input.run(entry, { signal: controller.signal, timeoutMs: cfg.timeoutMs });
     shadow.completion = completion;
     const usage = toUsageRecord(completion.usage);
     shadow.costUsd = usage ? priceUsage(usage, entry.pricing) : 0;

@@ -5,7 +5,7 @@
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RouteStrategyOptions, RoutingContext } from '../config/router-options.js';
 import type { ModelEntry } from '../registry/registry.js';
-import type { Requirements } from '../pipeline/requirements.js';
+import type { Requirements } from '../pipeline/route/requirements.js';
 
 /** A model that survived filtering: its resolved descriptor and live stats. */
 export type Candidate = ModelEntry;

@@ -7,7 +7,7 @@ import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resource
 import type { Router } from '../client/router.js';
 import type { FeedbackRecord } from '../client/feedback.js';
 import { FEEDBACK_LABELS } from '../client/feedback.js';
-import type { DecisionRecord } from '../pipeline/decision-record.js';
+import type { DecisionRecord } from '../pipeline/record/decision-record.js';
 import type { ShadowHookState } from '../shadow/shadow.js';
 import type { Validator } from './validator.js';
 

@@ -7,24 +7,27 @@
  * from `walk` and `runCandidate`.
  */
 import pRetry from 'p-retry';
-import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../registry/registry.js';
-import type { ProviderErrorInfo } from '../providers/spec.js';
-import { abortError, providerError, timeoutError } from '../errors/provider-error.js';
-import { markAllFailed } from '../errors/all-candidates-failed-error.js';
-import { classifyError, type Classification } from '../resilience/classify-error.js';
-import { circuitExclusion, earliestReopen } from '../resilience/circuit-breaker.js';
-import { retryDelay } from '../resilience/retry-policy.js';
-import { defaultPolicy, type CallPolicy } from '../resilience/resilience.js';
-import type { Slot } from '../resilience/limits.js';
-import { sleep } from '../internal/sleep.js';
-import type { Recorder } from './record.js';
-import type { AttemptRecord, SkipEvent } from './decision-record.js';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { ResultReader } from '../../spec/operation.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import type { ProviderErrorInfo } from '../../providers/spec.js';
+import { abortError, providerError, timeoutError } from '../../errors/provider-error.js';
+import { markAllFailed } from '../../errors/all-candidates-failed-error.js';
+import { classifyError, type Classification } from '../../resilience/classify-error.js';
+import { circuitExclusion, earliestReopen } from '../../resilience/circuit-breaker.js';
+import { retryDelay } from '../../resilience/retry-policy.js';
+import { defaultPolicy, type CallPolicy } from '../../resilience/resilience.js';
+import type { Slot } from '../../resilience/limits.js';
+import { sleep } from '../../internal/sleep.js';
+import type { Recorder } from '../record/record.js';
+import type { AttemptRecord, SkipEvent } from '../record/decision-record.js';
 import { attribute, failureFields, normalizeError, observeSuccess, openAttempt, type AttemptHandle } from './attempt.js';
 
-export interface ExecuteInput {
+export interface ExecuteInput<Body = ChatCompletionCreateParams> {
   plan: readonly ModelEntry[];
-  body: ChatCompletionCreateParams;
+  body: Body;
+  /** Reads the operation's answers: who answered, usage, tokens (see spec/operation.ts). */
+  reader: ResultReader<any>;
   signal: AbortSignal | undefined;
   /** The caller's per-attempt timeout (request option `timeout`). */
   timeoutMs: number | undefined;
@@ -84,7 +87,7 @@ export function isDeadlineError(err: unknown): boolean {
   return !!err && typeof err === 'object' && kDeadline in err;
 }
 
-export class Call {
+export class Call<Body = ChatCompletionCreateParams> {
   readonly policy: CallPolicy;
   /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
   attempts = 0;
@@ -96,7 +99,7 @@ export class Call {
   private limitedOnly = true;
   private limitedRetryAfterMs: number | undefined;
 
-  constructor(readonly input: ExecuteInput) {
+  constructor(readonly input: ExecuteInput<Body>) {
     this.policy = input.policy ?? defaultPolicy();
   }
 
@@ -234,12 +237,13 @@ export class Call {
         kept = true;
         return { value, entry, started, handle, slot, by: t.by };
       }
-      const completion = value as unknown as ChatCompletion;
-      const record = this.recorder.attempt(entry, started, 'success', { answeredBy: completion.model, usage: completion.usage });
+      const reader = this.input.reader;
+      const answeredBy = reader.answeredBy(value);
+      const record = this.recorder.attempt(entry, started, 'success', answeredBy !== undefined ? { answeredBy, usage: reader.usage(value) } : { usage: reader.usage(value) });
       observeSuccess(entry, record.latencyMs);
       rt.latency.observe(entry, record.latencyMs);
       void rt.breakers?.onSuccess(entry, started).catch(noop);
-      slot.release(completion.usage?.total_tokens);
+      slot.release(reader.totalTokens(value));
       return { value, entry, started, handle, slot, record, by: t.by };
     } catch (raw) {
       const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);

@@ -2,13 +2,13 @@
  * createRouter()'s routing checks and setup: strategy options against each route's
  * models, rules, policy, seed and tokenizer. Problems become ConfigIssues with paths.
  */
-import type { RouteConfig, RouterOptions } from '../config/router-options.js';
-import type { ConfigIssue } from '../errors/config-error.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
-import { builtinStrategies } from '../strategies/builtin-strategies.js';
+import type { RouteConfig, RouterOptions } from '../../config/router-options.js';
+import type { ConfigIssue } from '../../errors/config-error.js';
+import type { StrategyFunction } from '../../strategies/strategy.js';
+import { builtinStrategies } from '../../strategies/builtin-strategies.js';
 import type { RoutingSetup } from './decide.js';
-import { compileRules } from './routing-rules.js';
-import { compilePolicy } from './routing-policy.js';
+import { compileRules } from './rules.js';
+import { compilePolicy } from './policy.js';
 import { createRandomSource } from './random-source.js';
 
 // Which built-in strategies read which route option; a custom strategy may read any.

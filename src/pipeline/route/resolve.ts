@@ -4,11 +4,11 @@
  * ('auto' by default): naming a route or a model is an explicit choice rules never override.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../config/router-options.js';
-import type { Registry, RouteEntry } from '../registry/registry.js';
-import { UnknownModelError } from '../errors/unknown-model-error.js';
+import type { RoutingContext } from '../../config/router-options.js';
+import type { Registry, RouteEntry } from '../../registry/registry.js';
+import { UnknownModelError } from '../../errors/unknown-model-error.js';
 import type { Requirements } from './requirements.js';
-import { matchRule, type MatchedRule, type RuleSet } from './routing-rules.js';
+import { matchRule, type MatchedRule, type RuleSet } from './rules.js';
 
 export interface Resolved {
   /** The route name, or null when a model id was named directly. */

@@ -1,6 +1,6 @@
 /** What a request needs from a model, inferred from the body alone (no I/O). */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../../config/router-options.js';
 
 export interface Requirements {
   tools: boolean;

@@ -2,8 +2,8 @@
  * Tenant and tier allow-lists, compiled once into sets so the per-call check is a
  * couple of lookups.
  */
-import type { AccessPolicy, RoutingContext, RoutingPolicy } from '../config/router-options.js';
-import type { ModelEntry } from '../registry/registry.js';
+import type { AccessPolicy, RoutingContext, RoutingPolicy } from '../../config/router-options.js';
+import type { ModelEntry } from '../../registry/registry.js';
 
 interface CompiledAccess {
   who: string;

@@ -5,22 +5,23 @@
  */
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RouterOptions } from '../config/router-options.js';
-import type { DecisionRecord, RecordedContent } from '../pipeline/decision-record.js';
-import { afterCaller, type Recorder } from '../pipeline/record.js';
-import type { ModelEntry, Registry } from '../registry/registry.js';
-import type { HookBus } from '../observability/hooks.js';
-import { CostTracker } from '../observability/cost-tracker.js';
-import { Telemetry } from '../observability/telemetry.js';
-import { estimateCost } from '../observability/pricing.js';
-import { BudgetLedger, type BudgetCheck, type Reservation } from '../budgets/budget-ledger.js';
-import { BudgetExceededError } from '../errors/budget-exceeded-error.js';
-import type { StateStore } from '../resilience/state-store.js';
-import { StateUnavailableError } from '../state/state-unavailable-error.js';
-import { ResponseCache, stableStringify, type CacheLookup } from '../cache/response-cache.js';
-import type { RoutingContext } from '../config/router-options.js';
-import type { CandidateRecord } from '../pipeline/decision-record.js';
-import { ChunkAccumulator, completionToChunks } from '../cache/replay-stream.js';
+import type { RouterOptions } from '../../config/router-options.js';
+import type { DecisionRecord, RecordedContent } from './decision-record.js';
+import { afterCaller, type Recorder } from './record.js';
+import type { ModelEntry, Registry } from '../../registry/registry.js';
+import type { HookBus } from '../../observability/hooks.js';
+import { CostTracker } from '../../observability/cost-tracker.js';
+import { Telemetry } from '../../observability/telemetry.js';
+import { estimateCost } from '../../observability/pricing.js';
+import { BudgetLedger, type BudgetCheck, type Reservation } from '../../budgets/budget-ledger.js';
+import { BudgetExceededError } from '../../errors/budget-exceeded-error.js';
+import type { StateStore } from '../../resilience/state-store.js';
+import { StateUnavailableError } from '../../state/state-unavailable-error.js';
+import { ResponseCache, stableStringify, type CacheLookup } from '../../cache/response-cache.js';
+import type { RoutingContext } from '../../config/router-options.js';
+import type { CandidateRecord } from './decision-record.js';
+import { ChunkAccumulator, completionToChunks } from '../../cache/replay-stream.js';
+
 
 /** Output tokens assumed for a reservation when neither the request nor the descriptor bounds them. */
 const DEFAULT_RESERVED_OUTPUT = 4096;
@@ -130,6 +131,7 @@ export class Accounting {
     registry: Registry,
     body: ChatCompletionCreateParams,
     candidates?: readonly CandidateRecord[],
+    content?: (body: ChatCompletionCreateParams, completion: ChatCompletion) => RecordedContent,
   ): Promise<{ data: ChatCompletion | Stream<ChatCompletionChunk> } | undefined> {
     let hit;
     try {
@@ -148,7 +150,7 @@ export class Accounting {
     const entry = registry.models.get(hit.answer.model);
     recorder.setCache('hit', { savedUsd: hit.answer.costUsd, semantic: hit.semantic });
     const completion = structuredClone(hit.answer.completion);
-    this.setContent(recorder, body, completion);
+    if (content) this.setContent(recorder, () => content(body, completion));
     recorder.finish('success', entry ? { entry, answeredBy: completion.model } : undefined);
     const hitEvent = { decisionId: recorder.id, model: hit.answer.model, savedUsd: hit.answer.costUsd, semantic: hit.semantic };
     // Off the caller's path, like every hook.
@@ -187,12 +189,15 @@ export class Accounting {
     }, stream.controller);
   }
 
-  setContent(recorder: Recorder, body: ChatCompletionCreateParams, completion: ChatCompletion | undefined | null): void {
+  /** Whether records carry the prompt and answer text (`recordContent`). */
+  get recordsContent(): boolean {
+    return this.recordContent;
+  }
+
+  /** The call's prompt and answer text, redacted, on the record (only with `recordContent`). */
+  setContent(recorder: Recorder, read: () => RecordedContent): void {
     if (!this.recordContent) return;
-    const message = completion?.choices[0]?.message;
-    const text = message ? (message.content ?? (message.tool_calls ? JSON.stringify(message.tool_calls) : (message.refusal ?? null))) : null;
-    // Cloned: the record is frozen, and the caller's own objects must stay theirs.
-    let content: RecordedContent = { messages: structuredClone(body.messages), completion: text };
+    let content = read();
     if (this.redact) {
       try {
         content = this.redact(content);

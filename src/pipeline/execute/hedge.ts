@@ -4,7 +4,7 @@
  * others are aborted (and billed for whatever they reported). A leg that fails starts
  * the next candidate at once, as fallback would.
  */
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../../registry/registry.js';
 import { SkipCandidate, type Call, type Lease, type Op } from './call.js';
 
 interface Leg {
@@ -15,7 +15,7 @@ interface Leg {
   done: boolean;
 }
 
-export function runHedged<T>(call: Call, plan: readonly ModelEntry[], op: Op<T>, kind: 'generate' | 'stream'): Promise<{ lease: Lease<T>; index: number }> {
+export function runHedged<T>(call: Call<unknown>, plan: readonly ModelEntry[], op: Op<T>, kind: 'generate' | 'stream'): Promise<{ lease: Lease<T>; index: number }> {
   const p = call.policy;
   const caller = call.input.signal;
   return new Promise((resolve, reject) => {

@@ -9,11 +9,11 @@
  * neither the answer nor a retry's response.
  */
 import { randomUUID } from 'node:crypto';
-import type { RoutingContext } from '../config/router-options.js';
-import type { ModelEntry } from '../registry/registry.js';
-import type { HookBus } from '../observability/hooks.js';
-import { addUsage, priceUsage, toUsageRecord } from '../observability/pricing.js';
-import { tagDecisionId } from '../errors/decision-id.js';
+import type { RoutingContext } from '../../config/router-options.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import type { HookBus } from '../../observability/hooks.js';
+import { addUsage, priceUsage, toUsageRecord } from '../../observability/pricing.js';
+import { tagDecisionId } from '../../errors/decision-id.js';
 import type {
   AttemptOutcome,
   AttemptRecord,

@@ -6,8 +6,8 @@
  * checks liked.
  */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../registry/registry.js';
-import { acceptAll } from '../resilience/accept.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import { acceptAll } from '../../resilience/accept.js';
 import type { Call, Op } from './call.js';
 
 export async function runCascade(call: Call, op: Op<ChatCompletion>): Promise<{ completion: ChatCompletion; entry: ModelEntry }> {

@@ -16,17 +16,18 @@
 import { OpenAIError } from 'openai';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../registry/registry.js';
-import { connectionError, timeoutError } from '../errors/provider-error.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import { connectionError, timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
 import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
 import { Segment, SegmentJoiner } from './stream-segments.js';
 
-export interface Opened {
-  iterator: AsyncIterator<ChatCompletionChunk>;
-  first: IteratorResult<ChatCompletionChunk>;
+/** A stream whose first event has arrived (until then, a failure falls back transparently). */
+export interface Opened<E = ChatCompletionChunk> {
+  iterator: AsyncIterator<E>;
+  first: IteratorResult<E>;
   ttftMs: number;
 }
 

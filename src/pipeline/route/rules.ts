@@ -4,10 +4,10 @@
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import * as z from 'zod';
-import type { RoutingContext, RoutingRule, RuleScalar } from '../config/router-options.js';
-import type { ConfigIssue } from '../errors/config-error.js';
-import { formatIssues } from '../config/format-issues.js';
-import { RouterError } from '../errors/router-error.js';
+import type { RoutingContext, RoutingRule, RuleScalar } from '../../config/router-options.js';
+import type { ConfigIssue } from '../../errors/config-error.js';
+import { formatIssues } from '../../config/format-issues.js';
+import { RouterError } from '../../errors/router-error.js';
 import type { Requirements } from './requirements.js';
 
 /** The rule that picked the route, as the DecisionRecord and explain() report it. */

@@ -4,9 +4,9 @@
  * cancels exactly the request it concerns; and the helpers that turn what it threw into
  * what the caller should read.
  */
-import type { ModelEntry } from '../registry/registry.js';
-import { abortError, connectionError, providerError, timeoutError } from '../errors/provider-error.js';
-import { describeError } from './record.js';
+import type { ModelEntry } from '../../registry/registry.js';
+import { abortError, connectionError, providerError, timeoutError } from '../../errors/provider-error.js';
+import { describeError } from '../record/record.js';
 
 export interface AttemptHandle {
   controller: AbortController;

@@ -1,0 +1,131 @@
+/**
+ * The caller's Stream for operations whose events are not chat chunks (the Responses
+ * API's event stream): the events of the model that answered, with the route's idle
+ * limit between events and the call's deadline. Fallback is transparent until the first
+ * event (the attempt loop reads it); after that a failure reaches the consumer. The
+ * attempt is finished through the same Call bookkeeping as a chat stream's: the record,
+ * stats, latency window, breaker and limit slot see how it ended.
+ *
+ * What the stream holds is released however it ends, also when the consumer never
+ * reads it or stops mid-way (`timeouts.abandonMs`, see abandon-watch.ts).
+ */
+import { OpenAIError } from 'openai';
+import { Stream } from 'openai/streaming';
+import type { EventReader } from '../../spec/operation.js';
+import { timeoutError } from '../../errors/provider-error.js';
+import { attribute, malformed } from './attempt.js';
+import type { Call, Lease } from './call.js';
+import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
+import type { Opened, StreamEnd } from './stream-wrap.js';
+
+export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, reader: EventReader<E>, onEnd: StreamEnd): Stream<E> {
+  const policy = call.policy;
+  const callerSignal = call.input.signal;
+  const { iterator, first, ttftMs } = lease.value;
+  // The Stream's own controller: `stream.controller.abort()` cancels upstream, as with the SDK.
+  const controller = new AbortController();
+  controller.signal.addEventListener('abort', () => lease.handle.controller.abort(), { once: true });
+  const onCallerAbort = () => controller.abort();
+  if (callerSignal?.aborted) controller.abort();
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  let consumed = false;
+  let answeredBy: string | undefined;
+  let usage: unknown;
+  let settled = false;
+  let stall: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const disarm = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  // Set once the stream object exists (the watch needs it); the closures read it.
+  const held: { watch?: AbandonWatch } = {};
+  let abandoned: Error | undefined;
+  const extra = () => ({ ttftMs, ...(answeredBy ? { answeredBy } : {}), usage });
+
+  const settle = (outcome: 'success' | 'error' | 'aborted' | 'abandoned', err?: unknown) => {
+    if (settled) return;
+    settled = true;
+    disarm();
+    held.watch?.stop();
+    callerSignal?.removeEventListener('abort', onCallerAbort);
+    if (outcome === 'error') call.failStream(lease, err, extra());
+    else call.finishStream(lease, outcome, extra());
+    onEnd(outcome, lease.entry, answeredBy, err);
+  };
+
+  const next = (): Promise<IteratorResult<E>> => {
+    const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
+    const idle = policy.idleMs;
+    if (idle === undefined && left === undefined) return iterator.next();
+    const byDeadline = left !== undefined && (idle === undefined || left <= idle);
+    const ms = Math.max(0, byDeadline ? left! : idle!);
+    return new Promise((resolve, reject) => {
+      timer = setTimeout(() => {
+        stall = byDeadline ? `Deadline of ${policy.deadlineMs} ms exceeded mid-stream.` : `No event for ${idle} ms (stream idle limit).`;
+        lease.handle.controller.abort();
+        reject(timeoutError(stall));
+      }, ms);
+      iterator.next().then(
+        (r) => {
+          disarm();
+          resolve(r);
+        },
+        (e) => {
+          disarm();
+          reject(e);
+        },
+      );
+    });
+  };
+
+  async function* iterate(): AsyncGenerator<E> {
+    if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
+    consumed = true;
+    if (abandoned) throw abandoned;
+    held.watch?.back();
+    let finished = false;
+    try {
+      let r = first;
+      while (!r.done) {
+        const event = r.value;
+        answeredBy = reader.eventModel(event) ?? answeredBy;
+        usage = reader.eventUsage(event) ?? usage;
+        held.watch?.away();
+        yield event;
+        held.watch?.back();
+        if (abandoned) throw abandoned;
+        r = await next();
+      }
+      finished = true;
+      settle(controller.signal.aborted || callerSignal?.aborted ? 'aborted' : 'success');
+    } catch (raw) {
+      finished = true;
+      if (abandoned) throw abandoned;
+      if (controller.signal.aborted && !stall) {
+        settle('aborted');
+        return;
+      }
+      const err = attribute(stall && !(raw as { status?: number })?.status ? timeoutError(stall) : malformed(raw), lease.entry);
+      settle('error', err);
+      throw err;
+    } finally {
+      if (!finished) {
+        // The consumer stopped early (break / return): cancel upstream, record it.
+        controller.abort();
+        void iterator.return?.()?.catch(() => undefined);
+        settle('aborted');
+      }
+    }
+  }
+
+  const stream = new Stream<E>(iterate, controller);
+  held.watch = watchAbandon(stream, policy.abandonMs, (why) => {
+    if (settled) return;
+    abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);
+    controller.abort();
+    void iterator.return?.()?.catch(() => undefined);
+    settle('abandoned');
+  });
+  return stream;
+}

@@ -1,0 +1,87 @@
+/**
+ * What one kind of request (chat completions, the Responses API, embeddings) tells the
+ * pipeline: how it is routed, which models of the plan can serve it, which adapter
+ * method one attempt calls, and how to read an answer. Operations hold no loops: the
+ * orchestration (pipeline/run.ts) and the attempt loop (pipeline/execute/) are shared,
+ * so retries, fallback, breakers, limits, timeouts, budgets and records behave the same
+ * for every operation.
+ *
+ * Types only. (The types it names still live beside their code; they move to spec/
+ * with the rest of the declarations.)
+ */
+import type { AdapterCallOptions } from '../providers/spec.js';
+import type { ModelEntry, Registry } from '../registry/registry.js';
+import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
+import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { RoutingContext } from '../config/router-options.js';
+import type { Decision } from '../pipeline/route/decide.js';
+import type { RecordedContent } from '../pipeline/record/decision-record.js';
+
+export type OperationName = 'chat' | 'responses' | 'embeddings';
+
+/** What routing reads: the registries, and the chat decision (rules, requirements, filter, rank). */
+export interface RouteEnv {
+  readonly registry: Registry;
+  readonly embeddings: EmbeddingRegistry | undefined;
+  /** pipeline/route/decide.ts over the chat registry, with the router's strategies and rules. */
+  decide(body: ChatCompletionCreateParams, context: RoutingContext, dryRun: boolean): Decision;
+}
+
+/** The parts of an answer the attempt loop needs, whatever the operation. */
+export interface ResultReader<Result> {
+  /** The model that really answered (`completion.model`), when the answer says. */
+  answeredBy(result: Result): string | undefined;
+  /** Usage in the chat-completions shape (`prompt_tokens`, `completion_tokens`, …), which the recorder prices. */
+  usage(result: Result): unknown;
+  /** Tokens the answer used, for token-rate limits. */
+  totalTokens(result: Result): number | undefined;
+}
+
+/** What a stream's events say about the answer as they pass. */
+export interface EventReader<Event> {
+  /** The model that answers, when this event carries it. */
+  eventModel(event: Event): string | undefined;
+  /** Usage (chat-completions shape) when this event carries it. */
+  eventUsage(event: Event): unknown;
+}
+
+export interface Operation<Body, Result, Event = never> extends ResultReader<Result> {
+  readonly name: OperationName;
+  /**
+   * Checks the caller's body before anything is routed (a BadRequestError for a body no
+   * model could serve) and returns the body this call works on (the same object, or a
+   * per-call copy when the operation keeps derived data keyed on it).
+   */
+  prepare(body: Body): Body;
+  /** Whether this body asks for a stream. */
+  isStream(body: Body): boolean;
+  /** The routing decision over this operation's models: synchronous, no I/O. */
+  route(env: RouteEnv, body: Body, context: RoutingContext, dryRun: boolean): Decision;
+  /** The same body sent to another route (a budget's downgrade). */
+  onRoute(body: Body, route: string): Body;
+  /**
+   * Keeps the models of the plan that can serve this body (e.g. Responses features with
+   * no chat equivalent: OpenAI-type models only). Throws a BadRequestError when none is left.
+   */
+  narrow?(decision: Decision, body: Body): Decision;
+  /** One attempt for a whole answer. */
+  generate(entry: ModelEntry, body: Body, options: AdapterCallOptions): Promise<Result>;
+  /** One attempt for a stream; absent when the operation has no streams. */
+  stream?(entry: ModelEntry, body: Body, options: AdapterCallOptions): Promise<AsyncIterable<Event>>;
+  /** Reads stream events; present with `stream`. */
+  readonly events?: EventReader<Event> | undefined;
+  /**
+   * Whether a strategy of the chat registry chose the model, so `router.feedback()` on the
+   * decision can reach it (the decision is remembered for feedback).
+   */
+  readonly strategyRouted: boolean;
+  /** Whether answers may be served from (and stored in) the response cache. */
+  readonly cacheable: boolean;
+  /**
+   * Whether the route's cascade / ensemble modes apply (their `accept` and `select` judge
+   * chat completions); otherwise those routes run as fallback. Hedging applies to all.
+   */
+  readonly judgedModes: boolean;
+  /** The prompt and answer text for a record that opted into content; absent: none recorded. */
+  content?(body: Body, result: Result | undefined): RecordedContent;
+}
