@@ -41,7 +41,8 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   });
   const adapter = createMockAdapter('mock', MOCK);
   const viaRouter = () => router.chat.completions.create({ model: 'main', messages: MESSAGES });
-  const direct = () => adapter.doGenerate({ model: 'model-0', messages: MESSAGES }, {});
+  const signal = new AbortController().signal;
+  const direct = () => adapter.doGenerate({ model: 'model-0', messages: MESSAGES }, { signal });
   for (let i = 0; i < 3; i++) {
     await cpuBlock(calls, viaRouter);
     await cpuBlock(calls, direct);
