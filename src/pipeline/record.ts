@@ -284,6 +284,8 @@ function freezeContext(ctx: RoutingContext): void {
 }
 
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
+  // Every field finish() can set, frozen along its known shape (no generic walk of the
+  // record: checking each field with Object.isFrozen cost more than freezing it).
   freezeAll(rec.candidates);
   for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
   freezeAll(rec.attempts);
@@ -295,10 +297,9 @@ function freezeRecord(rec: DecisionRecord): DecisionRecord {
   if (rec.error) Object.freeze(rec.error);
   freezeContext(rec.context);
   if (rec.content) deepFreeze(rec.content);
-  for (const k in rec) {
-    // Fields added later (by other stages) are frozen generically rather than missed.
-    const v = (rec as unknown as Record<string, unknown>)[k];
-    if (v && typeof v === 'object' && !Object.isFrozen(v) && k !== 'context') deepFreeze(v);
-  }
+  if (rec.rule) deepFreeze(rec.rule);
+  if (rec.routingProbabilities) deepFreeze(rec.routingProbabilities);
+  if (rec.routingFeatures !== undefined) deepFreeze(rec.routingFeatures);
+  if (rec.segments) deepFreeze(rec.segments);
   return Object.freeze(rec);
 }
