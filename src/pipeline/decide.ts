@@ -15,6 +15,7 @@ import { inferRequirements, type Requirements, type Tokenizer } from './requirem
 import { resolve } from './resolve.js';
 import { filterCandidates, keptRecordsOf } from './filter.js';
 import { rank } from './rank.js';
+import { clearWholeRoute } from '../registry/route-columns.js';
 import type { CompiledPolicy } from './routing-policy.js';
 import type { MatchedRule, RuleSet } from './routing-rules.js';
 import type { RandomSource } from './random-source.js';
@@ -74,18 +75,23 @@ export function decide(
     if (candidates.some((c) => c.reason === 'circuit-open')) throw new NoModelAvailableError(routeName ?? route.name, candidates);
     throw new NoRouteError(routeName ?? route.name, candidates);
   }
-  const ranked = rank({
-    route,
-    routeName,
-    kept,
-    context,
-    body,
-    requirements,
-    // A dry run draws from a copy of the seeded sequence: it shows the next real call's draw.
-    random: dryRun ? setup.randomSource.fork() : setup.randomSource.next,
-    strategies,
-    dryRun,
-  });
+  let ranked;
+  try {
+    ranked = rank({
+      route,
+      routeName,
+      kept,
+      context,
+      body,
+      requirements,
+      // A dry run draws from a copy of the seeded sequence: it shows the next real call's draw.
+      random: dryRun ? setup.randomSource.fork() : setup.randomSource.next,
+      strategies,
+      dryRun,
+    });
+  } finally {
+    clearWholeRoute();
+  }
   if (ranked.scores !== undefined) candidates = attachScores(candidates, ranked.scores, kept, route, readmitted !== undefined);
   let plan = ranked.plan;
   // Readmitted open circuits go after every healthy model, whatever the strategy said.

@@ -71,6 +71,12 @@ export function markWholeRoute(kept: readonly ModelEntry[], route: RouteEntry): 
   lastColumns = routeColumns(route);
 }
 
+/** Called when the decision has been ranked: the slot must not keep a router's models alive. */
+export function clearWholeRoute(): void {
+  lastWhole = undefined;
+  lastColumns = undefined;
+}
+
 /** The columns aligned with `candidates`, when they are the filter's whole-route list; else undefined. */
 export function columnsFor(candidates: readonly ModelEntry[]): RouteColumns | undefined {
   if (candidates !== lastWhole) return undefined;
