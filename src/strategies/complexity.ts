@@ -1,7 +1,7 @@
 import type { StrategyFunction } from './strategy.js';
 import type { ComplexityTier } from '../config/router-options.js';
 import { complexityScore } from './complexity-score.js';
-import { orderBy } from './order-by.js';
+import { orderBy, orderHint } from './order-by.js';
 import { columnsFor, type RouteColumns } from '../registry/route-columns.js';
 
 /**
@@ -40,7 +40,7 @@ export const complexity: StrategyFunction = (candidates, ctx, body, info) => {
     scores[i] = k + 1;
     keys[i] = k < 0 ? 3 * count : k === t ? 0 : k > t ? k - t : count + (t - k);
   }
-  return { plan: orderBy(candidates, keys), reason: `complexity ${s} → tier ${t + 1} of ${count}`, scores };
+  return { plan: orderBy(candidates, keys, undefined, orderHint(info.state, 'tierCutoff')), reason: `complexity ${s} → tier ${t + 1} of ${count}`, scores };
 };
 
 function tierFor(tiers: readonly ComplexityTier[], score: number): number {

@@ -1,5 +1,5 @@
 import type { StrategyFunction } from './strategy.js';
-import { orderBy, requestCost } from './order-by.js';
+import { orderBy, orderHint, requestCost } from './order-by.js';
 import { columnsFor } from '../registry/route-columns.js';
 
 const DEFAULT_OUTPUT_TOKENS = 512;
@@ -33,5 +33,5 @@ export const cost: StrategyFunction = (candidates, _ctx, _body, info) => {
     }
   }
   const floor = info.minQuality !== undefined ? ` with quality ≥ ${info.minQuality}` : '';
-  return { plan: orderBy(candidates, costs, negQuality), reason: `cheapest first${floor} (est. for ${prompt} prompt + ${output} output tokens)`, scores: costs };
+  return { plan: orderBy(candidates, costs, negQuality, orderHint(info.state, 'costCutoff')), reason: `cheapest first${floor} (est. for ${prompt} prompt + ${output} output tokens)`, scores: costs };
 };

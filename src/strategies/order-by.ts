@@ -12,10 +12,25 @@ export const RANKED_HEAD = 32;
  * than FULL_SORT_LIMIT survivors only the best RANKED_HEAD are ranked (a plan never
  * needs more fallbacks), so a decision over 1,000 models stays O(n).
  */
-export function orderBy(candidates: readonly Candidate[], primary: ArrayLike<number>, secondary?: ArrayLike<number>): Candidate[] {
+export function orderBy(candidates: readonly Candidate[], primary: ArrayLike<number>, secondary?: ArrayLike<number>, hint?: OrderHint): Candidate[] {
   const n = candidates.length;
   if (n <= 1) return candidates.slice();
   if (n <= FULL_SORT_LIMIT) return sortAll(candidates, primary, secondary);
+  // With a hint (the last decision's cut-off), only the keys at or under it are scanned
+  // when there are at least RANKED_HEAD of them: any other key has RANKED_HEAD keys
+  // strictly before it, so it cannot be in the head. The result is the same either way.
+  let count = n;
+  let sub: Int32Array | undefined;
+  if (hint !== undefined && hint.threshold === hint.threshold) {
+    const cut = hint.threshold;
+    if (subset.length < n) subset = new Int32Array(Math.max(n, 2 * subset.length));
+    let c = 0;
+    for (let i = 0; i < n; i++) if (+primary[i]! <= cut) subset[c++] = i;
+    if (c >= RANKED_HEAD) {
+      sub = subset;
+      count = c;
+    }
+  }
   // Bounded selection: a max-heap of the best RANKED_HEAD so far (its root is the worst of
   // them), so a better candidate costs O(log RANKED_HEAD), not a shift of the whole head.
   // The scan goes in route order: a later index never goes before an equal earlier one.
@@ -25,7 +40,8 @@ export function orderBy(candidates: readonly Candidate[], primary: ArrayLike<num
   const hP = heapP;
   const hS = heapS;
   let size = 0;
-  for (let i = 0; i < n; i++) {
+  for (let t = 0; t < count; t++) {
+    const i = sub !== undefined ? sub[t]! : t;
     const p = +primary[i]!;
     const s = secondary ? +secondary[i]! : 0;
     if (size < RANKED_HEAD) {
@@ -81,6 +97,7 @@ export function orderBy(candidates: readonly Candidate[], primary: ArrayLike<num
     hIdx[j] = i;
   }
   const headIdx = hIdx;
+  if (hint !== undefined) hint.threshold = size === RANKED_HEAD ? hP[RANKED_HEAD - 1]! : NaN;
   return withHead(candidates, headIdx, size);
 }
 
@@ -108,6 +125,23 @@ export function withHead(candidates: readonly Candidate[], head: ArrayLike<numbe
   return out;
 }
 
+/** A strategy's memory of its last cut-off (kept in its route state); see orderBy(). */
+export interface OrderHint {
+  /** The primary key of the last head's last entry; NaN when unknown. */
+  threshold: number;
+}
+
+/** Where a route's strategy keeps its OrderHint. */
+export function orderHint(state: Record<string, unknown>, key: string): OrderHint {
+  let hint = state[key] as OrderHint | undefined;
+  if (hint === undefined) {
+    hint = { threshold: NaN };
+    state[key] = hint;
+  }
+  return hint;
+}
+
+let subset = new Int32Array(256);
 const heapIdx = new Int32Array(RANKED_HEAD);
 const heapP = new Float64Array(RANKED_HEAD);
 const heapS = new Float64Array(RANKED_HEAD);
