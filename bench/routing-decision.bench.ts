@@ -72,17 +72,24 @@ const BODY = {
 };
 const ROUTING = { routing: { tenant: 'acme', user: 'user-42', taskType: 'chat' } };
 
-/** Median and p99 of per-decision µs, from `batches` timed batches of `batch` calls. */
-function measure(fn: () => void, batches: number, batch: number): { median: number; p99: number } {
-  for (let i = 0; i < batch * 5; i++) fn(); // warm-up: JIT and inline caches
-  const per = new Float64Array(batches);
-  for (let b = 0; b < batches; b++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) fn();
-    per[b] = Number(process.hrtime.bigint() - t0) / 1000 / batch;
-  }
+/** Median and p99 of per-decision µs over timed batches. */
+function summary(per: Float64Array): { median: number; p99: number } {
   const sorted = sortedCopy(per);
   return { median: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+interface Subject {
+  name: string;
+  explain: () => void;
+  decide: () => void;
+  perExplain: Float64Array;
+  perDecide: Float64Array;
+}
+
+function timeBatch(fn: () => void, batch: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < batch; i++) fn();
+  return Number(process.hrtime.bigint() - t0) / 1000 / batch;
 }
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
@@ -91,35 +98,56 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   const rows: Array<Record<string, string | number>> = [];
   const worst: Record<number, number> = {};
   const worstDecide: Record<number, number> = {};
-  for (const [name, route] of [...Object.entries(STRATEGIES), ['rules → priority', STRATEGIES.priority!] as const]) {
-    const withRules = name.startsWith('rules');
-    for (const n of sizes) {
+  for (const n of sizes) {
+    // Every strategy of one size is measured in the same stretch of time, batch after batch
+    // in turn (the machine is shared: a burst of load hits all of them, not one).
+    const subjects: Subject[] = [];
+    for (const [name, route] of [...Object.entries(STRATEGIES), ['rules → priority', STRATEGIES.priority!] as const]) {
+      const withRules = name.startsWith('rules');
       const router = buildRouter(n, route, withRules);
       const body = withRules ? { ...BODY, model: 'auto' } : BODY;
-      const batch = smoke ? 20 : Math.max(20, Math.round(20_000 / n));
-      const viaExplain = measure(() => router.explain(body, ROUTING), batches, batch);
       // The internal path a real call takes (no explain() output mapping, context pre-parsed).
       const core = pipelineOf(router).core as unknown as Parameters<typeof internal>[0];
       const context = router.explain(body, ROUTING).context;
-      const viaDecide = measure(() => internal(core, body, context), batches, batch);
+      subjects.push({ name, explain: () => router.explain(body, ROUTING), decide: () => internal(core, body, context), perExplain: new Float64Array(batches), perDecide: new Float64Array(batches) });
+    }
+    const batch = smoke ? 20 : Math.max(20, Math.round(20_000 / n));
+    // Warm-up: JIT and inline caches.
+    for (const s of subjects) {
+      for (let i = 0; i < batch * 5; i++) {
+        s.explain();
+        s.decide();
+      }
+    }
+    for (let b = 0; b < batches; b++) {
+      for (const s of subjects) {
+        s.perExplain[b] = timeBatch(s.explain, batch);
+        s.perDecide[b] = timeBatch(s.decide, batch);
+      }
+    }
+    for (const s of subjects) {
+      const viaExplain = summary(s.perExplain);
+      const viaDecide = summary(s.perDecide);
       worst[n] = Math.max(worst[n] ?? 0, viaExplain.median);
       worstDecide[n] = Math.max(worstDecide[n] ?? 0, viaDecide.median);
       rows.push({
-        strategy: name,
+        strategy: s.name,
         models: n,
         'explain() median µs': round(viaExplain.median),
         'explain() p99 µs': round(viaExplain.p99),
         'decide() median µs': round(viaDecide.median),
+        'decide() p25–p75 µs': `${round(percentile(sortedCopy(s.perDecide), 25))}–${round(percentile(sortedCopy(s.perDecide), 75))}`,
         'µs per model (decide)': round(viaDecide.median / n),
       });
     }
   }
+  rows.sort((a, b) => order(a.strategy as string) - order(b.strategy as string) || (a.models as number) - (b.models as number));
   const target = (n: number, limit: number) =>
     `${n} models, worst strategy: decide() median ${round(worstDecide[n]!)} µs, explain() median ${round(worst[n]!)} µs (target ≤ ${limit} µs on the call path: ${worstDecide[n]! <= limit ? 'met' : 'NOT met'})`;
   return [
     {
       title: 'Routing decision cost per strategy and registry size',
-      method: `In-process, Node ${process.version}. Each cell: median and p99 over ${batches} timed batches (batch size 20,000 / models, min 20) after a warm-up; explain() includes routing-context validation (zod) and building its JSON output, decide() is resolve + requirements + filter + rank on a parsed context. Route = every model; a third of the models are in 'eu-west', a quarter lack vision (filters run on every model). Seeded router.`,
+      method: `In-process, Node ${process.version}. Each cell: median and p99 over ${batches} timed batches (batch size 20,000 / models, min 20) after a warm-up; for each registry size every strategy's batches run in turn (alternating), so load on the shared machine falls on all of them alike; explain() includes routing-context validation (zod) and building its JSON output, decide() is resolve + requirements + filter + rank on a parsed context. Route = every model; a third of the models are in 'eu-west', a quarter lack vision (filters run on every model). Seeded router.`,
       iterations: batches,
       rows,
       notes: [
@@ -131,6 +159,11 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
       ],
     },
   ];
+}
+
+const NAMES = [...Object.keys(STRATEGIES), 'rules → priority'];
+function order(name: string): number {
+  return NAMES.indexOf(name);
 }
 
 function internal(core: { registry: never; strategies: never; routing: never }, body: typeof BODY, context: object): void {

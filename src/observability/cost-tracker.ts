@@ -70,6 +70,8 @@ export class CostTracker {
   private readonly sampleSize: number;
   private groups = new Map<CostDimension, Map<string, Group>>();
   private total!: Group;
+  /** The group each dimension used last, by key. */
+  private lastGroup: Partial<Record<CostDimension, { key: string; group: Group }>> = {};
 
   constructor(options: CostTrackerOptions = {}) {
     this.maxGroups = options.maxGroups ?? 1000;
@@ -80,34 +82,38 @@ export class CostTracker {
   reset(): void {
     this.groups = new Map(DIMENSIONS.map((d) => [d, new Map<string, Group>()]));
     this.total = new Group(this.sampleSize);
+    this.lastGroup = {};
   }
 
   record(d: DecisionRecord): void {
-    this.count(this.total, d);
+    // What every group counts, worked out once per record (not once per group).
+    const fallback = hasFallback(d.events);
+    this.count(this.total, d, fallback);
     this.spend(this.total, d.usage, d.cost.finalUsd);
-    const perCall: Array<[CostDimension, string]> = [
-      ['route', d.route ?? `(model) ${d.requested ?? ''}`],
-      ['tenant', d.context.tenant ?? '(none)'],
-      ['taskType', d.context.taskType ?? '(none)'],
-    ];
-    for (const tag of d.context.tags ?? []) perCall.push(['tag', tag]);
-    for (const [dim, key] of perCall) {
-      const g = this.group(dim, key);
-      this.count(g, d);
-      this.spend(g, d.usage, d.cost.finalUsd);
-    }
+    this.countAndSpend('route', d.route ?? `(model) ${d.requested ?? ''}`, d, fallback);
+    this.countAndSpend('tenant', d.context.tenant ?? '(none)', d, fallback);
+    this.countAndSpend('taskType', d.context.taskType ?? '(none)', d, fallback);
+    const tags = d.context.tags;
+    if (tags) for (const tag of tags) this.countAndSpend('tag', tag, d, fallback);
     // Per model and provider, spend follows the attempt that consumed the tokens (a
     // failed attempt that was billed counts against its own model), while the request
     // counts for the model that answered.
-    const answeredModel = d.model ?? d.attempts.at(-1)?.model ?? '(none)';
-    const answeredProvider = d.provider ?? d.attempts.at(-1)?.provider ?? '(none)';
-    this.count(this.group('model', answeredModel), d);
-    this.count(this.group('provider', answeredProvider), d);
+    const last = d.attempts.length > 0 ? d.attempts[d.attempts.length - 1] : undefined;
+    const answeredModel = d.model ?? last?.model ?? '(none)';
+    const answeredProvider = d.provider ?? last?.provider ?? '(none)';
+    this.count(this.group('model', answeredModel), d, fallback);
+    this.count(this.group('provider', answeredProvider), d, fallback);
     for (const a of d.attempts) {
       if (!a.usage) continue;
       this.spend(this.group('model', a.model), a.usage, a.costUsd ?? 0);
       this.spend(this.group('provider', a.provider), a.usage, a.costUsd ?? 0);
     }
+  }
+
+  private countAndSpend(dim: CostDimension, key: string, d: DecisionRecord, fallback: boolean): void {
+    const g = this.group(dim, key);
+    this.count(g, d, fallback);
+    this.spend(g, d.usage, d.cost.finalUsd);
   }
 
   summary(options: { by: CostDimension }): CostSummaryRow[] {
@@ -121,6 +127,10 @@ export class CostTracker {
   }
 
   private group(dim: CostDimension, key: string): Group {
+    // Most requests hit the same group as the last one of their dimension: one string
+    // comparison instead of two map lookups.
+    const memo = this.lastGroup[dim];
+    if (memo !== undefined && memo.key === key) return memo.group;
     const map = this.groups.get(dim)!;
     let g = map.get(key);
     if (!g) {
@@ -128,13 +138,15 @@ export class CostTracker {
       g = map.get(key);
       if (!g) map.set(key, (g = new Group(this.sampleSize)));
     }
+    // Only a key that owns its group is remembered: one folded into '(other)' is looked up again.
+    if (map.get(key) === g) this.lastGroup[dim] = { key, group: g };
     return g;
   }
 
-  private count(g: Group, d: DecisionRecord): void {
+  private count(g: Group, d: DecisionRecord, fallback: boolean): void {
     g.requests++;
     if (d.outcome === 'error') g.errors++;
-    if (d.events.some((e) => e.type === 'fallback')) g.fallbacks++;
+    if (fallback) g.fallbacks++;
     if (d.cache === 'hit') {
       g.cacheHits++;
       g.savedUsd += d.cost.savedUsd ?? 0;
@@ -152,6 +164,11 @@ export class CostTracker {
     }
     g.spendUsd += usd;
   }
+}
+
+function hasFallback(events: DecisionRecord['events']): boolean {
+  for (const e of events) if (e.type === 'fallback') return true;
+  return false;
 }
 
 function row(key: string, g: Group): CostSummaryRow {

@@ -24,7 +24,7 @@
  */
 import type { ModelEntry } from '../registry/registry.js';
 import type { CircuitBreakerOptions } from './resilience-options.js';
-import type { StateStore } from './state-store.js';
+import type { MaybePromise, StateStore } from './state-store.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -47,6 +47,17 @@ export interface CircuitView {
   epoch: number | undefined;
   /** When the last counted failure arrived (panic mode tries the least recent first). */
   lastFailureAt: number;
+  /** The store keys of this model's counters, built once per window bucket (not per outcome). */
+  keys?: CounterKeys | undefined;
+}
+
+interface CounterKeys {
+  bucket: number;
+  consec: string;
+  requests: string;
+  failures: string;
+  previousRequests: string;
+  previousFailures: string;
 }
 
 export const BREAKER_DEFAULTS: Required<CircuitBreakerOptions> = Object.freeze({
@@ -116,7 +127,7 @@ export class CircuitBreakers {
   view(m: ModelEntry): CircuitView {
     let v = views.get(m);
     if (!v) {
-      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined, changedAt: 0, epoch: undefined, lastFailureAt: 0 };
+      v = { state: 'closed', reopensAt: 0, consecutiveFailures: 0, probing: false, opened: 0, lastReason: undefined, changedAt: 0, epoch: undefined, lastFailureAt: 0, keys: undefined };
       views.set(m, v);
     }
     return v;
@@ -179,7 +190,6 @@ export class CircuitBreakers {
       if (v.probing && v.state === 'half-open') v.probing = false;
       return;
     }
-    const k = `cb:${m.id}`;
     const wasClosed = v.state === 'closed';
     if (!wasClosed) {
       v.changedAt = this.now();
@@ -188,12 +198,30 @@ export class CircuitBreakers {
     v.consecutiveFailures = 0;
     setState(v, 'closed');
     v.probing = false;
-    if (this.store.recordOutcome) await this.record(k, false);
+    if (this.store.recordOutcome) await this.record(m, v, false);
     else {
-      await this.countRequest(k, false);
-      await this.store.set(`${k}:consec`, 0);
+      // A success only counts a request and resets the run of failures: the window's
+      // other counters are read when a failure needs the rate. A synchronous store
+      // (the in-memory one) is not awaited: every success would cost microtask turns.
+      const keys = this.keysOf(m, v, this.now());
+      const counted = this.store.increment(keys.requests, 1, 2 * this.options.windowMs);
+      if (isPromise(counted)) await counted;
+      const reset = this.store.set(keys.consec, 0);
+      if (isPromise(reset)) await reset;
     }
-    if (!wasClosed) await this.store.delete(`${k}:open`);
+    if (!wasClosed) await this.store.delete(`cb:${m.id}:open`);
+  }
+
+  /** The counter keys for the window bucket of `now`, cached on the view. */
+  private keysOf(m: ModelEntry, v: CircuitView, now: number): CounterKeys {
+    const bucket = Math.floor(now / this.options.windowMs);
+    let keys = v.keys;
+    if (keys === undefined || keys.bucket !== bucket) {
+      const k = `cb:${m.id}`;
+      keys = { bucket, consec: `${k}:consec`, requests: `${k}:req:${bucket}`, failures: `${k}:fail:${bucket}`, previousRequests: `${k}:req:${bucket - 1}`, previousFailures: `${k}:fail:${bucket - 1}` };
+      v.keys = keys;
+    }
+    return keys;
   }
 
   /**
@@ -249,10 +277,10 @@ export class CircuitBreakers {
     const k = `cb:${m.id}`;
     let rate: { requests: number; failures: number };
     let consecutive: number;
-    if (this.store.recordOutcome) ({ consecutive, ...rate } = await this.record(k, true));
+    if (this.store.recordOutcome) ({ consecutive, ...rate } = await this.record(m, v, true));
     else {
-      rate = await this.countRequest(k, true);
-      consecutive = await this.store.increment(`${k}:consec`, 1);
+      rate = await this.countRequest(m, v, true);
+      consecutive = await this.store.increment(this.keysOf(m, v, this.now()).consec, 1);
     }
     v.consecutiveFailures = consecutive;
     const now = this.now();
@@ -284,32 +312,32 @@ export class CircuitBreakers {
   }
 
   /** countRequest and the consecutive count in one atomic store operation (a shared store's round trip). */
-  private async record(k: string, failed: boolean): Promise<{ requests: number; failures: number; consecutive: number }> {
+  private async record(m: ModelEntry, v: CircuitView, failed: boolean): Promise<{ requests: number; failures: number; consecutive: number }> {
     const w = this.options.windowMs;
     const now = this.now();
-    const bucket = Math.floor(now / w);
-    const c = await this.store.recordOutcome!(
-      { requests: `${k}:req:${bucket}`, failures: `${k}:fail:${bucket}`, previousRequests: `${k}:req:${bucket - 1}`, previousFailures: `${k}:fail:${bucket - 1}`, consecutive: `${k}:consec` },
-      failed,
-      2 * w,
-    );
+    const { requests, failures, previousRequests, previousFailures, consec } = this.keysOf(m, v, now);
+    const c = await this.store.recordOutcome!({ requests, failures, previousRequests, previousFailures, consecutive: consec }, failed, 2 * w);
     const weight = 1 - (now % w) / w;
     return { requests: c.requests + c.previousRequests * weight, failures: c.failures + c.previousFailures * weight, consecutive: c.consecutive };
   }
 
   /** Sliding-window counts: the current bucket plus the previous one, weighted by overlap. */
-  private async countRequest(k: string, failed: boolean): Promise<{ requests: number; failures: number }> {
+  private async countRequest(m: ModelEntry, v: CircuitView, failed: boolean): Promise<{ requests: number; failures: number }> {
     const w = this.options.windowMs;
     const now = this.now();
-    const bucket = Math.floor(now / w);
+    const keys = this.keysOf(m, v, now);
     const ttl = 2 * w;
-    const req = await this.store.increment(`${k}:req:${bucket}`, 1, ttl);
-    const fail = failed ? await this.store.increment(`${k}:fail:${bucket}`, 1, ttl) : ((await this.store.get(`${k}:fail:${bucket}`)) ?? 0);
+    const req = await this.store.increment(keys.requests, 1, ttl);
+    const fail = failed ? await this.store.increment(keys.failures, 1, ttl) : ((await this.store.get(keys.failures)) ?? 0);
     const weight = 1 - (now % w) / w;
-    const prevReq = (await this.store.get(`${k}:req:${bucket - 1}`)) ?? 0;
-    const prevFail = (await this.store.get(`${k}:fail:${bucket - 1}`)) ?? 0;
+    const prevReq = (await this.store.get(keys.previousRequests)) ?? 0;
+    const prevFail = (await this.store.get(keys.previousFailures)) ?? 0;
     return { requests: req + prevReq * weight, failures: fail + prevFail * weight };
   }
+}
+
+function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
+  return typeof (v as { then?: unknown } | undefined)?.then === 'function';
 }
 
 /**

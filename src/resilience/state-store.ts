@@ -128,7 +128,13 @@ export class MemoryStateStore implements StateStore {
   }
 
   set(key: string, value: number, ttlMs?: number): void {
-    this.map.set(key, { value, expires: ttlMs === undefined ? Infinity : this.now() + ttlMs });
+    const expires = ttlMs === undefined ? Infinity : this.now() + ttlMs;
+    // Overwriting a live key reuses its entry (a breaker resets its count on every success).
+    const e = this.map.get(key);
+    if (e !== undefined) {
+      e.value = value;
+      e.expires = expires;
+    } else this.map.set(key, { value, expires });
     this.sweep();
   }
 

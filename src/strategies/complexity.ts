@@ -1,7 +1,8 @@
 import type { StrategyFunction } from './strategy.js';
 import type { ComplexityTier } from '../config/router-options.js';
 import { complexityScore } from './complexity-score.js';
-import { orderBy } from './order-by.js';
+import { orderBy, orderHint } from './order-by.js';
+import { columnsFor, type RouteColumns } from '../registry/route-columns.js';
 
 /**
  * Scores the prompt (the route's `classifier`, else the built-in heuristic) and sends it
@@ -31,12 +32,15 @@ export const complexity: StrategyFunction = (candidates, ctx, body, info) => {
   const count = tiers.length;
   // Scores: each candidate's 1-based tier (0 = in no tier).
   const scores = new Float64Array(n);
+  const columns = columnsFor(candidates);
+  // Every route model survived: the tiers by route position, looked up once per route.
+  const byPosition = columns !== undefined ? tierColumn(info.state, columns, tierOf) : undefined;
   for (let i = 0; i < n; i++) {
-    const k = tierOf.get(candidates[i]!.id);
-    scores[i] = k === undefined ? 0 : k + 1;
-    keys[i] = k === undefined ? 3 * count : k === t ? 0 : k > t ? k - t : count + (t - k);
+    const k = byPosition !== undefined ? byPosition[i]! : (tierOf.get(candidates[i]!.id) ?? -1);
+    scores[i] = k + 1;
+    keys[i] = k < 0 ? 3 * count : k === t ? 0 : k > t ? k - t : count + (t - k);
   }
-  return { plan: orderBy(candidates, keys), reason: `complexity ${s} → tier ${t + 1} of ${count}`, scores };
+  return { plan: orderBy(candidates, keys, undefined, orderHint(info.state, 'tierCutoff')), reason: `complexity ${s} → tier ${t + 1} of ${count}`, scores };
 };
 
 function tierFor(tiers: readonly ComplexityTier[], score: number): number {
@@ -53,6 +57,15 @@ function tierIndex(state: Record<string, unknown>, tiers: readonly ComplexityTie
     state.complexityTiers = map;
   }
   return map;
+}
+
+function tierColumn(state: Record<string, unknown>, columns: RouteColumns, tierOf: Map<string, number>): Int32Array {
+  let cached = state.complexityTierColumn as { columns: RouteColumns; tiers: Int32Array } | undefined;
+  if (cached === undefined || cached.columns !== columns) {
+    cached = { columns, tiers: Int32Array.from(columns.models, (m) => tierOf.get(m.id) ?? -1) };
+    state.complexityTierColumn = cached;
+  }
+  return cached.tiers;
 }
 
 function round(x: number): number {

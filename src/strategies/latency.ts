@@ -1,5 +1,5 @@
 import type { StrategyFunction } from './strategy.js';
-import { orderBy } from './order-by.js';
+import { orderBy, orderHint } from './order-by.js';
 
 /**
  * Fastest first: the decayed moving average the router keeps per model (time to first
@@ -19,5 +19,5 @@ export const latency: StrategyFunction = (candidates, _ctx, _body, info) => {
     keys[i] = seen ?? (ttft ? c.ttftHintMs : c.latencyHintMs) ?? Infinity;
   }
   const what = ttft ? 'time to first token' : 'latency';
-  return { plan: orderBy(candidates, keys), reason: `lowest ${what} first (${observed}/${n} observed, others from hints)`, scores: keys };
+  return { plan: orderBy(candidates, keys, undefined, orderHint(info.state, ttft ? 'ttftCutoff' : 'latencyCutoff')), reason: `lowest ${what} first (${observed}/${n} observed, others from hints)`, scores: keys };
 };

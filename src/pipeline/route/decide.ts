@@ -17,6 +17,7 @@ import { filterCandidates, keptRecordsOf } from './filter.js';
 import { rank } from './rank.js';
 import type { CompiledPolicy } from './policy.js';
 import type { MatchedRule, RuleSet } from './rules.js';
+import { clearWholeRoute } from '../../registry/route-columns.js';
 import type { RandomSource } from './random-source.js';
 
 /** Everything routing needs besides the registry, built once at createRouter(). */
@@ -66,25 +67,32 @@ export function decide(
     throw new RouterError(`Estimating the prompt's tokens failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   const { routeName, route, rule } = resolve(registry, requested, setup.rules ? { set: setup.rules, context, body, requirements } : undefined);
-  const { kept, candidates, readmitted } = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health, readmit: setup.readmit }, routeName);
+  const filtered = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health, readmit: setup.readmit }, routeName);
+  const { kept, readmitted } = filtered;
+  let candidates = filtered.candidates;
   if (kept.length === 0) {
     // Only for now (a circuit will reopen) is a retryable 503; never servable is a 400.
     if (candidates.some((c) => c.reason === 'circuit-open')) throw new NoModelAvailableError(routeName ?? route.name, candidates);
     throw new NoRouteError(routeName ?? route.name, candidates);
   }
-  const ranked = rank({
-    route,
-    routeName,
-    kept,
-    context,
-    body,
-    requirements,
-    // A dry run draws from a copy of the seeded sequence: it shows the next real call's draw.
-    random: dryRun ? setup.randomSource.fork() : setup.randomSource.next,
-    strategies,
-    dryRun,
-  });
-  if (ranked.scores !== undefined) attachScores(candidates, ranked.scores, kept, route, readmitted !== undefined);
+  let ranked;
+  try {
+    ranked = rank({
+      route,
+      routeName,
+      kept,
+      context,
+      body,
+      requirements,
+      // A dry run draws from a copy of the seeded sequence: it shows the next real call's draw.
+      random: dryRun ? setup.randomSource.fork() : setup.randomSource.next,
+      strategies,
+      dryRun,
+    });
+  } finally {
+    clearWholeRoute();
+  }
+  if (ranked.scores !== undefined) candidates = attachScores(candidates, ranked.scores, kept, route, readmitted !== undefined);
   let plan = ranked.plan;
   // Readmitted open circuits go after every healthy model, whatever the strategy said.
   if (readmitted) plan = [...plan.filter((m) => !readmitted.has(m)), ...plan.filter((m) => readmitted.has(m))];
@@ -115,9 +123,10 @@ const scoredRecords = new WeakMap<RouteEntry, Array<CandidateRecord | undefined>
 
 /**
  * Puts the strategy's scores on the kept candidates' records (finite numbers only: the
- * record is JSON). Kept records are shared and frozen, so scored ones are replaced.
+ * record is JSON). Kept records are shared and frozen, so scored ones are replaced; the
+ * list returned is `candidates` or, when the last decision's records fit, a copy of those.
  */
-function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kept: readonly ModelEntry[], route: RouteEntry, readmits: boolean): void {
+function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kept: readonly ModelEntry[], route: RouteEntry, readmits: boolean): CandidateRecord[] {
   const shared = keptRecordsOf(route);
   const aligned = Array.isArray(scores) || scores instanceof Float64Array ? (scores as ArrayLike<number>) : undefined;
   // Every route model kept, in route order (the common case): candidate i, kept[i] and
@@ -125,10 +134,8 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
   const whole = aligned !== undefined && !readmits && kept.length === shared.length && candidates.length === shared.length;
   if (whole) {
     const last = lastScored.get(route);
-    if (last !== undefined && sameScores(last.scores, aligned)) {
-      for (let i = 0; i < candidates.length; i++) candidates[i] = last.records[i]!;
-      return;
-    }
+    // One copy of the whole list (a memcpy), not one write per record.
+    if (last !== undefined && sameScores(last.scores, aligned)) return [...last.records];
   }
   let cache = scoredRecords.get(route);
   if (!cache) {
@@ -157,6 +164,7 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
     }
   }
   if (whole) lastScored.set(route, { scores: Float64Array.from(aligned), records: [...candidates] });
+  return candidates;
 }
 
 /** The scores and the records they gave, for the last whole-route decision of each route. */

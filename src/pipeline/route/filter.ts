@@ -7,6 +7,7 @@ import type { RoutingContext } from '../../config/router-options.js';
 import { DEFAULT_CONTEXT_WINDOW, UNKNOWN_CONTEXT, UNKNOWN_JSON_SCHEMA, UNKNOWN_TOOLS, UNKNOWN_VISION, type ModelEntry, type RouteEntry } from '../../registry/registry.js';
 import { estimateCost } from '../../observability/pricing.js';
 import type { CandidateRecord, ExclusionReason } from '../record/decision-record.js';
+import { CAP_JSON_SCHEMA, CAP_REASONING, CAP_STREAMING, CAP_TOOLS, CAP_VISION, markWholeRoute, routeColumns } from '../../registry/route-columns.js';
 import type { Requirements } from './requirements.js';
 import { policyFor, type CompiledPolicy, type PolicyGate } from './policy.js';
 
@@ -72,22 +73,19 @@ export function filterCandidates(
   const need = req.promptTokens + (req.maxOutputTokens ?? 0);
   const simple = !gate && context.region === undefined && ceiling === undefined;
   const { tools, vision, jsonSchema, stream, reasoning } = req;
+  const needCaps = (tools ? CAP_TOOLS : 0) | (vision ? CAP_VISION : 0) | (jsonSchema ? CAP_JSON_SCHEMA : 0) | (stream ? CAP_STREAMING : 0) | (reasoning ? CAP_REASONING : 0);
+  // The fast path reads the route's flat columns, not each model's objects.
+  const { caps, contextWindow, quality } = routeColumns(route);
   const minQuality = route.minQuality;
   const health = env.health;
   let open: number[] | undefined;
   for (let i = 0; i < models.length; i++) {
     const m = models[i]!;
     if (simple) {
-      const caps = m.capabilities;
-      const cw = m.contextWindow;
       if (
-        !(tools && !caps.tools) &&
-        !(vision && !caps.vision) &&
-        !(jsonSchema && !caps.json_schema) &&
-        !(stream && !caps.streaming) &&
-        !(reasoning && !caps.reasoning) &&
-        (cw === undefined || need <= cw) &&
-        (minQuality === undefined || !(m.quality < minQuality)) &&
+        (caps[i]! & needCaps) === needCaps &&
+        need <= contextWindow[i]! &&
+        (minQuality === undefined || !(quality[i]! < minQuality)) &&
         (health === undefined || health(m) === undefined)
       ) {
         if (kept !== undefined) {
@@ -110,7 +108,14 @@ export function filterCandidates(
       candidates!.push(shared[i]!);
     }
   }
-  return finish(kept ?? [...models], candidates ?? [...shared], open, models, env, req, need);
+  if (kept === undefined) {
+    // Every route model kept, in route order: the strategies may read the route's columns.
+    const whole = [...models];
+    const result = finish(whole, [...shared], open, models, env, req, need);
+    if (result.kept === whole) markWholeRoute(whole, route);
+    return result;
+  }
+  return finish(kept, candidates!, open, models, env, req, need);
 }
 
 function finish(kept: ModelEntry[], candidates: CandidateRecord[], open: number[] | undefined, models: readonly ModelEntry[], env: FilterEnv, req: Requirements, need: number): Filtered {
