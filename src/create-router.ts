@@ -7,13 +7,14 @@ import { optionsSchema } from './config/options-schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { ConfigError, type ConfigIssue } from './errors/config-error.js';
 import type { ProviderConfig } from './providers/provider-config.js';
-import type { ProviderAdapter } from './providers/spec.js';
+import type { ProviderAdapter } from './spec/provider-adapter.js';
 import { createAdapter } from './providers/create-adapter.js';
 import { MissingPeerError } from './internal/load-peer.js';
 import { createSecretScrubber, withSecretScrubbing } from './internal/scrub-secrets.js';
-import { toModelEntry, toRouteEntry, type ModelEntry, type Registry, type RouteEntry } from './registry/registry.js';
+import { toModelEntry, toRouteEntry, type Registry, type RouteEntry } from './registry/registry.js';
+import type { ModelEntry } from './spec/model-entry.js';
 import { builtinStrategies } from './strategies/builtin-strategies.js';
-import type { StrategyFunction } from './strategies/strategy.js';
+import type { StrategyFunction } from './spec/strategy.js';
 import { HookBus } from './observability/hooks.js';
 import { Router } from './client/router.js';
 import { createFetchHandler } from './http/fetch-handler.js';
@@ -24,8 +25,8 @@ import { circuitExclusion } from './resilience/circuit-breaker.js';
 import { Accounting } from './client/accounting.js';
 import { checkEmbeddingConfig, takeEmbeddingModels } from './client/embedding-registry.js';
 import { checkShadowConfig } from './shadow/shadow.js';
-import { MemoryStateStore } from './resilience/state-store.js';
-import { connectState } from './state/connect-state.js';
+import { MemoryStateStore } from './state/memory-state-store.js';
+import { connectState } from './resilience/connect-state.js';
 
 /** Environment variables read when a provider gives no apiKey, as each official SDK does. */
 const KEY_ENV: Record<string, string[]> = {

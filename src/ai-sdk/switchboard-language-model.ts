@@ -15,7 +15,7 @@ import type {
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Router } from '../client/router.js';
 import type { RouterRequestOptions } from '../client/request-options.js';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { formatIssues } from '../config/format-issues.js';
 import { badRequest, toOpenAIRequest } from './to-openai-request.js';
 import { toContent, toFinishReason, toProviderMetadata, toUsage } from './from-openai-response.js';

@@ -9,9 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { BudgetState } from '../errors/budget-exceeded-error.js';
-import { MemoryStateStore, type BudgetWindowKeys, type MaybePromise, type StateStore } from '../resilience/state-store.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { BudgetWindowKeys, MaybePromise, StateStore } from '../spec/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
-import type { BudgetCheckRecord } from '../pipeline/decision-record.js';
+import type { BudgetCheckRecord } from '../spec/decision-record.js';
 
 export interface BudgetConfig {
   /** A name for records and errors. @default 'budget-<index>' */

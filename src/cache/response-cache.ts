@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { StateStore } from '../resilience/state-store.js';
+import type { StateStore } from '../spec/state-store.js';
 
 export interface SemanticCacheOptions {
   /** Turns the request's text into a vector; called on every cacheable miss. */

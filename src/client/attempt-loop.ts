@@ -6,12 +6,13 @@
  * backoff and the provider's retry-after), so nothing fails that the SDK would have
  * served. Chat completions have their own, richer loop in pipeline/execute.ts.
  */
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import type { Recorder } from '../pipeline/record.js';
 import { describeError } from '../pipeline/record.js';
 import { abortError, timeoutError } from '../errors/provider-error.js';
 import { classifyError } from '../resilience/classify-error.js';
-import type { AdapterCallOptions, ProviderErrorInfo } from '../providers/spec.js';
+import type { AdapterCallOptions } from '../spec/chat-model.js';
+import type { ProviderErrorInfo } from '../spec/provider-error-info.js';
 import { RETRY_DEFAULTS, retryDelay } from '../resilience/retry-policy.js';
 import { sleep } from '../internal/sleep.js';
 

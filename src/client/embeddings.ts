@@ -5,8 +5,8 @@
  * sizes in one index.
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
-import type { RoutingContext } from '../config/router-options.js';
-import type { CandidateRecord } from '../pipeline/decision-record.js';
+import type { RoutingContext } from '../spec/routing-context.js';
+import type { CandidateRecord } from '../spec/decision-record.js';
 import { Recorder } from '../pipeline/record.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost } from '../observability/pricing.js';

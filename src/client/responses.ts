@@ -18,7 +18,7 @@ import type {
 } from 'openai/resources/responses/responses';
 import type { HookBus } from '../observability/hooks.js';
 import { Recorder, describeError } from '../pipeline/record.js';
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import type { Router } from './router.js';
 import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';
 import { normalizeHeaders, type RouterRequestOptions } from './request-options.js';

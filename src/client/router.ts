@@ -5,23 +5,24 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
-import type { RouterHooks, RoutingContext } from '../config/router-options.js';
+import type { RouterHooks } from '../spec/router-hooks.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { validateChatBody } from '../config/request-validation.js';
 import { BadRequestError } from 'openai';
 import type { Registry } from '../registry/registry.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost } from '../observability/pricing.js';
-import type { Requirements } from '../pipeline/requirements.js';
+import type { Requirements } from '../spec/requirements.js';
 import { decide, type Decision, type RoutingSetup } from '../pipeline/decide.js';
 import { mergeContext } from '../pipeline/merge-context.js';
 import { Recorder } from '../pipeline/record.js';
 import { executeGenerate, executeStream } from '../pipeline/execute.js';
 import { Resilience, type ModelHealth } from '../resilience/resilience.js';
 import { withReopenHint } from '../resilience/circuit-breaker.js';
-import type { CandidateRecord, MatchedRuleRecord } from '../pipeline/decision-record.js';
+import type { CandidateRecord, MatchedRuleRecord } from '../spec/decision-record.js';
 import { Accounting } from './accounting.js';
 import type { CallPolicy } from '../resilience/resilience.js';
 import type { AcceptFunction } from '../resilience/resilience-options.js';

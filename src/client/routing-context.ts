@@ -1,6 +1,6 @@
 /** The per-call routing context: the router's bound context, with `options.routing` over it. */
 import { BadRequestError } from 'openai';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 

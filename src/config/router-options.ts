@@ -2,17 +2,19 @@
  * The public configuration types. `options-schema.ts` validates exactly these shapes at
  * createRouter(); the JSDoc here is the reference a user reads in their editor.
  */
-import type { ShadowHookState, ShadowOptions } from '../shadow/shadow.js';
+import type { RouterHooks } from '../spec/router-hooks.js';
+import type { RoutingContext } from '../spec/routing-context.js';
+import type { ShadowOptions } from '../shadow/shadow.js';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../providers/provider-config.js';
-import type { DecisionRecord, AttemptRecord, FallbackEvent, RecordedContent } from '../pipeline/decision-record.js';
+import type { RecordedContent } from '../spec/decision-record.js';
 import type { BudgetConfig } from '../budgets/budget-ledger.js';
 import type { CacheOptions } from '../cache/response-cache.js';
 import type { CostTrackerOptions } from '../observability/cost-tracker.js';
 import type { TelemetryOptions } from '../observability/telemetry.js';
 import type { ResilienceOptions, RouteExecutionOptions } from '../resilience/resilience-options.js';
-import type { StateStore } from '../resilience/state-store.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { StateStore } from '../spec/state-store.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 
 export interface ModelPricing {
   /** USD per million uncached input tokens. @example 2.5 */
@@ -219,73 +221,6 @@ export interface RoutingPolicy {
   tiers?: Record<string, AccessPolicy>;
 }
 
-export interface AttemptHookState {
-  decisionId: string;
-  attempt: AttemptRecord;
-}
-export interface FallbackHookState {
-  decisionId: string;
-  event: FallbackEvent;
-}
-export interface ErrorHookState {
-  decisionId: string;
-  error: unknown;
-  decision: DecisionRecord;
-}
-export interface HookErrorState {
-  hook: string;
-  error: unknown;
-}
-export interface CacheHitHookState {
-  decisionId: string;
-  /** The registry model whose cached answer was served. */
-  model: string;
-  savedUsd: number;
-  semantic: boolean;
-}
-
-/** The shared state store (`state`) failed; the router carried on per `fallback`. */
-export interface StateErrorHookState {
-  /** The store operation that failed, e.g. 'reserveBudget', 'takeWithin', 'connection'. */
-  operation: string;
-  error: unknown;
-  /** 'local': served from per-process state; 'refuse': the request was refused (StateUnavailableError). */
-  fallback: 'local' | 'refuse';
-}
-/** The shared state store answers again after an outage. */
-export interface StateRecoveredHookState {
-  downMs: number;
-}
-
-/** Hooks run after the caller has its answer; a hook that throws never affects the call. */
-export interface RouterHooks {
-  /** Once per call, when it finishes (for streams: when the stream ends, fails or is aborted). */
-  onDecision?: (decision: DecisionRecord) => void | Promise<void>;
-  /** After every upstream attempt, successful or not. */
-  onAttempt?: (state: AttemptHookState) => void | Promise<void>;
-  /** When the router moves from one model to the next. */
-  onFallback?: (state: FallbackHookState) => void | Promise<void>;
-  /** When a call fails for the caller. */
-  onError?: (state: ErrorHookState) => void | Promise<void>;
-  /** When an answer is served from the response cache. */
-  onCacheHit?: (state: CacheHitHookState) => void | Promise<void>;
-  /**
-   * When a shadow call (a route's `shadow`) finishes: the live answer and the challenger's,
-   * side by side, with their costs. Shadow calls are only made when this hook is set.
-   */
-  onShadow?: (state: ShadowHookState) => void | Promise<void>;
-  /**
-   * When the shared state store (`state`) is slow or unreachable. Reported when an outage
-   * starts and at most every 10 s while it lasts.
-   * @default a console.warn per report
-   */
-  onStateError?: (state: StateErrorHookState) => void | Promise<void>;
-  /** When the shared state store answers again after an outage. */
-  onStateRecovered?: (state: StateRecoveredHookState) => void | Promise<void>;
-  /** When a hook throws. @default one console.warn per hook name */
-  onHookError?: (state: HookErrorState) => void;
-}
-
 export interface RouterOptions {
   /**
    * Upstream providers by id.
@@ -374,23 +309,6 @@ export interface RouterOptions {
    * @example (c) => ({ ...c, completion: c.completion?.replace(/\d{16}/g, '****') ?? null })
    */
   redact?: (content: RecordedContent) => RecordedContent;
-}
-
-/** Who is asking and under which constraints; rides in the second argument as `{ routing }`. */
-export interface RoutingContext {
-  taskId?: string;
-  taskType?: string;
-  locale?: string;
-  priority?: 'critical' | 'standard' | 'background';
-  maxLatencyMs?: number;
-  maxCostUsd?: number;
-  tenant?: string;
-  user?: string;
-  tier?: string;
-  region?: string;
-  tags?: string[];
-  requiredCapabilities?: Array<keyof ModelCapabilities>;
-  metadata?: Record<string, unknown>;
 }
 
 export type { ChatCompletionCreateParams };

@@ -6,7 +6,7 @@
  * propensity the router logged for them.
  */
 import type { ModelPricing } from '../config/router-options.js';
-import type { DecisionRecord } from '../pipeline/decision-record.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 import type { FeedbackRecord } from '../client/feedback.js';
 import type { RecordedFeatures } from '../strategies/learned-features.js';
 import { readText } from './read-text.js';

@@ -3,7 +3,7 @@
  * memory: a fixed number of groups per dimension (overflow goes to one '(other)' group)
  * and a fixed ring of latency samples per group for percentiles.
  */
-import type { DecisionRecord, UsageRecord } from '../pipeline/decision-record.js';
+import type { DecisionRecord, UsageRecord } from '../spec/decision-record.js';
 
 export type CostDimension = 'model' | 'provider' | 'route' | 'tenant' | 'taskType' | 'tag';
 

@@ -5,7 +5,7 @@
  * so tracing adds nothing to the request path.
  */
 import { createRequire } from 'node:module';
-import type { DecisionRecord } from '../pipeline/decision-record.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 
 type Attrs = Record<string, string | number | boolean | string[]>;
 interface Span {

@@ -3,7 +3,7 @@
  * own retries) and `select` picks one. Expensive by design: every model is billed.
  */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import { RouterError } from '../errors/router-error.js';
 import { majorityVote } from '../resilience/select.js';
 import type { EnsembleAnswer } from '../resilience/resilience-options.js';

@@ -13,7 +13,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
 import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
 import { continuationBody } from './stream-continuation.js';

@@ -9,23 +9,11 @@
  * neither the answer nor a retry's response.
  */
 import { randomUUID } from 'node:crypto';
-import type { RoutingContext } from '../config/router-options.js';
-import type { ModelEntry } from '../registry/registry.js';
+import type { RoutingContext } from '../spec/routing-context.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../observability/pricing.js';
-import type {
-  AttemptOutcome,
-  AttemptRecord,
-  BudgetCheckRecord,
-  CandidateRecord,
-  DecisionRecord,
-  DecisionEvent,
-  FallbackEvent,
-  MatchedRuleRecord,
-  RecordedContent,
-  StreamSegmentRecord,
-  UsageRecord,
-} from './decision-record.js';
+import type { AttemptOutcome, AttemptRecord, BudgetCheckRecord, CandidateRecord, DecisionRecord, DecisionEvent, FallbackEvent, MatchedRuleRecord, RecordedContent, StreamSegmentRecord, UsageRecord } from '../spec/decision-record.js';
 
 export interface RecorderInit {
   requested: string | null;

@@ -4,7 +4,7 @@
  */
 import type { RouteConfig, RouterOptions } from '../config/router-options.js';
 import type { ConfigIssue } from '../errors/config-error.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { builtinStrategies } from '../strategies/builtin-strategies.js';
 import type { RoutingSetup } from './decide.js';
 import { compileRules } from './routing-rules.js';

@@ -1,4 +1,4 @@
-import type { ProviderAdapter } from './spec.js';
+import type { ProviderAdapter } from '../spec/provider-adapter.js';
 import type { ProviderConfig } from './provider-config.js';
 import { createOpenAIAdapter } from './openai/openai-adapter.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';

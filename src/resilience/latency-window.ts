@@ -1,5 +1,5 @@
 /** The last N latencies per model, for hedging on an observed p95. */
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 
 const SIZE = 64;
 

@@ -3,7 +3,7 @@
  * `strategy`). `resilience-schema.ts` validates exactly these shapes at createRouter().
  */
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { StateStore } from './state-store.js';
+import type { StateStore } from '../spec/state-store.js';
 
 export interface RetryOptions {
   /**

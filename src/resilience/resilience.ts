@@ -3,13 +3,14 @@
  * retry/timeout policy of each route. createRouter() builds one; each call asks it for
  * the policy that applies (`policyFor`).
  */
-import type { ModelEntry } from '../registry/registry.js';
-import type { RoutingContext } from '../config/router-options.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { CircuitBreakers, type CircuitState } from './circuit-breaker.js';
 import { Limiter } from './limits.js';
 import { LatencyWindows } from './latency-window.js';
 import { resolveRetry, type ResolvedRetry } from './retry-policy.js';
-import { MemoryStateStore, type StateStore } from './state-store.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { StateStore } from '../spec/state-store.js';
 import type {
   AcceptCheck,
   ExecutionMode,

@@ -3,7 +3,7 @@
  * ConfigError naming it, before any socket is opened.
  */
 import * as z from 'zod';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import { ConfigError } from '../errors/config-error.js';

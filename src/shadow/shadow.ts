@@ -7,7 +7,9 @@
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import * as z from 'zod';
 import type { ConfigIssue } from '../errors/config-error.js';
-import type { ModelEntry, Registry, RouteEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { ShadowSide } from '../spec/router-hooks.js';
+import type { Registry, RouteEntry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost, priceUsage, toUsageRecord } from '../observability/pricing.js';
 
@@ -53,25 +55,6 @@ export const shadowSchema = z.strictObject({
   maxInFlight: z.number().int().positive().optional(),
   timeoutMs: z.number().int().positive().optional(),
 });
-
-/** One side of a shadow comparison. */
-export interface ShadowSide {
-  model: string;
-  completion?: ChatCompletion | undefined;
-  /** The error's message when the shadow call failed. */
-  error?: string | undefined;
-  costUsd: number;
-  latencyMs?: number | undefined;
-}
-
-export interface ShadowHookState {
-  /** The live call's DecisionRecord id. */
-  decisionId: string;
-  route: string;
-  body: ChatCompletionCreateParams;
-  primary: ShadowSide;
-  shadow: ShadowSide;
-}
 
 /** Cross-checks `routes.*.shadow.models` against the registry's model ids. */
 export function checkShadowConfig(routes: Record<string, { shadow?: ShadowOptions | undefined }> | undefined, modelIds: ReadonlySet<string>, issues: ConfigIssue[]): void {
