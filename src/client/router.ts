@@ -25,7 +25,7 @@ import { withReopenHint } from '../resilience/circuit-breaker.js';
 import type { CandidateRecord, MatchedRuleRecord } from '../spec/decision-record.js';
 import { Accounting } from './accounting.js';
 import type { CallPolicy } from '../resilience/resilience.js';
-import type { AcceptFunction } from '../resilience/resilience-options.js';
+import type { AcceptFunction } from '../config/accept-check.js';
 import { ChunkAccumulator, toOpenAIUsage } from '../cache/replay-stream.js';
 import type { CostDimension, CostSummaryRow } from '../observability/cost-tracker.js';
 import { RoutedPromise, type Routed, type WithRequestID } from './routed-promise.js';

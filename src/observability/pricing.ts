@@ -1,5 +1,5 @@
 /** Prices usage in USD from a descriptor's per-million prices, token class by token class. */
-import type { ModelPricing } from '../config/router-options.js';
+import type { ModelPricing } from '../config/model-schema.js';
 import type { UsageRecord } from '../spec/decision-record.js';
 
 export function priceUsage(u: UsageRecord, p: ModelPricing | undefined): number {

@@ -2,7 +2,8 @@
  * The model registry: descriptors resolved once at createRouter() into frozen entries
  * with O(1) lookup by id and by route name.
  */
-import type { ModelCapabilities, ModelDescriptor, RouteConfig, RouteStrategyOptions } from '../config/router-options.js';
+import type { ModelCapabilities, ModelDescriptor } from '../config/model-schema.js';
+import type { RouteConfig, RouteStrategyOptions } from '../config/route-schema.js';
 import type { Capability, CapabilitySet } from '../spec/capability.js';
 import type { MetadataSource, ModelEntry, ModelMetadataSources } from '../spec/model-entry.js';
 import type { Pricing } from '../spec/pricing.js';

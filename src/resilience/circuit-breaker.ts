@@ -23,7 +23,7 @@
  * stay synchronous and allocation-free, reads a per-process view updated on every write.
  */
 import type { ModelEntry } from '../spec/model-entry.js';
-import type { CircuitBreakerOptions } from './resilience-options.js';
+import type { CircuitBreakerOptions } from '../config/resilience-schema.js';
 import type { StateStore } from '../spec/state-store.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';

@@ -6,7 +6,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ModelEntry } from '../spec/model-entry.js';
 import { sleep } from '../internal/sleep.js';
-import type { LimitOptions, ModelLimits } from './resilience-options.js';
+import type { LimitOptions, ModelLimits } from '../config/resilience-schema.js';
 import type { StateStore } from '../spec/state-store.js';
 
 const MINUTE = 60_000;

@@ -11,15 +11,9 @@ import { LatencyWindows } from './latency-window.js';
 import { resolveRetry, type ResolvedRetry } from './retry-policy.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { StateStore } from '../spec/state-store.js';
-import type {
-  AcceptCheck,
-  ExecutionMode,
-  HedgeOptions,
-  ResilienceOptions,
-  RouteExecutionOptions,
-  SelectFunction,
-  TimeoutOptions,
-} from './resilience-options.js';
+import type { AcceptCheck } from '../config/accept-check.js';
+import type { ExecutionMode, HedgeOptions, ResilienceOptions, RouteExecutionOptions, TimeoutOptions } from '../config/resilience-schema.js';
+import type { SelectFunction } from '../config/ensemble-select.js';
 
 export interface CallPolicy {
   readonly runtime: Resilience;

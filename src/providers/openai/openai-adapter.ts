@@ -5,7 +5,7 @@
  */
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { OpenAIProviderConfig } from '../provider-config.js';
+import type { OpenAIProviderConfig } from '../../config/provider-schema.js';
 import type { AdapterCallOptions } from '../../spec/chat-model.js';
 import type { ProviderAdapter } from '../../spec/provider-adapter.js';
 import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
