@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { RoutingContext } from '../spec/routing-context.js';
+import type { Assignable } from './assignable.js';
 import { positiveMsNumber } from './duration-schema.js';
 
 export const routingContextSchema = z.strictObject({
@@ -16,3 +18,7 @@ export const routingContextSchema = z.strictObject({
   requiredCapabilities: z.array(z.enum(['tools', 'vision', 'json_schema', 'streaming', 'reasoning'])).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
+
+// A parsed context is what the pipeline reads as a RoutingContext (spec/routing-context.ts).
+type _ContextIsRoutingContext = Assignable<z.output<typeof routingContextSchema>, RoutingContext>;
+type _RoutingContextIsContext = Assignable<RoutingContext, z.input<typeof routingContextSchema>>;

@@ -1,15 +1,11 @@
 /** Routing rules and the tenant / tier access policy. */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import * as z from 'zod';
+import { isPlainObject } from '../internal/is-plain-object.js';
 import type { RoutingContext } from '../spec/routing-context.js';
 import { fn } from './function-schema.js';
 import type { RuleCondition } from './rule-condition.js';
 
-const isPlainObject = (v: unknown): boolean => {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-};
 const conditionSchema = z.custom<RuleCondition>(isPlainObject);
 
 export const ruleSchema = z.strictObject({
