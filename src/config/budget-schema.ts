@@ -18,14 +18,20 @@ export const budgetSchema = z.strictObject({
   /** @example 50 */
   limitUsd: z.number().nonnegative('a budget cannot be negative'),
   /** @example 'month' @example { rollingMs: 3_600_000 } */
-  period: z.union([z.enum(['day', 'month']), z.strictObject({ rollingMs: durationMs })]),
+  period: z.union([z.enum(['day', 'month']), z.strictObject({
+      /** The window's length in ms. @example 3_600_000 */
+      rollingMs: durationMs,
+    })]),
   /**
    * What happens when a request would exceed it: a BudgetExceededError, or the request is
    * routed to a cheaper route instead.
    * @default 'error'
    * @example { downgradeTo: 'cheap' }
    */
-  onExceeded: z.union([z.literal('error'), z.strictObject({ downgradeTo: z.string().min(1) })]).optional(),
+  onExceeded: z.union([z.literal('error'), z.strictObject({
+      /** The cheaper route that serves the request instead. @example 'cheap' */
+      downgradeTo: z.string().min(1),
+    })]).optional(),
 });
 
 export type BudgetConfig = z.input<typeof budgetSchema>;

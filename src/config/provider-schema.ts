@@ -79,9 +79,13 @@ const mockBehaviourShape = {
   /** Token usage reported. @default estimated from text length @example { prompt_tokens: 12, completion_tokens: 3 } */
   usage: z
     .strictObject({
+      /** @default estimated from the prompt's length @example 12 */
       prompt_tokens: z.number().int().nonnegative().optional(),
+      /** @default estimated from the reply's length @example 3 */
       completion_tokens: z.number().int().nonnegative().optional(),
+      /** @default 0 @example 8 */
       cached_tokens: z.number().int().nonnegative().optional(),
+      /** @default 0 @example 40 */
       reasoning_tokens: z.number().int().nonnegative().optional(),
     })
     .optional(),
@@ -97,7 +101,14 @@ const mockBehaviourShape = {
   failures: z
     .union([
       z.array(mockOutcomeSchema),
-      z.strictObject({ rate: z.number().min(0).max(1), seed: z.number().int().optional(), outcome: mockOutcomeSchema.optional() }),
+      z.strictObject({
+        /** Share of calls that fail, 0..1. @example 0.3 */
+        rate: z.number().min(0).max(1),
+        /** Seeds the draw, for reproducible failures. @default 1 @example 42 */
+        seed: z.number().int().optional(),
+        /** What a failing call does. @default '503' @example '429' */
+        outcome: mockOutcomeSchema.optional(),
+      }),
     ])
     .optional(),
   /** Seconds put in `retry-after` on 429 failures. @default none @example 2 */

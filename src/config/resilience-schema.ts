@@ -135,7 +135,10 @@ export const limitsSchema = z.strictObject({
   /** Per model id. @default none @example { 'gpt-4o': { maxConcurrent: 8, requestsPerMinute: 500 } } */
   models: z.record(z.string().min(1), modelLimitsSchema).optional(),
   /** Per provider id: requests in flight across all its models. @default none @example { openai: { maxConcurrent: 32 } } */
-  providers: z.record(z.string().min(1), z.strictObject({ maxConcurrent: z.number().int().min(1).optional() })).optional(),
+  providers: z.record(z.string().min(1), z.strictObject({
+      /** Requests in flight across the provider's models. @default unlimited @example 32 */
+      maxConcurrent: z.number().int().min(1).optional(),
+    })).optional(),
   /**
    * At a limit: 'next' moves on to the next candidate at once; 'queue' waits for a slot
    * (bounded by `queueTimeoutMs` and the call's deadline), then moves on.
