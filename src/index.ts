@@ -19,19 +19,44 @@ export type { ModelDescriptor, ModelPricing, ModelCapabilities } from './config/
 export type { RouteConfig } from './config/route-schema.js';
 export type { RouterHooks, AttemptHookState, FallbackHookState, ErrorHookState, HookErrorState } from './spec/router-hooks.js';
 export type { RoutingContext } from './spec/routing-context.js';
-export type { ProviderConfig, OpenAIProviderConfig, AnthropicProviderConfig, GoogleProviderConfig, MockProviderConfig, MockBehaviour, MockOutcome } from './config/provider-schema.js';
+export type {
+  ProviderConfig,
+  OpenAIProviderConfig,
+  AnthropicProviderConfig,
+  GoogleProviderConfig,
+  MockProviderConfig,
+  MockBehaviour,
+  MockOutcome,
+} from './config/provider-schema.js';
 export type { ProviderAdapter } from './spec/provider-adapter.js';
-export type { AdapterCallOptions, AdapterStream } from './spec/chat-model.js';
+export type { AdapterCallOptions, AdapterStream, ChatModel } from './spec/chat-model.js';
+export type { EmbedCallOptions, EmbeddingModel } from './spec/embedding-model.js';
+export type { ResponsesModel } from './spec/responses-model.js';
 export type { ProviderErrorInfo, ProviderErrorKind } from './spec/provider-error-info.js';
 export type { UsageExtensions } from './spec/usage-extensions.js';
 export type { ReasoningExtension } from './spec/reasoning-extension.js';
-export type { DecisionRecord, AttemptRecord, AttemptOutcome, CandidateRecord, ExclusionReason, FallbackEvent, DecisionEvent, RetryEvent, SkipEvent, EscalationEvent, HedgeEvent, ResumeEvent, StreamSegmentRecord, UsageRecord } from './spec/decision-record.js';
+export type {
+  DecisionRecord,
+  AttemptRecord,
+  AttemptOutcome,
+  CandidateRecord,
+  ExclusionReason,
+  FallbackEvent,
+  DecisionEvent,
+  RetryEvent,
+  SkipEvent,
+  EscalationEvent,
+  HedgeEvent,
+  ResumeEvent,
+  StreamSegmentRecord,
+  UsageRecord,
+} from './spec/decision-record.js';
 export type { Requirements } from './spec/requirements.js';
 export type { Candidate, StrategyFunction, StrategyInfo, StrategyResult } from './spec/strategy.js';
 // Routing: strategy options, rules, policy, scores, the complexity heuristic.
 export type { StrategyScores } from './spec/strategy.js';
 export type { RouteStrategyOptions } from './config/route-schema.js';
-export type { ComplexityTier } from './spec/strategy-options.js';
+export type { ComplexityTier, StrategyOptions } from './spec/strategy-options.js';
 export type { RoutingRule, RoutingPolicy, AccessPolicy } from './config/rule-schema.js';
 export type { RuleCondition, RuleValue, RuleScalar } from './config/rule-condition.js';
 export type { MatchedRuleRecord } from './spec/decision-record.js';
@@ -42,11 +67,31 @@ export type { ModelStats } from './spec/model-entry.js';
 export { ConfigError } from './errors/config-error.js';
 export type { ConfigIssue } from './errors/config-error.js';
 // Resilience: options, state store, built-in select, health.
-export type { ResilienceOptions, RetryOptions, TimeoutOptions, CircuitBreakerOptions, LimitOptions, ModelLimits, RouteExecutionOptions, ExecutionMode, HedgeOptions } from './config/resilience-schema.js';
+export type {
+  ResilienceOptions,
+  RetryOptions,
+  TimeoutOptions,
+  CircuitBreakerOptions,
+  LimitOptions,
+  ModelLimits,
+  RouteExecutionOptions,
+  ExecutionMode,
+  HedgeOptions,
+} from './config/resilience-schema.js';
 export type { AcceptCheck, AcceptFunction, AcceptInput, SchemaLike } from './config/accept-check.js';
 export type { EnsembleAnswer, SelectFunction } from './config/ensemble-select.js';
 export { MemoryStateStore } from './state/memory-state-store.js';
-export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, ReservationTag, BreakerKeys, BreakerCounts, StateEvent } from './spec/state-store.js';
+export type {
+  StateStore,
+  MaybePromise,
+  BudgetWindowKeys,
+  BudgetReserveReply,
+  BudgetSettle,
+  ReservationTag,
+  BreakerKeys,
+  BreakerCounts,
+  StateEvent,
+} from './spec/state-store.js';
 // Shared state on Redis (the `redis` client is an optional peer, loaded on first use).
 export { redisStore, RedisStateStore } from './state/redis-store.js';
 export type { RedisStoreOptions, RedisClientLike } from './state/redis-store.js';

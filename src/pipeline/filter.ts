@@ -4,7 +4,14 @@
  * Pure and synchronous: no I/O, one small record per model.
  */
 import type { RoutingContext } from '../spec/routing-context.js';
-import { DEFAULT_CONTEXT_WINDOW, UNKNOWN_CONTEXT, UNKNOWN_JSON_SCHEMA, UNKNOWN_TOOLS, UNKNOWN_VISION, type RouteEntry } from '../registry/registry.js';
+import {
+  DEFAULT_CONTEXT_WINDOW,
+  UNKNOWN_CONTEXT,
+  UNKNOWN_JSON_SCHEMA,
+  UNKNOWN_TOOLS,
+  UNKNOWN_VISION,
+  type RouteEntry,
+} from '../registry/registry.js';
 import type { ModelEntry } from '../spec/model-entry.js';
 import { estimateCost } from '../observability/pricing.js';
 import type { CandidateRecord, ExclusionReason } from '../spec/decision-record.js';

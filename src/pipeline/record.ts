@@ -13,7 +13,19 @@ import type { RoutingContext } from '../spec/routing-context.js';
 import type { ModelEntry } from '../spec/model-entry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../observability/pricing.js';
-import type { AttemptOutcome, AttemptRecord, BudgetCheckRecord, CandidateRecord, DecisionRecord, DecisionEvent, FallbackEvent, MatchedRuleRecord, RecordedContent, StreamSegmentRecord, UsageRecord } from '../spec/decision-record.js';
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  BudgetCheckRecord,
+  CandidateRecord,
+  DecisionRecord,
+  DecisionEvent,
+  FallbackEvent,
+  MatchedRuleRecord,
+  RecordedContent,
+  StreamSegmentRecord,
+  UsageRecord,
+} from '../spec/decision-record.js';
 
 export interface RecorderInit {
   requested: string | null;

@@ -1,5 +1,9 @@
 /** The Responses API spoken natively (OpenAI). Types only. */
-import type { Response as OpenAIResponse, ResponseCreateParamsNonStreaming, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type {
+  Response as OpenAIResponse,
+  ResponseCreateParamsNonStreaming,
+  ResponseStreamEvent,
+} from 'openai/resources/responses/responses';
 import type { AdapterCallOptions } from './chat-model.js';
 
 export interface ResponsesModel {
