@@ -30,10 +30,12 @@ const LAYERS = [
     paths: ['src/registry/', 'src/providers/', 'src/strategies/', 'src/resilience/', 'src/budgets/', 'src/cache/', 'src/observability/'],
     peers: true,
   },
+  // Shadow evaluation sits below the pipeline, not above it: pipeline/run.ts ends with the
+  // shadow step (DESIGN.md), and shadow/ is handed a runner function rather than importing one.
+  { name: 'shadow', paths: ['src/shadow/'] },
   // Generic over operations: never imports operations/ or client/.
   { name: 'pipeline', paths: ['src/pipeline/'] },
   { name: 'operations', paths: ['src/operations/'] },
-  { name: 'shadow', paths: ['src/shadow/'] },
   { name: 'client', paths: ['src/client/'] },
   { name: 'http', paths: ['src/http/'] },
   { name: 'composition', paths: ['src/create-router.ts'] },

@@ -78,10 +78,14 @@ describe('the layering rules', () => {
       'src/registry/registry.ts': 'export interface RouteEntry { name: string }\n',
       'src/config/options.ts': "import type { Budget } from '../budgets/ledger';\nexport type O = Budget;\n",
       'src/budgets/ledger.ts': 'export interface Budget { usd: number }\n',
+      // shadow/ is handed a runner; it never reaches up into the pipeline that calls it.
+      'src/shadow/shadow.ts': "import { run } from '../pipeline/run';\nexport const s = run;\n",
+      'src/pipeline/run.ts': 'export const run = 1;\n',
     });
     expect(found).toEqual([
       'no-upward-import-from-config: src/config/options.ts → src/budgets/ledger.ts',
       'no-upward-import-from-errors: src/errors/no-route-error.ts → src/registry/registry.ts',
+      'no-upward-import-from-shadow: src/shadow/shadow.ts → src/pipeline/run.ts',
     ]);
   });
 
