@@ -46,7 +46,11 @@ export const modelSchema = z.strictObject({
    * @example { input: 2.5, output: 10 }
    */
   pricing: pricingSchema.optional(),
-  /** Total tokens the model accepts (prompt + output). @default the catalog's, else unlimited @example 128000 */
+  /**
+   * Total tokens the model accepts (prompt + output).
+   * @default the catalog's, else unknown (a model known to fit is preferred above 8,192 tokens)
+   * @example 128000
+   */
   contextWindow: z.number().int().positive().optional(),
   /** Output-token ceiling; also Anthropic's default max_tokens. @default 4096 for Anthropic @example 16384 */
   maxOutputTokens: z.number().int().positive().optional(),
