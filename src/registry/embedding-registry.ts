@@ -6,7 +6,7 @@
 import type { RouterOptions } from '../config/router-options.js';
 import type { ConfigIssue } from '../errors/config-error.js';
 import { ConfigError } from '../errors/config-error.js';
-import type { ModelEntry } from './registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 
 export interface EmbeddingModelEntry {
   readonly entry: ModelEntry;

@@ -1,5 +1,5 @@
-import type { StrategyFunction } from './strategy.js';
-import type { ComplexityTier } from '../config/router-options.js';
+import type { StrategyFunction } from '../spec/strategy.js';
+import type { ComplexityTier } from '../spec/strategy-options.js';
 import { complexityScore } from './complexity-score.js';
 import { orderBy } from './order-by.js';
 

@@ -2,9 +2,10 @@
  * createRouter()'s routing checks and setup: strategy options against each route's
  * models, rules, policy, seed and tokenizer. Problems become ConfigIssues with paths.
  */
-import type { RouteConfig, RouterOptions } from '../../config/router-options.js';
+import type { RouteConfig } from '../../config/route-schema.js';
+import type { RouterOptions } from '../../config/router-options.js';
 import type { ConfigIssue } from '../../errors/config-error.js';
-import type { StrategyFunction } from '../../strategies/strategy.js';
+import type { StrategyFunction } from '../../spec/strategy.js';
 import { builtinStrategies } from '../../strategies/builtin-strategies.js';
 import type { RoutingSetup } from './decide.js';
 import { compileRules } from './rules.js';

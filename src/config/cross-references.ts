@@ -1,0 +1,80 @@
+/**
+ * Every check of one option against another (a route names a model that exists, a budget
+ * a route, a limit a provider, …), in one place, after the schema has checked each option
+ * alone. Rules, policy and strategy options are compiled (and checked against the routes)
+ * by pipeline/route/routing-config.ts; embedding kinds by registry/embedding-registry.ts.
+ */
+import type { ConfigIssue } from '../errors/config-error.js';
+import type { ResolvedRouterOptions } from './router-options.js';
+
+const MODES = new Set(['fallback', 'cascade', 'hedge', 'ensemble']);
+
+/**
+ * Cascade, hedge and ensemble are execution modes, not strategies: a strategy only
+ * orders the candidates, a mode decides how the ordered plan is run, so the two combine
+ * (e.g. `strategy: 'cost', mode: 'cascade'`). Naming a mode as a strategy gets this hint.
+ */
+export function modeHint(strategy: string): string {
+  return MODES.has(strategy) ? `; '${strategy}' is an execution mode: write mode: '${strategy}' (the strategy orders the models, the mode runs the plan)` : '';
+}
+
+export interface KnownNames {
+  /** Provider ids, as configured. */
+  readonly providers: ReadonlySet<string> | ReadonlyMap<string, unknown>;
+  /** Strategy names: the built-ins and `strategies`. */
+  readonly strategies: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Pushes one issue per broken reference; returns the model ids (each once) for the checks
+ * that come after.
+ */
+export function checkCrossReferences(opts: ResolvedRouterOptions, known: KnownNames, issues: ConfigIssue[]): Set<string> {
+  const providers = known.providers;
+  const providerList = () => [...providers.keys()].join(', ') || 'none';
+  const seen = new Set<string>();
+  opts.models.forEach((m, i) => {
+    if (seen.has(m.id)) issues.push({ path: `models.${i}.id`, message: `duplicate model id '${m.id}'` });
+    seen.add(m.id);
+    if (!providers.has(m.provider)) issues.push({ path: `models.${i}.provider`, message: `unknown provider '${m.provider}' (configured: ${providerList()})` });
+  });
+
+  const routes = opts.routes ?? {};
+  for (const [name, r] of Object.entries(routes)) {
+    if (seen.has(name)) issues.push({ path: `routes.${name}`, message: `route name '${name}' is also a model id; a request naming it would be ambiguous` });
+    r.models?.forEach((id, j) => {
+      if (!seen.has(id)) issues.push({ path: `routes.${name}.models.${j}`, message: `unknown model '${id}' (configured: ${[...seen].join(', ')})` });
+    });
+    if (typeof r.strategy === 'string' && !known.strategies.has(r.strategy)) {
+      issues.push({ path: `routes.${name}.strategy`, message: `unknown strategy '${r.strategy}' (available: ${[...known.strategies.keys()].join(', ')})${modeHint(r.strategy)}` });
+    }
+  }
+  opts.budgets?.forEach((b, i) => {
+    if (b.route !== undefined && !Object.hasOwn(routes, b.route)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
+    const down = b.onExceeded;
+    if (down && down !== 'error' && !Object.hasOwn(routes, down.downgradeTo)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
+  });
+  if (opts.defaultRoute !== undefined && !Object.hasOwn(routes, opts.defaultRoute)) {
+    issues.push({ path: 'defaultRoute', message: `unknown route '${opts.defaultRoute}' (configured: ${Object.keys(routes).join(', ') || 'none'})` });
+  }
+
+  const limits = opts.resilience?.limits;
+  for (const id of Object.keys(limits?.models ?? {})) {
+    if (!seen.has(id)) issues.push({ path: `resilience.limits.models.${id}`, message: `unknown model '${id}' (configured: ${[...seen].join(', ')})` });
+  }
+  for (const id of Object.keys(limits?.providers ?? {})) {
+    if (!providers.has(id)) issues.push({ path: `resilience.limits.providers.${id}`, message: `unknown provider '${id}' (configured: ${[...providers.keys()].join(', ')})` });
+  }
+  for (const [name, r] of Object.entries(routes)) {
+    const mode = r.mode ?? 'fallback';
+    if (r.accept !== undefined && mode !== 'cascade') issues.push({ path: `routes.${name}.accept`, message: `accept only applies to mode: 'cascade' (this route's mode is '${mode}')` });
+    if (r.hedge !== undefined && mode !== 'hedge') issues.push({ path: `routes.${name}.hedge`, message: `hedge only applies to mode: 'hedge' (this route's mode is '${mode}')` });
+    if ((r.select !== undefined || r.ensembleSize !== undefined) && mode !== 'ensemble') {
+      issues.push({ path: `routes.${name}.${r.select !== undefined ? 'select' : 'ensembleSize'}`, message: `only applies to mode: 'ensemble' (this route's mode is '${mode}')` });
+    }
+    r.shadow?.models.forEach((id, j) => {
+      if (!seen.has(id)) issues.push({ path: `routes.${name}.shadow.models.${j}`, message: `unknown model '${id}' (configured: ${[...seen].join(', ')})` });
+    });
+  }
+  return seen;
+}
