@@ -3,7 +3,7 @@
  * the adapters and the registry, and return the OpenAI-shaped client.
  */
 import type { ResolvedRouterOptions, RouterOptions } from './config/router-options.js';
-import { checkCrossReferences } from './config/cross-references.js';
+import { checkCrossReferences, checkEmbeddingConfig } from './config/cross-references.js';
 import { optionsSchema } from './config/options-schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { ConfigError, type ConfigIssue } from './errors/config-error.js';
@@ -25,7 +25,7 @@ import { buildRoutingSetup } from './pipeline/route/routing-config.js';
 import { Resilience } from './resilience/resilience.js';
 import { circuitExclusion } from './resilience/circuit-breaker.js';
 import { Accounting } from './pipeline/record/accounting.js';
-import { checkEmbeddingConfig, takeEmbeddingModels } from './registry/embedding-registry.js';
+import { takeEmbeddingModels } from './registry/embedding-registry.js';
 import { MemoryStateStore } from './state/memory-state-store.js';
 import { connectState } from './resilience/connect-state.js';
 

@@ -2,7 +2,7 @@
  * Every check of one option against another (a route names a model that exists, a budget
  * a route, a limit a provider, …), in one place, after the schema has checked each option
  * alone. Rules, policy and strategy options are compiled (and checked against the routes)
- * by pipeline/route/routing-config.ts; embedding kinds by registry/embedding-registry.ts.
+ * by pipeline/route/routing-config.ts (they need the built-in strategies).
  */
 import type { ConfigIssue } from '../errors/config-error.js';
 import type { ResolvedRouterOptions } from './router-options.js';
@@ -77,4 +77,45 @@ export function checkCrossReferences(opts: ResolvedRouterOptions, known: KnownNa
     });
   }
   return seen;
+}
+
+export interface EmbeddingSplit {
+  /** Model ids with `kind: 'embedding'`. */
+  modelIds: ReadonlySet<string>;
+  /** Routes whose models are all embedding models. */
+  routeNames: ReadonlySet<string>;
+}
+
+const NO_EMBEDDINGS = new Set(['anthropic']);
+
+/**
+ * The embedding models and routes, kept apart from the chat ones (before adapters exist):
+ * dimensions, providers without an embeddings API, routes that mix kinds.
+ */
+export function checkEmbeddingConfig(opts: ResolvedRouterOptions, issues: ConfigIssue[]): EmbeddingSplit {
+  const modelIds = new Set<string>();
+  opts.models.forEach((m, i) => {
+    if (m.kind === 'embedding') {
+      modelIds.add(m.id);
+      if (m.dimensions === undefined) issues.push({ path: `models.${i}.dimensions`, message: `embedding model '${m.id}' needs its vector length (dimensions), so fallback stays between models of equal dimensions` });
+      const type = opts.providers[m.provider]?.type;
+      if (type && NO_EMBEDDINGS.has(type)) issues.push({ path: `models.${i}.provider`, message: `provider '${m.provider}' (type '${type}') has no embeddings API` });
+    } else if (m.dimensions !== undefined) {
+      issues.push({ path: `models.${i}.dimensions`, message: `dimensions applies only to kind 'embedding' (model '${m.id}' is a chat model)` });
+    }
+  });
+  const routeNames = new Set<string>();
+  for (const [name, r] of Object.entries(opts.routes ?? {})) {
+    const ids = r.models ?? [];
+    const embedding = ids.filter((id) => modelIds.has(id));
+    if (embedding.length === 0) continue;
+    const chat = ids.filter((id) => !modelIds.has(id));
+    if (chat.length > 0) {
+      issues.push({ path: `routes.${name}.models`, message: `route '${name}' mixes chat models (${chat.join(', ')}) and embedding models (${embedding.join(', ')}); use one route for each` });
+      continue;
+    }
+    routeNames.add(name);
+    if (opts.defaultRoute === name) issues.push({ path: 'defaultRoute', message: `'${name}' is an embedding route; defaultRoute serves chat completions` });
+  }
+  return { modelIds, routeNames };
 }
