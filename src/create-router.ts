@@ -3,7 +3,7 @@
  * the adapters and the registry, and return the OpenAI-shaped client.
  */
 import type { ResolvedRouterOptions, RouterOptions } from './config/router-options.js';
-import { checkCrossReferences, checkEmbeddingConfig } from './config/cross-references.js';
+import { checkCrossReferences, checkEmbeddingConfig, checkRoutingReferences } from './config/cross-references.js';
 import { optionsSchema } from './config/options-schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { ConfigError, type ConfigIssue } from './errors/config-error.js';
@@ -66,7 +66,8 @@ export function createRouter(options: RouterOptions): Router {
   for (const [name, fn] of Object.entries(opts.strategies ?? {})) strategies.set(name, fn);
   const routes = opts.routes ?? {};
   const seen = checkCrossReferences(opts, { providers, strategies }, issues);
-  const routing = buildRoutingSetup(opts, seen, strategies, issues);
+  checkRoutingReferences(opts, seen, { strategies, builtins: builtinStrategies }, issues);
+  const routing = buildRoutingSetup(opts, seen, issues);
   const embeddingSplit = checkEmbeddingConfig(opts, issues);
   if (issues.length) throw new ConfigError(issues);
 

@@ -1,10 +1,11 @@
 /**
  * Every check of one option against another (a route names a model that exists, a budget
  * a route, a limit a provider, …), in one place, after the schema has checked each option
- * alone. Rules, policy and strategy options are compiled (and checked against the routes)
- * by pipeline/route/routing-config.ts (they need the built-in strategies).
+ * alone. Rules are compiled (and checked against the routes) by
+ * pipeline/route/routing-config.ts.
  */
 import type { ConfigIssue } from '../errors/config-error.js';
+import type { RouteConfig } from './route-schema.js';
 import type { ResolvedRouterOptions } from './router-options.js';
 
 const MODES = new Set(['fallback', 'cascade', 'hedge', 'ensemble']);
@@ -118,4 +119,81 @@ export function checkEmbeddingConfig(opts: ResolvedRouterOptions, issues: Config
     if (opts.defaultRoute === name) issues.push({ path: 'defaultRoute', message: `'${name}' is an embedding route; defaultRoute serves chat completions` });
   }
   return { modelIds, routeNames };
+}
+
+export interface StrategyNames {
+  /** Strategy names: the built-ins and `strategies`. */
+  readonly strategies: ReadonlyMap<string, unknown>;
+  /** The built-in strategies, to tell an unreplaced built-in (known not to read an option) from a custom one. */
+  readonly builtins: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Strategy options against each route's models and strategy, and the policy's names
+ * against the models and routes. `modelIds`: what checkCrossReferences returned.
+ */
+export function checkRoutingReferences(opts: ResolvedRouterOptions, modelIds: ReadonlySet<string>, known: StrategyNames, issues: ConfigIssue[]): void {
+  for (const [name, r] of Object.entries(opts.routes ?? {})) checkRouteOptions(name, r, modelIds, known, issues);
+  const policy = opts.policy;
+  const routeNames = new Set(Object.keys(opts.routes ?? {}));
+  for (const kind of ['tenants', 'tiers'] as const) {
+    for (const [key, access] of Object.entries(policy?.[kind] ?? {})) {
+      access.models?.forEach((id, i) => {
+        if (!modelIds.has(id)) issues.push({ path: `policy.${kind}.${key}.models.${i}`, message: `unknown model '${id}'` });
+      });
+      access.routes?.forEach((id, i) => {
+        if (!routeNames.has(id)) issues.push({ path: `policy.${kind}.${key}.routes.${i}`, message: `unknown route '${id}'` });
+      });
+    }
+  }
+}
+
+// Which built-in strategies read which route option; a custom strategy may read any.
+const OPTION_USERS: Record<string, readonly string[]> = {
+  split: ['ab', 'canary'],
+  stickyBy: ['ab', 'canary'],
+  salt: ['ab', 'canary'],
+  tiers: ['complexity'],
+  classifier: ['complexity'],
+  weights: ['weighted'],
+  latencyMetric: ['latency'],
+  expectedOutputTokens: ['cost', 'quality'],
+};
+
+function checkRouteOptions(name: string, r: RouteConfig, modelIds: ReadonlySet<string>, known: StrategyNames, issues: ConfigIssue[]): void {
+  const path = `routes.${name}`;
+  const members = new Set(r.models ?? modelIds);
+  const strategy = typeof r.strategy === 'string' ? r.strategy : r.strategy ? undefined : r.mode === 'cascade' ? 'cost' : 'priority';
+  // Only a built-in, unreplaced strategy is known not to read an option.
+  const builtin = strategy !== undefined && known.strategies.get(strategy) === known.builtins[strategy] ? strategy : undefined;
+
+  for (const [option, users] of Object.entries(OPTION_USERS)) {
+    if ((r as Record<string, unknown>)[option] !== undefined && builtin !== undefined && !users.includes(builtin)) {
+      issues.push({ path: `${path}.${option}`, message: `'${option}' is read only by the ${users.map((u) => `'${u}'`).join(' / ')} strategy; this route uses '${builtin}'` });
+    }
+  }
+  if ((builtin === 'ab' || builtin === 'canary') && !r.split) {
+    issues.push({ path: `${path}.split`, message: `the '${builtin}' strategy needs a split, e.g. { 'model-a': 90, 'model-b': 10 }` });
+  }
+  if (r.split) {
+    let total = 0;
+    for (const [id, pct] of Object.entries(r.split)) {
+      total += pct;
+      if (!members.has(id)) issues.push({ path: `${path}.split.${id}`, message: `'${id}' is not a model of route '${name}'` });
+    }
+    if (Math.abs(total - 100) > 1e-9) issues.push({ path: `${path}.split`, message: `percentages must sum to 100, got ${total}` });
+  }
+  for (const id of Object.keys(r.weights ?? {})) {
+    if (!members.has(id)) issues.push({ path: `${path}.weights.${id}`, message: `'${id}' is not a model of route '${name}'` });
+  }
+  let previous = -1;
+  r.tiers?.forEach((tier, i) => {
+    tier.models.forEach((id, j) => {
+      if (!members.has(id)) issues.push({ path: `${path}.tiers.${i}.models.${j}`, message: `'${id}' is not a model of route '${name}'` });
+    });
+    const upTo = tier.upTo ?? 1;
+    if (tier.upTo === undefined && i < r.tiers!.length - 1) issues.push({ path: `${path}.tiers.${i}.upTo`, message: 'only the last tier may omit upTo' });
+    else if (upTo <= previous) issues.push({ path: `${path}.tiers.${i}.upTo`, message: `tiers must be in ascending order of upTo (${upTo} after ${previous})` });
+    previous = upTo;
+  });
 }
