@@ -37,7 +37,7 @@ import { KnnIndex } from '../src/strategies/knn.js';
 import { complexityScore } from '../src/strategies/complexity-score.js';
 import { estimateTokens } from '../src/evaluation/dataset.js';
 import { createRouter } from '../src/create-router.js';
-import type { StrategyFunction } from '../src/strategies/strategy.js';
+import type { StrategyFunction } from '../src/spec/strategy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = resolve(process.env.ROUTING_DATA ?? join(here, 'data/routing'));

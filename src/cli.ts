@@ -11,7 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ModelPricing } from './config/router-options.js';
+import type { ModelPricing } from './config/model-schema.js';
 import type { RoutingDataset } from './evaluation/dataset.js';
 import { loadRouteLLMCsv } from './evaluation/load-routellm.js';
 import { loadLLMRouter } from './evaluation/load-llmrouter.js';

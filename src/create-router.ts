@@ -2,18 +2,20 @@
  * createRouter(): parse the whole configuration once (zod + cross-references), build
  * the adapters and the registry, and return the OpenAI-shaped client.
  */
-import type { RouterOptions } from './config/router-options.js';
+import type { ResolvedRouterOptions, RouterOptions } from './config/router-options.js';
+import { checkCrossReferences, checkEmbeddingConfig, checkRoutingReferences } from './config/cross-references.js';
 import { optionsSchema } from './config/options-schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { ConfigError, type ConfigIssue } from './errors/config-error.js';
-import type { ProviderConfig } from './providers/provider-config.js';
-import type { ProviderAdapter } from './providers/spec.js';
+import type { ProviderConfig } from './config/provider-schema.js';
+import type { ProviderAdapter } from './spec/provider-adapter.js';
 import { createAdapter } from './providers/create-adapter.js';
 import { MissingPeerError } from './internal/load-peer.js';
 import { createSecretScrubber, withSecretScrubbing } from './internal/scrub-secrets.js';
-import { toModelEntry, toRouteEntry, type ModelEntry, type Registry, type RouteEntry } from './registry/registry.js';
+import { toModelEntry, toRouteEntry, type Registry, type RouteEntry } from './registry/registry.js';
+import type { ModelEntry } from './spec/model-entry.js';
 import { builtinStrategies } from './strategies/builtin-strategies.js';
-import type { StrategyFunction } from './strategies/strategy.js';
+import type { StrategyFunction } from './spec/strategy.js';
 import { HookBus } from './observability/hooks.js';
 import { routerFace, type Router } from './client/router.js';
 import { FeedbackHub } from './client/feedback.js';
@@ -21,13 +23,11 @@ import { Pipeline } from './pipeline/run.js';
 import { createFetchHandler } from './http/fetch-handler.js';
 import { buildRoutingSetup } from './pipeline/route/routing-config.js';
 import { Resilience } from './resilience/resilience.js';
-import { checkResilienceConfig, modeHint } from './resilience/check-config.js';
 import { circuitExclusion } from './resilience/circuit-breaker.js';
 import { Accounting } from './pipeline/record/accounting.js';
-import { checkEmbeddingConfig, takeEmbeddingModels } from './registry/embedding-registry.js';
-import { checkShadowConfig } from './shadow/shadow.js';
-import { MemoryStateStore } from './resilience/state-store.js';
-import { connectState } from './state/connect-state.js';
+import { takeEmbeddingModels } from './registry/embedding-registry.js';
+import { MemoryStateStore } from './state/memory-state-store.js';
+import { connectState } from './resilience/connect-state.js';
 
 /** Environment variables read when a provider gives no apiKey, as each official SDK does. */
 const KEY_ENV: Record<string, string[]> = {
@@ -49,7 +49,7 @@ const KEY_ENV: Record<string, string[]> = {
 export function createRouter(options: RouterOptions): Router {
   const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
-  const opts = parsed.data as unknown as RouterOptions;
+  const opts: ResolvedRouterOptions = parsed.data;
   const issues: ConfigIssue[] = [];
 
   const providers = new Map<string, { config: ProviderConfig; adapter?: ProviderAdapter }>();
@@ -62,40 +62,13 @@ export function createRouter(options: RouterOptions): Router {
     providers.set(id, { config });
   }
 
-  const seen = new Set<string>();
-  opts.models.forEach((m, i) => {
-    if (seen.has(m.id)) issues.push({ path: `models.${i}.id`, message: `duplicate model id '${m.id}'` });
-    seen.add(m.id);
-    if (!providers.has(m.provider)) {
-      issues.push({ path: `models.${i}.provider`, message: `unknown provider '${m.provider}' (configured: ${[...providers.keys()].join(', ') || 'none'})` });
-    }
-  });
-
   const strategies = new Map<string, StrategyFunction>(Object.entries(builtinStrategies));
   for (const [name, fn] of Object.entries(opts.strategies ?? {})) strategies.set(name, fn);
-
   const routes = opts.routes ?? {};
-  for (const [name, r] of Object.entries(routes)) {
-    if (seen.has(name)) issues.push({ path: `routes.${name}`, message: `route name '${name}' is also a model id; a request naming it would be ambiguous` });
-    r.models?.forEach((id, j) => {
-      if (!seen.has(id)) issues.push({ path: `routes.${name}.models.${j}`, message: `unknown model '${id}' (configured: ${[...seen].join(', ')})` });
-    });
-    if (typeof r.strategy === 'string' && !strategies.has(r.strategy)) {
-      issues.push({ path: `routes.${name}.strategy`, message: `unknown strategy '${r.strategy}' (available: ${[...strategies.keys()].join(', ')})${modeHint(r.strategy)}` });
-    }
-  }
-  opts.budgets?.forEach((b, i) => {
-    if (b.route !== undefined && !Object.hasOwn(routes, b.route)) issues.push({ path: `budgets.${i}.route`, message: `unknown route '${b.route}'` });
-    const down = b.onExceeded;
-    if (down && down !== 'error' && !Object.hasOwn(routes, down.downgradeTo)) issues.push({ path: `budgets.${i}.onExceeded.downgradeTo`, message: `unknown route '${down.downgradeTo}'` });
-  });
-  const routing = buildRoutingSetup(opts, seen, strategies, issues);
-  if (opts.defaultRoute !== undefined && !Object.hasOwn(routes, opts.defaultRoute)) {
-    issues.push({ path: 'defaultRoute', message: `unknown route '${opts.defaultRoute}' (configured: ${Object.keys(routes).join(', ') || 'none'})` });
-  }
-  checkResilienceConfig(opts, providers, seen, issues);
+  const seen = checkCrossReferences(opts, { providers, strategies }, issues);
+  checkRoutingReferences(opts, seen, { strategies, builtins: builtinStrategies }, issues);
+  const routing = buildRoutingSetup(opts, seen, issues);
   const embeddingSplit = checkEmbeddingConfig(opts, issues);
-  checkShadowConfig(opts.routes, seen, issues);
   if (issues.length) throw new ConfigError(issues);
 
   // Adapters only for providers some model uses: an unused provider loads no SDK.

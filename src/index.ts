@@ -14,19 +14,11 @@ export { Models, ModelsPagePromise } from './client/models.js';
 export { Responses } from './client/responses.js';
 export type { WithDecision, DecisionFor, WithRequestID } from './client/routed-promise.js';
 export type { RouterRequestOptions, RouterCreateParams } from './client/request-options.js';
-export type {
-  RouterOptions,
-  ModelDescriptor,
-  ModelPricing,
-  ModelCapabilities,
-  RouteConfig,
-  RouterHooks,
-  RoutingContext,
-  AttemptHookState,
-  FallbackHookState,
-  ErrorHookState,
-  HookErrorState,
-} from './config/router-options.js';
+export type { RouterOptions } from './config/router-options.js';
+export type { ModelDescriptor, ModelPricing, ModelCapabilities } from './config/model-schema.js';
+export type { RouteConfig } from './config/route-schema.js';
+export type { RouterHooks, AttemptHookState, FallbackHookState, ErrorHookState, HookErrorState } from './spec/router-hooks.js';
+export type { RoutingContext } from './spec/routing-context.js';
 export type {
   ProviderConfig,
   OpenAIProviderConfig,
@@ -35,16 +27,14 @@ export type {
   MockProviderConfig,
   MockBehaviour,
   MockOutcome,
-} from './providers/provider-config.js';
-export type {
-  ProviderAdapter,
-  AdapterCallOptions,
-  AdapterStream,
-  ProviderErrorInfo,
-  ProviderErrorKind,
-  UsageExtensions,
-  ReasoningExtension,
-} from './providers/spec.js';
+} from './config/provider-schema.js';
+export type { ProviderAdapter } from './spec/provider-adapter.js';
+export type { AdapterCallOptions, AdapterStream, ChatModel } from './spec/chat-model.js';
+export type { EmbedCallOptions, EmbeddingModel } from './spec/embedding-model.js';
+export type { ResponsesModel } from './spec/responses-model.js';
+export type { ProviderErrorInfo, ProviderErrorKind } from './spec/provider-error-info.js';
+export type { UsageExtensions } from './spec/usage-extensions.js';
+export type { ReasoningExtension } from './spec/reasoning-extension.js';
 export type {
   DecisionRecord,
   AttemptRecord,
@@ -60,26 +50,20 @@ export type {
   ResumeEvent,
   StreamSegmentRecord,
   UsageRecord,
-} from './pipeline/record/decision-record.js';
-export type { Requirements } from './pipeline/route/requirements.js';
-export type { Candidate, StrategyFunction, StrategyInfo, StrategyResult } from './strategies/strategy.js';
+} from './spec/decision-record.js';
+export type { Requirements } from './spec/requirements.js';
+export type { Candidate, StrategyFunction, StrategyInfo, StrategyResult } from './spec/strategy.js';
 // Routing: strategy options, rules, policy, scores, the complexity heuristic.
-export type { StrategyScores } from './strategies/strategy.js';
-export type {
-  RouteStrategyOptions,
-  ComplexityTier,
-  RoutingRule,
-  RuleCondition,
-  RuleValue,
-  RuleScalar,
-  RoutingPolicy,
-  AccessPolicy,
-} from './config/router-options.js';
-export type { MatchedRuleRecord } from './pipeline/record/decision-record.js';
-export type { Tokenizer } from './pipeline/route/requirements.js';
+export type { StrategyScores } from './spec/strategy.js';
+export type { RouteStrategyOptions } from './config/route-schema.js';
+export type { ComplexityTier, StrategyOptions } from './spec/strategy-options.js';
+export type { RoutingRule, RoutingPolicy, AccessPolicy } from './config/rule-schema.js';
+export type { RuleCondition, RuleValue, RuleScalar } from './config/rule-condition.js';
+export type { MatchedRuleRecord } from './spec/decision-record.js';
+export type { Tokenizer } from './spec/requirements.js';
 export { complexityScore } from './strategies/complexity-score.js';
 export { builtinStrategies } from './strategies/builtin-strategies.js';
-export type { ModelStats } from './registry/registry.js';
+export type { ModelStats } from './spec/model-entry.js';
 export { ConfigError } from './errors/config-error.js';
 export type { ConfigIssue } from './errors/config-error.js';
 // Resilience: options, state store, built-in select, health.
@@ -93,20 +77,26 @@ export type {
   RouteExecutionOptions,
   ExecutionMode,
   HedgeOptions,
-  AcceptCheck,
-  AcceptFunction,
-  AcceptInput,
-  SchemaLike,
-  EnsembleAnswer,
-  SelectFunction,
-} from './resilience/resilience-options.js';
-export { MemoryStateStore } from './resilience/state-store.js';
-export type { StateStore, MaybePromise, BudgetWindowKeys, BudgetReserveReply, BudgetSettle, ReservationTag, BreakerKeys, BreakerCounts, StateEvent } from './resilience/state-store.js';
+} from './config/resilience-schema.js';
+export type { AcceptCheck, AcceptFunction, AcceptInput, SchemaLike } from './config/accept-check.js';
+export type { EnsembleAnswer, SelectFunction } from './config/ensemble-select.js';
+export { MemoryStateStore } from './state/memory-state-store.js';
+export type {
+  StateStore,
+  MaybePromise,
+  BudgetWindowKeys,
+  BudgetReserveReply,
+  BudgetSettle,
+  ReservationTag,
+  BreakerKeys,
+  BreakerCounts,
+  StateEvent,
+} from './spec/state-store.js';
 // Shared state on Redis (the `redis` client is an optional peer, loaded on first use).
 export { redisStore, RedisStateStore } from './state/redis-store.js';
 export type { RedisStoreOptions, RedisClientLike } from './state/redis-store.js';
 export { StateUnavailableError } from './state/state-unavailable-error.js';
-export type { StateErrorHookState, StateRecoveredHookState } from './config/router-options.js';
+export type { StateErrorHookState, StateRecoveredHookState } from './spec/router-hooks.js';
 export { majorityVote } from './resilience/select.js';
 export type { ModelHealth } from './resilience/resilience.js';
 export type { CircuitState } from './resilience/circuit-breaker.js';
@@ -120,12 +110,15 @@ export { AllCandidatesFailedError } from './errors/all-candidates-failed-error.j
 export type { FailedAttempts } from './errors/all-candidates-failed-error.js';
 export { BudgetExceededError } from './errors/budget-exceeded-error.js';
 export type { BudgetState } from './errors/budget-exceeded-error.js';
-export type { BudgetConfig, BudgetCheck } from './budgets/budget-ledger.js';
-export type { CacheOptions, SemanticCacheOptions } from './cache/response-cache.js';
-export type { CostDimension, CostSummaryRow, CostTrackerOptions } from './observability/cost-tracker.js';
-export type { TelemetryOptions, TracerLike } from './observability/telemetry.js';
-export type { BudgetCheckRecord, RecordedContent } from './pipeline/record/decision-record.js';
-export type { CacheHitHookState } from './config/router-options.js';
+export type { BudgetConfig } from './config/budget-schema.js';
+export type { BudgetCheck } from './budgets/budget-ledger.js';
+export type { CacheOptions, SemanticCacheOptions } from './config/cache-schema.js';
+export type { CostDimension, CostSummaryRow } from './observability/cost-tracker.js';
+export type { CostTrackerOptions } from './config/observability-schema.js';
+export type { TelemetryOptions } from './config/observability-schema.js';
+export type { TracerLike } from './config/tracer-like.js';
+export type { BudgetCheckRecord, RecordedContent } from './spec/decision-record.js';
+export type { CacheHitHookState } from './spec/router-hooks.js';
 // OpenAI's error classes, re-exported so one import serves both.
 export {
   APIError,
@@ -182,4 +175,5 @@ export type { AgreementOptions } from './validators/agreement.js';
 export { learnedVerifier, verifierScore } from './validators/learned-verifier.js';
 export { allOf, anyOf } from './validators/combine.js';
 export type { Validator, ValidatorContext } from './validators/validator.js';
-export type { ShadowOptions, ShadowHookState, ShadowSide } from './shadow/shadow.js';
+export type { ShadowOptions } from './config/shadow-schema.js';
+export type { ShadowHookState, ShadowSide } from './spec/router-hooks.js';

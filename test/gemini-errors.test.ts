@@ -13,7 +13,7 @@ import {
 import { GoogleGenerativeAIError, GoogleGenerativeAIFetchError } from '@google/generative-ai';
 import { ApiError } from '@google/genai';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
-import type { GoogleProviderConfig } from '../src/providers/provider-config.js';
+import type { GoogleProviderConfig } from '../src/config/provider-schema.js';
 import type { RoutedAPIError } from '../src/errors/provider-error.js';
 import { type GeminiFake, type GeminiReply, generativeAiJs, googleError, jsGenaiReplay, pydanticAi, vercelAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';

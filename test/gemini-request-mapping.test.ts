@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BadRequestError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { createGoogleAdapter } from '../src/providers/google/google-adapter.js';
-import type { GoogleProviderConfig } from '../src/providers/provider-config.js';
+import type { GoogleProviderConfig } from '../src/config/provider-schema.js';
 import { type GeminiFake, generativeAiJs, pydanticAi, startGeminiFake } from './fakes/gemini-fake-server.js';
 import { readJsonFixture } from './fakes/fixtures.js';
 import { GEMINI_SDKS, type GeminiSdk } from './support/gemini-sdks.js';

@@ -1,7 +1,7 @@
 /** A descriptor without pricing is priced from the maintained catalog, token class by token class. */
 import { describe, expect, it } from 'vitest';
 import { createRouter } from 'llm-switchboard';
-import { lookupCatalog } from '../src/observability/price-catalog.js';
+import { lookupCatalog } from '../src/registry/price-catalog.js';
 
 describe('price catalog', () => {
   it('finds OpenAI, Anthropic and Gemini prices, including cache classes', () => {

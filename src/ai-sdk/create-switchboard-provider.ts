@@ -7,7 +7,7 @@
 import { NoSuchModelError } from '@ai-sdk/provider';
 import type { LanguageModelV3, LanguageModelV4 } from '@ai-sdk/provider';
 import type { Router } from '../client/router.js';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { detectSpecificationVersion, type SpecificationVersion } from './detect-specification-version.js';
 import { SwitchboardLanguageModel } from './switchboard-language-model.js';
 import { SwitchboardLanguageModelV3 } from './switchboard-language-model-v3.js';

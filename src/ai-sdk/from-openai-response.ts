@@ -13,7 +13,7 @@ import type {
 } from '@ai-sdk/provider';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { DecisionRecord } from '../pipeline/record/decision-record.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 
 /**
  * What the router adds to OpenAI's message and usage objects. Reasoning carried across

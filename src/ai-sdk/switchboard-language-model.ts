@@ -6,6 +6,7 @@
  * ai 6 gets the same model as a LanguageModelV3 (switchboard-language-model-v3.ts).
  */
 import * as z from 'zod';
+import { isPlainObject } from '../internal/is-plain-object.js';
 import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
@@ -15,58 +16,52 @@ import type {
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Router } from '../client/router.js';
 import type { RouterRequestOptions } from '../client/request-options.js';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { formatIssues } from '../config/format-issues.js';
 import { badRequest, toOpenAIRequest } from './to-openai-request.js';
 import { toContent, toFinishReason, toProviderMetadata, toUsage } from './from-openai-response.js';
 import { toStreamParts } from './to-stream-parts.js';
 
-/**
- * Per-call options, as `providerOptions: { switchboard: { … } }` in generateText,
- * streamText or generateObject.
- */
-export interface SwitchboardCallOptions {
+const callOptionsSchema = z.strictObject({
   /**
-   * The routing context for this call, merged field by field over the provider's.
+   * The routing context for this call, merged field by field over the provider's. Its
+   * fields are checked by the router; here only that it is an object.
    * @default the provider's `routing`
    * @example { tenant: 'acme', taskType: 'classification', maxCostUsd: 0.002 }
    */
-  routing?: RoutingContext;
+  routing: z.custom<RoutingContext>(isPlainObject, { message: 'expected an object' }).optional(),
   /**
    * Per-attempt timeout in ms.
    * @default the provider's configured timeout
    * @example 10_000
    */
-  timeout?: number;
+  timeout: z.number().positive().optional(),
   /**
    * OpenAI's `reasoning_effort`, mapped per provider by the router. Wins over ai 7's
    * top-level `reasoning` setting (with a warning when the two differ).
    * @default ai 7's `reasoning` if set, else not sent
    * @example 'low'
    */
-  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+  reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
   /**
    * OpenAI's `parallel_tool_calls`.
    * @default not sent (the provider's default: parallel calls allowed)
    * @example false
    */
-  parallelToolCalls?: boolean;
+  parallelToolCalls: z.boolean().optional(),
   /**
    * An end-user id (OpenAI's `user`; Anthropic's `metadata.user_id`).
    * @default not sent
    * @example 'user-1234'
    */
-  user?: string;
-}
-
-// The context's own fields are checked by the router; here only its shape as an object.
-const callOptionsSchema = z.strictObject({
-  routing: z.record(z.string(), z.unknown()).optional(),
-  timeout: z.number().positive().optional(),
-  reasoningEffort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
-  parallelToolCalls: z.boolean().optional(),
   user: z.string().optional(),
 });
+
+/**
+ * Per-call options, as `providerOptions: { switchboard: { … } }` in generateText,
+ * streamText or generateObject.
+ */
+export type SwitchboardCallOptions = z.input<typeof callOptionsSchema>;
 
 export interface LanguageModelSettings {
   providerName: string;
@@ -104,7 +99,7 @@ export class SwitchboardLanguageModel implements LanguageModelV4 {
     }
     if (own.parallelToolCalls !== undefined) body.parallel_tool_calls = own.parallelToolCalls;
     if (own.user !== undefined) body.user = own.user;
-    const routing = this.settings.routing || own.routing ? { ...this.settings.routing, ...(own.routing as RoutingContext | undefined) } : undefined;
+    const routing = this.settings.routing || own.routing ? { ...this.settings.routing, ...own.routing } : undefined;
     const headers = Object.fromEntries(Object.entries(options.headers ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
     const requestOptions: RouterRequestOptions = {
       ...(options.abortSignal ? { signal: options.abortSignal } : {}),
@@ -150,7 +145,7 @@ export class SwitchboardLanguageModel implements LanguageModelV4 {
   }
 }
 
-function parseCallOptions(value: unknown): z.infer<typeof callOptionsSchema> {
+function parseCallOptions(value: unknown): z.output<typeof callOptionsSchema> {
   if (value === undefined) return {};
   const r = callOptionsSchema.safeParse(value);
   if (r.success) return r.data;

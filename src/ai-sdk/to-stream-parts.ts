@@ -9,7 +9,7 @@
 import type { LanguageModelV4StreamPart, SharedV4Warning } from '@ai-sdk/provider';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
-import type { DecisionRecord } from '../pipeline/record/decision-record.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 import { reasoningMetadata, toFinishReason, toolCallMetadata, toProviderMetadata, toUsage, type RoutedToolCallExtras } from './from-openai-response.js';
 
 interface PendingToolCall {

@@ -8,35 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { BudgetConfig } from '../config/budget-schema.js';
 import type { BudgetState } from '../errors/budget-exceeded-error.js';
-import { MemoryStateStore, type BudgetWindowKeys, type MaybePromise, type StateStore } from '../resilience/state-store.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { BudgetWindowKeys, MaybePromise, StateStore } from '../spec/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
-import type { BudgetCheckRecord } from '../pipeline/record/decision-record.js';
-
-export interface BudgetConfig {
-  /** A name for records and errors. @default 'budget-<index>' */
-  id?: string;
-  /**
-   * What the budget counts. 'tenant' and 'route' keep one budget per tenant / route
-   * (or only for `tenant` / `route` when given).
-   * @example 'tenant'
-   */
-  scope: 'global' | 'tenant' | 'route';
-  /** Limit this budget to one tenant. */
-  tenant?: string;
-  /** Limit this budget to one route. */
-  route?: string;
-  /** @example 50 */
-  limitUsd: number;
-  /** @example 'month' @example { rollingMs: 3_600_000 } */
-  period: 'day' | 'month' | { rollingMs: number };
-  /**
-   * What happens when a request would exceed it: a BudgetExceededError, or the request is
-   * routed to a cheaper route instead.
-   * @default 'error'
-   */
-  onExceeded?: 'error' | { downgradeTo: string };
-}
+import type { BudgetCheckRecord } from '../spec/decision-record.js';
 
 /** One budget's check for one request, exactly as the DecisionRecord keeps it. */
 export type BudgetCheck = BudgetCheckRecord;

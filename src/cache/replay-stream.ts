@@ -3,7 +3,7 @@
  * stream), and chunks back into a completion (to cache a streamed answer).
  */
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { UsageRecord } from '../pipeline/record/decision-record.js';
+import type { UsageRecord } from '../spec/decision-record.js';
 
 /** The record's token classes back in OpenAI's usage shape (cache writes as our extension). */
 export function toOpenAIUsage(u: UsageRecord | undefined): ChatCompletion['usage'] {

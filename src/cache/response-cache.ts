@@ -11,35 +11,8 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { StateStore } from '../resilience/state-store.js';
-
-export interface SemanticCacheOptions {
-  /** Turns the request's text into a vector; called on every cacheable miss. */
-  embed: (text: string) => number[] | Promise<number[]>;
-  /** Cosine similarity at or above which a cached answer is reused. @default 0.95 */
-  threshold?: number;
-  /** Vectors kept for comparison. @default 500 */
-  maxEntries?: number;
-}
-
-export interface CacheOptions {
-  /** @default 300000 (5 minutes) */
-  ttlMs?: number;
-  /** @default 1000 */
-  maxEntries?: number;
-  /** Upper bound on the JSON size of all cached answers. @default 52428800 (50 MiB) */
-  maxBytes?: number;
-  /**
-   * 'deterministic': only requests with temperature 0 and a single choice; 'all': any
-   * request. Per call, `{ cache: true }` opts a request in and `{ cache: false }` out.
-   * @default 'deterministic'
-   */
-  mode?: 'deterministic' | 'all';
-  /** Let tenants share cached answers. @default false */
-  shareAcrossTenants?: boolean;
-  /** Reuse answers to similar (not identical) requests. @example { embed: (t) => myEmbedder(t), threshold: 0.97 } */
-  semantic?: SemanticCacheOptions;
-}
+import type { CacheOptions } from '../config/cache-schema.js';
+import type { StateStore } from '../spec/state-store.js';
 
 export interface CachedAnswer {
   completion: ChatCompletion;

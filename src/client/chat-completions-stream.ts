@@ -16,7 +16,7 @@ import {
 import type { RunnerOptions } from 'openai/lib/AbstractChatCompletionRunner';
 import type { RunnableToolFunctionWithContext } from 'openai/lib/RunnableFunction';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import type { RouterCreateParams, RouterRequestOptions } from './request-options.js';
 import type { ParsedContentOf } from './chat-completions-parse.js';
 import { ProviderFieldCarry } from './carry-provider-fields.js';

@@ -7,8 +7,8 @@
  * online, and handed to `onFeedback` listeners (write them next to the DecisionRecords to
  * train offline with `llm-switchboard train --from-records`).
  */
-import type { DecisionRecord } from '../pipeline/record/decision-record.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import type { FeedbackEvent } from '../strategies/feedback-event.js';
 import type { RecordedFeatures } from '../strategies/learned-features.js';
 

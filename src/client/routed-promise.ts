@@ -3,7 +3,7 @@
  * adds `.withDecision()` for the routing record, in the spirit of the SDK's APIPromise.
  */
 import type { Stream } from 'openai/streaming';
-import type { DecisionRecord } from '../pipeline/record/decision-record.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 
 /** As the OpenAI SDK types its results: `_request_id` is the upstream request id when known. */
 export type WithRequestID<T> = T & { _request_id?: string | null };

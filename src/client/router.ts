@@ -7,14 +7,15 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatCompletionCreateParamsBase, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
-import type { RouterHooks, RoutingContext } from '../config/router-options.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { RouterHooks } from '../spec/router-hooks.js';
+import type { RoutingContext } from '../spec/routing-context.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { estimateCost } from '../observability/pricing.js';
-import type { Requirements } from '../pipeline/route/requirements.js';
+import type { Requirements } from '../spec/requirements.js';
 import { mergeRouting, parseRoutingContext, type Pipeline } from '../pipeline/run.js';
 import { mergeContext } from '../pipeline/route/merge-context.js';
 import { Resilience, type ModelHealth } from '../resilience/resilience.js';
-import type { CandidateRecord, MatchedRuleRecord } from '../pipeline/record/decision-record.js';
+import type { CandidateRecord, MatchedRuleRecord } from '../spec/decision-record.js';
 import type { CostDimension, CostSummaryRow } from '../observability/cost-tracker.js';
 import { RoutedPromise, type WithRequestID } from './routed-promise.js';
 import type { RouterCreateParams, RouterRequestOptions } from './request-options.js';

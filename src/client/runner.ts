@@ -3,9 +3,9 @@
  * to. Every face method is one runCall(): its request options read once, the context
  * merged once (mergeRouting), then pipeline/run.ts.
  */
-import type { RoutingContext } from '../config/router-options.js';
-import type { Operation } from '../spec/operation.js';
-import type { AcceptFunction } from '../resilience/resilience-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
+import type { Operation } from '../pipeline/operation.js';
+import type { AcceptFunction } from '../config/accept-check.js';
 import { mergeRouting, type Pipeline, type RunResult } from '../pipeline/run.js';
 import { normalizeHeaders, type RouterRequestOptions } from './request-options.js';
 

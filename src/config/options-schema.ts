@@ -1,203 +1,115 @@
 /**
- * zod schemas for everything a user configures. createRouter() parses once; every
- * problem (including cross-references between providers, models and routes) is
- * reported there with its path, never later mid-request.
+ * The whole configuration of createRouter(), as one zod schema that carries the docs.
+ * createRouter() parses once; every problem is reported there with its path, never later
+ * mid-request (the cross-references between providers, models and routes are checked in
+ * cross-references.ts).
  */
 import * as z from 'zod';
-import { shadowSchema } from '../shadow/shadow.js';
-import { resilienceSchema, routeExecutionShape, stateStoreSchema } from '../resilience/resilience-schema.js';
-import { durationMs } from './duration-schema.js';
-
-const fn = <T extends (...args: any[]) => any>(what: string) =>
-  z.custom<T>((v) => typeof v === 'function', { message: `${what} must be a function` });
-
-const headers = z.record(z.string(), z.string());
-const url = z.string().url('must be a URL');
-const positiveMs = durationMs;
-
-const openaiProvider = z.strictObject({
-  type: z.literal('openai'),
-  apiKey: z.string().min(1).optional(),
-  baseURL: url.optional(),
-  client: z.custom<object>((v) => !!v && typeof v === 'object' && 'chat' in (v as object), { message: 'must be an OpenAI client instance' }).optional(),
-  organization: z.string().optional(),
-  project: z.string().optional(),
-  defaultHeaders: headers.optional(),
-  timeout: positiveMs.optional(),
-});
-const anthropicProvider = z.strictObject({
-  type: z.literal('anthropic'),
-  apiKey: z.string().min(1).optional(),
-  baseURL: url.optional(),
-  defaultHeaders: headers.optional(),
-  timeout: positiveMs.optional(),
-});
-const googleProvider = z.strictObject({
-  type: z.literal('google'),
-  apiKey: z.string().min(1).optional(),
-  baseURL: url.optional(),
-  apiVersion: z.string().min(1).optional(),
-  sdk: z.enum(['auto', 'genai', 'generative-ai'], { error: "sdk must be 'auto', 'genai' or 'generative-ai'" }).optional(),
-  defaultHeaders: headers.optional(),
-  timeout: positiveMs.optional(),
-});
-const mockOutcome = z.enum(['ok', '400', '401', '403', '404', '408', '429', '500', '502', '503', '529', 'timeout', 'connection', 'midstream']);
-const mockBehaviour = {
-  reply: z.union([z.string(), fn('reply')]).optional(),
-  latencyMs: z.number().nonnegative().max(2 ** 31 - 1).optional(),
-  usage: z
-    .strictObject({
-      prompt_tokens: z.number().int().nonnegative().optional(),
-      completion_tokens: z.number().int().nonnegative().optional(),
-      cached_tokens: z.number().int().nonnegative().optional(),
-      reasoning_tokens: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
-  chunkSize: z.number().int().positive().optional(),
-  failures: z
-    .union([
-      z.array(mockOutcome),
-      z.strictObject({ rate: z.number().min(0).max(1), seed: z.number().int().optional(), outcome: mockOutcome.optional() }),
-    ])
-    .optional(),
-  retryAfterSeconds: z.number().nonnegative().optional(),
-};
-const mockProvider = z.strictObject({
-  type: z.literal('mock'),
-  ...mockBehaviour,
-  models: z.record(z.string(), z.strictObject(mockBehaviour)).optional(),
-});
-
-export const providerSchema = z.discriminatedUnion('type', [openaiProvider, anthropicProvider, googleProvider, mockProvider], {
-  error: (iss) => (iss.code === 'invalid_union' ? "type must be one of 'openai', 'anthropic', 'google', 'mock'" : undefined),
-});
-
-const usdPerMillion = z.number().nonnegative('a price cannot be negative');
-
-export const capabilitiesSchema = z.strictObject({
-  tools: z.boolean().optional(),
-  vision: z.boolean().optional(),
-  json_schema: z.boolean().optional(),
-  streaming: z.boolean().optional(),
-  reasoning: z.boolean().optional(),
-});
-
-export const modelSchema = z.strictObject({
-  id: z.string().min(1),
-  provider: z.string().min(1),
-  model: z.string().min(1).optional(),
-  pricing: z
-    .strictObject({
-      input: usdPerMillion,
-      output: usdPerMillion,
-      cachedInput: usdPerMillion.optional(),
-      cacheWrite: usdPerMillion.optional(),
-    })
-    .optional(),
-  contextWindow: z.number().int().positive().optional(),
-  maxOutputTokens: z.number().int().positive().optional(),
-  assistantPrefill: z.boolean().optional(),
-  capabilities: capabilitiesSchema.optional(),
-  region: z.string().min(1).optional(),
-  quality: z.number().min(0).max(1).optional(),
-  tags: z.array(z.string()).optional(),
-  weight: z.number().nonnegative().optional(),
-  kind: z.enum(['chat', 'embedding']).optional(),
-  dimensions: z.number().int().positive().optional(),
-  latencyMs: z.number().nonnegative().optional(),
-  ttftMs: z.number().nonnegative().optional(),
-});
-
-export const routeSchema = z.strictObject({
-  models: z.array(z.string().min(1)).min(1, 'a route needs at least one model').optional(),
-  strategy: z.union([z.string().min(1), fn('strategy')]).optional(),
-  minQuality: z.number().min(0).max(1).optional(),
-  // Strategy options; cross-checks against the route's models are in pipeline/route/routing-config.ts.
-  maxCostUsd: z.number().nonnegative().optional(),
-  weights: z.record(z.string().min(1), z.number().nonnegative()).optional(),
-  split: z.record(z.string().min(1), z.number().min(0).max(100)).optional(),
-  stickyBy: z.enum(['auto', 'user', 'tenant', 'taskId', 'none']).optional(),
-  salt: z.string().optional(),
-  tiers: z
-    .array(z.strictObject({ upTo: z.number().min(0).max(1).optional(), models: z.array(z.string().min(1)).min(1, 'a tier needs at least one model') }))
-    .min(1)
-    .optional(),
-  classifier: fn('classifier').optional(),
-  latencyMetric: z.enum(['auto', 'latency', 'ttft']).optional(),
-  expectedOutputTokens: z.number().int().positive().optional(),
-  // Shadow evaluation against a challenger (shadow/shadow.ts).
-  shadow: shadowSchema.optional(),
-  // Execution mode, retries, timeouts (resilience/resilience-schema.ts).
-  ...routeExecutionShape,
-});
-
-export const ruleSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  // The condition's fields and operators are checked, with paths, in pipeline/route/routing-config.ts.
-  when: z.union([fn('when'), z.record(z.string(), z.unknown())], {
-    error: () => 'when must be a condition object (e.g. { taskType: "classification" }) or a function (ctx, body) => boolean',
-  }),
-  route: z.string().min(1),
-});
-const accessPolicy = z.strictObject({ models: z.array(z.string().min(1)).optional(), routes: z.array(z.string().min(1)).optional() });
-export const policySchema = z.strictObject({
-  tenants: z.record(z.string().min(1), accessPolicy).optional(),
-  tiers: z.record(z.string().min(1), accessPolicy).optional(),
-});
-
-export const hooksSchema = z.strictObject({
-  onDecision: fn('onDecision').optional(),
-  onAttempt: fn('onAttempt').optional(),
-  onFallback: fn('onFallback').optional(),
-  onError: fn('onError').optional(),
-  onCacheHit: fn('onCacheHit').optional(),
-  onShadow: fn('onShadow').optional(),
-  onStateError: fn('onStateError').optional(),
-  onStateRecovered: fn('onStateRecovered').optional(),
-  onHookError: fn('onHookError').optional(),
-});
+import type { RecordedContent } from '../spec/decision-record.js';
+import type { Tokenizer } from '../spec/requirements.js';
+import type { StrategyFunction } from '../spec/strategy.js';
+import { budgetSchema } from './budget-schema.js';
+import { cacheSchema } from './cache-schema.js';
+import { fn } from './function-schema.js';
+import { hooksSchema } from './hooks-schema.js';
+import { modelSchema } from './model-schema.js';
+import { costTrackingSchema, telemetrySchema } from './observability-schema.js';
+import { providerSchema } from './provider-schema.js';
+import { resilienceSchema, stateStoreSchema } from './resilience-schema.js';
+import { routeSchema } from './route-schema.js';
+import { policySchema, ruleSchema } from './rule-schema.js';
 
 export const optionsSchema = z.strictObject({
+  /**
+   * Upstream providers by id.
+   * @example { openai: { type: 'openai', apiKey: process.env.OPENAI_API_KEY } }
+   */
   providers: z.record(z.string().min(1), providerSchema),
+  /**
+   * Retries, timeouts, circuit breakers and limits for every route (routes may override
+   * `retry` and `timeouts`).
+   * @default the openai SDK's retries (2, only when no other model is waiting), no timeouts beyond the providers', breakers on (never taking a route to zero models), no limits
+   * @example { retry: { attemptsPerModel: 3 }, timeouts: { attemptMs: 30000 }, circuitBreaker: { cooldownMs: 10000 } }
+   */
   resilience: resilienceSchema.optional(),
+  /**
+   * Where shared state lives: rate-limit counters, circuit breakers, budget spend and
+   * reservations, latency statistics and the response cache. Give every instance of a
+   * service the same Redis store and limits, budgets and breakers hold across all of them
+   * (`resilience.store`, when set, still wins for breakers and limits).
+   * @default an in-memory store (per process)
+   * @example redisStore({ url: process.env.REDIS_URL })
+   */
   state: stateStoreSchema.optional(),
+  /**
+   * The model registry.
+   * @example [{ id: 'gpt-4o', provider: 'openai', quality: 0.9 }]
+   */
   models: z.array(modelSchema).min(1, 'configure at least one model'),
+  /**
+   * Named routes; `body.model` may name one.
+   * @default none (every model, in order)
+   * @example { auto: { models: ['gpt-4o-mini', 'gpt-4o'] } }
+   */
   routes: z.record(z.string().min(1), routeSchema).optional(),
+  /** The route used when `body.model` is omitted. @default 'default' if defined, else every model in order @example 'auto' */
   defaultRoute: z.string().min(1).optional(),
+  /** Hooks run after the caller has its answer; a hook that throws never affects the call. @default none @example { onDecision: (d) => logger.info(d) } */
   hooks: hooksSchema.optional(),
-  strategies: z.record(z.string().min(1), fn('strategy')).optional(),
+  /** Custom strategies by name, usable from routes. @default none @example { reverse: (candidates) => [...candidates].reverse() } */
+  strategies: z.record(z.string().min(1), fn<StrategyFunction>('strategy')).optional(),
+  /**
+   * Ordered conditional rules: the first whose `when` matches picks the route. Rules apply
+   * only when `body.model` is omitted or names one of `ruleAliases`; no match → the route
+   * the alias names if configured, else the default route.
+   * @default none
+   * @example [{ when: { taskType: 'classification' }, route: 'bulk' }, { when: (ctx) => ctx.locale === 'zh', route: 'qwen' }]
+   */
   rules: z.array(ruleSchema).optional(),
+  /** `body.model` values that mean "let the rules decide". @default ['auto'] @example ['auto', 'router'] */
   ruleAliases: z.array(z.string().min(1)).optional(),
+  /** Tenant and tier allow-lists, enforced as a filter (reason `policy`). @default none @example { tiers: { free: { models: ['gpt-4o-mini'] } } } */
   policy: policySchema.optional(),
+  /**
+   * Seeds the router's random source (weighted picks, unsticky splits), making routing
+   * reproducible; explain() then shows exactly what the next call does. @default Math.random
+   * @example 42
+   */
   seed: z.number().int().optional(),
-  budgets: z
-    .array(
-      z.strictObject({
-        id: z.string().min(1).optional(),
-        scope: z.enum(['global', 'tenant', 'route']),
-        tenant: z.string().min(1).optional(),
-        route: z.string().min(1).optional(),
-        limitUsd: z.number().nonnegative('a budget cannot be negative'),
-        period: z.union([z.enum(['day', 'month']), z.strictObject({ rollingMs: durationMs })]),
-        onExceeded: z.union([z.literal('error'), z.strictObject({ downgradeTo: z.string().min(1) })]).optional(),
-      }),
-    )
-    .optional(),
-  cache: z
-    .strictObject({
-      ttlMs: durationMs.optional(),
-      maxEntries: z.number().int().positive().optional(),
-      maxBytes: z.number().int().positive().optional(),
-      mode: z.enum(['deterministic', 'all']).optional(),
-      shareAcrossTenants: z.boolean().optional(),
-      semantic: z
-        .strictObject({ embed: fn('semantic.embed'), threshold: z.number().min(0).max(1).optional(), maxEntries: z.number().int().positive().optional() })
-        .optional(),
-    })
-    .optional(),
-  costTracking: z.strictObject({ maxGroups: z.number().int().positive().optional(), latencySamples: z.number().int().positive().optional() }).optional(),
-  telemetry: z.union([z.boolean(), z.strictObject({ tracer: z.custom<object>((v) => !!v && typeof (v as { startSpan?: unknown }).startSpan === 'function', { message: 'must be an OpenTelemetry Tracer' }).optional() })]).optional(),
+  /**
+   * Spend limits per tenant, per route or global, over a day, a month or a rolling window,
+   * enforced before each call by reserving its estimated maximum cost.
+   * @default none
+   * @example [{ scope: 'tenant', limitUsd: 20, period: 'day' }, { scope: 'global', limitUsd: 500, period: 'month', onExceeded: { downgradeTo: 'cheap' } }]
+   */
+  budgets: z.array(budgetSchema).optional(),
+  /**
+   * Response cache (exact match, optional semantic layer), scoped by tenant.
+   * @default off
+   * @example { ttlMs: 600_000, maxEntries: 5_000 }
+   */
+  cache: cacheSchema.optional(),
+  /** Built-in cost and traffic aggregation behind `router.costs` and `router.stats()`. @default { maxGroups: 1000, latencySamples: 256 } @example { maxGroups: 200 } */
+  costTracking: costTrackingSchema.optional(),
+  /**
+   * OpenTelemetry spans (one per request, one per attempt, GenAI attributes) through the
+   * optional `@opentelemetry/api` peer. `true` uses the global tracer provider.
+   * @default false
+   * @example { tracer: trace.getTracer('checkout-service') }
+   */
+  telemetry: z.union([z.boolean(), telemetrySchema]).optional(),
+  /** Put the prompt and the answer in each DecisionRecord (after `redact`). @default false @example true */
   recordContent: z.boolean().optional(),
-  redact: fn('redact').optional(),
-  tokenizer: fn('tokenizer').optional(),
+  /**
+   * Masks content before it leaves the router in a record (only with `recordContent`).
+   * @default none
+   * @example (c) => ({ ...c, completion: c.completion?.replace(/\d{16}/g, '****') ?? null })
+   */
+  redact: fn<(content: RecordedContent) => RecordedContent>('redact').optional(),
+  /**
+   * Counts the tokens of a piece of text, for context-window and cost checks.
+   * @default a fast estimate (characters / 4)
+   * @example (text) => encoder.encode(text).length
+   */
+  tokenizer: fn<Tokenizer>('tokenizer').optional(),
 });

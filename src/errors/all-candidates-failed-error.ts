@@ -4,7 +4,7 @@
  * every attempt and the attempts attached. `instanceof AllCandidatesFailedError` is
  * true for such errors without changing their class.
  */
-import type { AttemptRecord } from '../pipeline/record/decision-record.js';
+import type { AttemptRecord } from '../spec/decision-record.js';
 
 const kAttempts = Symbol.for('llm-switchboard.attempts');
 

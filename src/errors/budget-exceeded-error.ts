@@ -1,5 +1,5 @@
 import { RateLimitError } from 'openai';
-import type { BudgetCheckRecord } from '../pipeline/record/decision-record.js';
+import type { BudgetCheckRecord } from '../spec/decision-record.js';
 
 /** The refusing budget's state: its check for this request, and when its period resets. */
 export interface BudgetState extends Omit<BudgetCheckRecord, 'outcome'> {

@@ -1,5 +1,5 @@
 import { InternalServerError } from 'openai';
-import type { CandidateRecord } from '../pipeline/record/decision-record.js';
+import type { CandidateRecord } from '../spec/decision-record.js';
 
 /**
  * No model can serve this request right now, though some could later: every candidate

@@ -1,5 +1,5 @@
 import { BadRequestError } from 'openai';
-import type { CandidateRecord } from '../pipeline/record/decision-record.js';
+import type { CandidateRecord } from '../spec/decision-record.js';
 
 /**
  * Every candidate was excluded by a constraint of the request itself (capabilities,

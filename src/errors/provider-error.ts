@@ -9,7 +9,7 @@ import {
   APIError,
   APIUserAbortError,
 } from 'openai';
-import type { ProviderErrorInfo, ProviderErrorKind } from '../providers/spec.js';
+import type { ProviderErrorInfo, ProviderErrorKind } from '../spec/provider-error-info.js';
 
 export type RoutedAPIError = APIError & ProviderErrorInfo & { provider?: string; model?: string };
 

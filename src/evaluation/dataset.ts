@@ -2,7 +2,7 @@
  * The offline evaluation data model: per query, how every model did and what it said.
  * Loaders turn public files (RouteLLM, LLMRouter) or a team's own JSONL into this shape.
  */
-import type { ModelPricing } from '../config/router-options.js';
+import type { ModelPricing } from '../config/model-schema.js';
 import { seededRandom } from '../internal/random.js';
 import type { RecordedFeatures } from '../strategies/learned-features.js';
 

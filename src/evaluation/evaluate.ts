@@ -4,7 +4,7 @@
  * strong-model share and cost.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { learnedMargin, learnedStrategy, type LearnedRouterModel } from '../strategies/learned.js';
 import { complexityScore } from '../strategies/complexity-score.js';
 import { seededRandom } from '../internal/random.js';

@@ -1,6 +1,6 @@
 /** A team's own outcomes: one JSON object per line. */
 import { readText } from './read-text.js';
-import type { ModelPricing } from '../config/router-options.js';
+import type { ModelPricing } from '../config/model-schema.js';
 import type { RoutingDataset, RoutingRow } from './dataset.js';
 
 /**

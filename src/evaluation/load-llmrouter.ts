@@ -1,6 +1,6 @@
 /** Loader for LLMRouter's model pool: per-query scores over 9 open models, with prices. */
 import { readText } from './read-text.js';
-import type { ModelPricing } from '../config/router-options.js';
+import type { ModelPricing } from '../config/model-schema.js';
 import type { RoutingDataset, RoutingRow } from './dataset.js';
 
 /**

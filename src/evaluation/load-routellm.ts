@@ -3,7 +3,7 @@
  * Each file is read once; rows the source marks contaminated are left out and counted.
  */
 import { readText } from './read-text.js';
-import type { ModelPricing } from '../config/router-options.js';
+import type { ModelPricing } from '../config/model-schema.js';
 import { csvRecords } from './csv.js';
 import { concatDatasets, type RoutingDataset, type RoutingRow } from './dataset.js';
 

@@ -5,8 +5,8 @@
  * `recordContent: true` — and an outcome only for the models that were scored, with the
  * propensity the router logged for them.
  */
-import type { ModelPricing } from '../config/router-options.js';
-import type { DecisionRecord } from '../pipeline/record/decision-record.js';
+import type { ModelPricing } from '../config/model-schema.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 import type { FeedbackRecord } from '../client/feedback.js';
 import type { RecordedFeatures } from '../strategies/learned-features.js';
 import { readText } from './read-text.js';

@@ -6,7 +6,7 @@
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { createRouter } from '../create-router.js';
 import type { Router } from '../client/router.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import type { Validator } from '../validators/validator.js';
 import type { RoutingDataset, RoutingRow } from './dataset.js';
 import type { OperatingPoint } from './metrics.js';

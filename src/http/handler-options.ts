@@ -1,5 +1,5 @@
 /** What the OpenAI HTTP handler needs beyond the router: who may call (keys) and how much they may send. */
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 
 export interface HandlerOptions {
   /**

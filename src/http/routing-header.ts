@@ -1,5 +1,5 @@
 /** The `x-switchboard-routing` request header: the routing context as JSON, validated like `options.routing`. */
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { invalidRequest } from './http-failure.js';
 

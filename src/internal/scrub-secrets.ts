@@ -10,7 +10,8 @@
  * the key's own head or tail), and anything shaped like a vendor key (sk-…, AIza…)
  * even when no configured key matches it (a proxy may echo another key it holds).
  */
-import type { AdapterStream, ProviderAdapter } from '../providers/spec.js';
+import type { AdapterStream } from '../spec/chat-model.js';
+import type { ProviderAdapter } from '../spec/provider-adapter.js';
 
 export const REDACTED = '[redacted]';
 

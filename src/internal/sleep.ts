@@ -1,13 +1,13 @@
-import { abortError } from '../errors/provider-error.js';
+import { APIUserAbortError } from 'openai';
 
 /** A timer that an AbortSignal cancels, so no backoff or simulated latency outlives its caller. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError());
+  if (signal?.aborted) return Promise.reject(new APIUserAbortError());
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortError());
+      reject(new APIUserAbortError());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

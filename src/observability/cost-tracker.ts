@@ -3,7 +3,8 @@
  * memory: a fixed number of groups per dimension (overflow goes to one '(other)' group)
  * and a fixed ring of latency samples per group for percentiles.
  */
-import type { DecisionRecord, UsageRecord } from '../pipeline/record/decision-record.js';
+import type { CostTrackerOptions } from '../config/observability-schema.js';
+import type { DecisionRecord, UsageRecord } from '../spec/decision-record.js';
 
 export type CostDimension = 'model' | 'provider' | 'route' | 'tenant' | 'taskType' | 'tag';
 
@@ -25,13 +26,6 @@ export interface CostSummaryRow {
   latencyP95Ms: number | undefined;
   errorRate: number;
   fallbackRate: number;
-}
-
-export interface CostTrackerOptions {
-  /** Distinct keys kept per dimension before new ones fold into '(other)'. @default 1000 */
-  maxGroups?: number;
-  /** Latency samples kept per group for percentiles. @default 256 */
-  latencySamples?: number;
 }
 
 class Group {

@@ -3,7 +3,7 @@
  * a microtask, each isolated: a hook that throws or rejects goes to onHookError and
  * never reaches the caller.
  */
-import type { RouterHooks } from '../config/router-options.js';
+import type { RouterHooks } from '../spec/router-hooks.js';
 
 type HookName = Exclude<keyof RouterHooks, 'onHookError'>;
 type HookArg<K extends HookName> = Parameters<NonNullable<RouterHooks[K]>>[0];

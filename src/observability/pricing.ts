@@ -1,6 +1,6 @@
 /** Prices usage in USD from a descriptor's per-million prices, token class by token class. */
-import type { ModelPricing } from '../config/router-options.js';
-import type { UsageRecord } from '../pipeline/record/decision-record.js';
+import type { ModelPricing } from '../config/model-schema.js';
+import type { UsageRecord } from '../spec/decision-record.js';
 
 export function priceUsage(u: UsageRecord, p: ModelPricing | undefined): number {
   if (!p) return 0;

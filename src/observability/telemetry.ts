@@ -5,31 +5,15 @@
  * so tracing adds nothing to the request path.
  */
 import { createRequire } from 'node:module';
-import type { DecisionRecord } from '../pipeline/record/decision-record.js';
+import type { TelemetryOptions } from '../config/observability-schema.js';
+import type { Attrs, Span, TracerLike } from '../config/tracer-like.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 
-type Attrs = Record<string, string | number | boolean | string[]>;
-interface Span {
-  setAttributes(a: Attrs): unknown;
-  setStatus(s: { code: number; message?: string }): unknown;
-  end(t?: Date): void;
-}
-export interface TracerLike {
-  startSpan(name: string, options?: { kind?: number; startTime?: Date; attributes?: Attrs }, context?: unknown): Span;
-}
 interface OtelApi {
   trace: { getTracer(name: string, version?: string): TracerLike; setSpan(ctx: unknown, span: Span): unknown };
   context: { active(): unknown };
   SpanKind: { CLIENT: number; INTERNAL: number };
   SpanStatusCode: { ERROR: number; OK: number };
-}
-
-export interface TelemetryOptions {
-  /**
-   * A tracer from your OpenTelemetry setup; when omitted the global tracer provider's
-   * 'llm-switchboard' tracer is used.
-   * @example { tracer: trace.getTracer('my-service') }
-   */
-  tracer?: TracerLike;
 }
 
 /** gen_ai.provider.name values of the semantic conventions for our provider types. */

@@ -10,8 +10,8 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
-import type { Operation } from '../spec/operation.js';
-import type { RecordedContent } from '../pipeline/record/decision-record.js';
+import type { Operation } from '../pipeline/operation.js';
+import type { RecordedContent } from '../spec/decision-record.js';
 import { validateChatBody } from '../config/request-validation.js';
 
 export const chatOperation: Operation<ChatCompletionCreateParams, ChatCompletion, ChatCompletionChunk> = {

@@ -6,10 +6,10 @@
  * spaces of different sizes in one index. Answered by `doEmbed`; no streams; not cached.
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
-import type { Operation, RouteEnv } from '../spec/operation.js';
-import type { ModelEntry } from '../registry/registry.js';
+import type { Operation, RouteEnv } from '../pipeline/operation.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import type { EmbeddingModelEntry, EmbeddingRouteEntry } from '../registry/embedding-registry.js';
-import type { CandidateRecord } from '../pipeline/record/decision-record.js';
+import type { CandidateRecord } from '../spec/decision-record.js';
 import type { Decision } from '../pipeline/route/decide.js';
 import { estimateCost } from '../observability/pricing.js';
 import { NoRouteError } from '../errors/no-route-error.js';

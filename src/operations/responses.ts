@@ -8,7 +8,7 @@
  */
 import type { ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Response, ResponseCreateParamsBase, ResponseCreateParamsNonStreaming, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import type { Operation } from '../spec/operation.js';
+import type { Operation } from '../pipeline/operation.js';
 import { badRequest } from './bad-request.js';
 import { toChatRequest, toChatUsage, toResponse, unmappableFeatures } from './responses-translate.js';
 import { chunksToResponseEvents } from './responses-events.js';

@@ -7,23 +7,23 @@
 import type { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { BadRequestError } from 'openai';
-import type { Operation, RouteEnv } from '../spec/operation.js';
-import type { RoutingContext } from '../config/router-options.js';
+import type { Operation, RouteEnv } from './operation.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { routingContextSchema } from '../config/context-schema.js';
 import { formatIssues } from '../config/format-issues.js';
 import type { Registry } from '../registry/registry.js';
 import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import type { HookBus } from '../observability/hooks.js';
 import type { Resilience, CallPolicy } from '../resilience/resilience.js';
 import { withReopenHint } from '../resilience/circuit-breaker.js';
-import type { AcceptFunction } from '../resilience/resilience-options.js';
+import type { AcceptFunction } from '../config/accept-check.js';
 import { ChunkAccumulator, toOpenAIUsage } from '../cache/replay-stream.js';
 import { maybeShadow } from '../shadow/shadow.js';
 import { decide, type Decision, type RoutingSetup } from './route/decide.js';
 import { mergeContext } from './route/merge-context.js';
 import { Recorder, type RecorderInit } from './record/record.js';
-import type { DecisionRecord } from './record/decision-record.js';
+import type { DecisionRecord } from '../spec/decision-record.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
 import { executeGenerate, executeStream } from './execute/execute.js';
 

@@ -1,5 +1,5 @@
-import type { ProviderAdapter } from './spec.js';
-import type { ProviderConfig } from './provider-config.js';
+import type { ProviderAdapter } from '../spec/provider-adapter.js';
+import type { ProviderConfig } from '../config/provider-schema.js';
 import { createOpenAIAdapter } from './openai/openai-adapter.js';
 import { createAnthropicAdapter } from './anthropic/anthropic-adapter.js';
 import { createGoogleAdapter } from './google/google-adapter.js';

@@ -1,12 +1,13 @@
 /**
  * Embedding models live beside the chat registry, never inside it: chat routes (and
  * their strategies) cannot pick an embedding model, and embeddings.create cannot pick
- * a chat model. createRouter() checks the split once.
+ * a chat model. createRouter() checks the split once (config/cross-references.ts).
  */
 import type { RouterOptions } from '../config/router-options.js';
+import type { EmbeddingSplit } from '../config/cross-references.js';
 import type { ConfigIssue } from '../errors/config-error.js';
 import { ConfigError } from '../errors/config-error.js';
-import type { ModelEntry } from './registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 
 export interface EmbeddingModelEntry {
   readonly entry: ModelEntry;
@@ -23,44 +24,6 @@ export interface EmbeddingRegistry {
   readonly routes: ReadonlyMap<string, EmbeddingRouteEntry>;
   /** Every embedding model, in declaration order: serves a request without `model`. */
   readonly defaultRoute: EmbeddingRouteEntry;
-}
-
-export interface EmbeddingSplit {
-  /** Model ids with `kind: 'embedding'`. */
-  modelIds: ReadonlySet<string>;
-  /** Routes whose models are all embedding models. */
-  routeNames: ReadonlySet<string>;
-}
-
-const NO_EMBEDDINGS = new Set(['anthropic']);
-
-/** Configuration checks (before adapters exist): dimensions, providers, routes that mix kinds. */
-export function checkEmbeddingConfig(opts: RouterOptions, issues: ConfigIssue[]): EmbeddingSplit {
-  const modelIds = new Set<string>();
-  opts.models.forEach((m, i) => {
-    if (m.kind === 'embedding') {
-      modelIds.add(m.id);
-      if (m.dimensions === undefined) issues.push({ path: `models.${i}.dimensions`, message: `embedding model '${m.id}' needs its vector length (dimensions), so fallback stays between models of equal dimensions` });
-      const type = opts.providers[m.provider]?.type;
-      if (type && NO_EMBEDDINGS.has(type)) issues.push({ path: `models.${i}.provider`, message: `provider '${m.provider}' (type '${type}') has no embeddings API` });
-    } else if (m.dimensions !== undefined) {
-      issues.push({ path: `models.${i}.dimensions`, message: `dimensions applies only to kind 'embedding' (model '${m.id}' is a chat model)` });
-    }
-  });
-  const routeNames = new Set<string>();
-  for (const [name, r] of Object.entries(opts.routes ?? {})) {
-    const ids = r.models ?? [];
-    const embedding = ids.filter((id) => modelIds.has(id));
-    if (embedding.length === 0) continue;
-    const chat = ids.filter((id) => !modelIds.has(id));
-    if (chat.length > 0) {
-      issues.push({ path: `routes.${name}.models`, message: `route '${name}' mixes chat models (${chat.join(', ')}) and embedding models (${embedding.join(', ')}); use one route for each` });
-      continue;
-    }
-    routeNames.add(name);
-    if (opts.defaultRoute === name) issues.push({ path: 'defaultRoute', message: `'${name}' is an embedding route; defaultRoute serves chat completions` });
-  }
-  return { modelIds, routeNames };
 }
 
 /**

@@ -2,60 +2,15 @@
  * The model registry: descriptors resolved once at createRouter() into frozen entries
  * with O(1) lookup by id and by route name.
  */
-import type { ModelCapabilities, ModelDescriptor, ModelPricing, RouteConfig, RouteStrategyOptions } from '../config/router-options.js';
-import type { ProviderAdapter } from '../providers/spec.js';
-import type { StrategyFunction } from '../strategies/strategy.js';
-import { lookupCatalog } from '../observability/price-catalog.js';
+import type { ModelCapabilities, ModelDescriptor } from '../config/model-schema.js';
+import type { RouteConfig, RouteStrategyOptions } from '../config/route-schema.js';
+import type { Capability, CapabilitySet } from '../spec/capability.js';
+import type { MetadataSource, ModelEntry, ModelMetadataSources } from '../spec/model-entry.js';
+import type { Pricing } from '../spec/pricing.js';
+import type { ProviderAdapter } from '../spec/provider-adapter.js';
+import type { StrategyFunction } from '../spec/strategy.js';
+import { lookupCatalog } from './price-catalog.js';
 import { lookupModelInfo } from './model-catalog.js';
-
-export interface ModelStats {
-  /** Requests currently in flight to this model. */
-  inFlight: number;
-  /** Exponentially decayed mean latency (ms) of successful attempts; undefined until observed. */
-  latencyMs: number | undefined;
-  /** Exponentially decayed mean time to first token (ms) of streams. */
-  ttftMs: number | undefined;
-  successes: number;
-  failures: number;
-}
-
-export interface ModelEntry {
-  readonly id: string;
-  readonly provider: string;
-  readonly providerType: string;
-  readonly upstream: string;
-  readonly pricing: Readonly<ModelPricing> | undefined;
-  /** Where the pricing came from: the descriptor, the bundled catalog, or nowhere (unpriced). */
-  readonly pricingSource: 'descriptor' | 'catalog' | 'none';
-  readonly contextWindow: number | undefined;
-  /** The descriptor's output ceiling: Anthropic's default max_tokens and the budget reservation. */
-  readonly maxOutputTokens: number | undefined;
-  /** Whether a cut stream is continued by assistant prefill (descriptor, else Anthropic only). */
-  readonly assistantPrefill: boolean;
-  /** The output ceiling from the descriptor, else the catalog (reported in explain()). */
-  readonly outputCeiling: number | undefined;
-  readonly capabilities: Readonly<Required<ModelCapabilities>>;
-  /** Where each value came from (descriptor, catalog, the provider itself, or the documented default). */
-  readonly sources: Readonly<ModelMetadataSources>;
-  /**
-   * Bit set of what is not known about this model (UNKNOWN_* below): the filter prefers a
-   * model known to serve a request over one that merely might, and keeps the latter only
-   * when nothing known can.
-   */
-  readonly unknown: number;
-  /** `sources` when some value came from the catalog or a default (what explain() and the record show); else undefined. */
-  readonly explainedSources: Readonly<ModelMetadataSources> | undefined;
-  readonly region: string | undefined;
-  readonly quality: number;
-  readonly tags: readonly string[];
-  readonly weight: number;
-  /** Descriptor hints for the latency strategy until stats exist. */
-  readonly latencyHintMs: number | undefined;
-  readonly ttftHintMs: number | undefined;
-  readonly adapter: ProviderAdapter;
-  /** Live, mutable statistics; strategies read them, execute writes them. */
-  readonly stats: ModelStats;
-}
 
 export interface RouteEntry {
   readonly name: string;
@@ -77,17 +32,6 @@ export interface Registry {
   readonly defaultRoute: RouteEntry;
 }
 
-export type MetadataSource = 'descriptor' | 'catalog' | 'provider' | 'default';
-
-export interface ModelMetadataSources {
-  pricing: 'descriptor' | 'catalog' | 'none';
-  contextWindow: MetadataSource;
-  maxOutputTokens: MetadataSource;
-  capabilities: { [K in keyof Required<ModelCapabilities>]: MetadataSource };
-  /** The catalog entry that supplied values, e.g. 'anthropic/claude-sonnet-4-20250514'. */
-  catalogModel?: string;
-}
-
 export const UNKNOWN_TOOLS = 1;
 export const UNKNOWN_VISION = 2;
 export const UNKNOWN_JSON_SCHEMA = 4;
@@ -96,7 +40,7 @@ export const UNKNOWN_CONTEXT = 8;
 /** The window assumed known-safe for a model nobody described (the smallest in common use). */
 export const DEFAULT_CONTEXT_WINDOW = 8_192;
 
-type CapabilityKey = keyof Required<ModelCapabilities>;
+type CapabilityKey = Capability;
 const CAPABILITY_KEYS: readonly CapabilityKey[] = ['tools', 'vision', 'json_schema', 'streaming', 'reasoning'];
 const UNKNOWN_BIT: Partial<Record<CapabilityKey, number>> = { tools: UNKNOWN_TOOLS, vision: UNKNOWN_VISION, json_schema: UNKNOWN_JSON_SCHEMA };
 
@@ -110,7 +54,7 @@ function resolveCapabilities(
   c: ModelCapabilities | undefined,
   info: ReturnType<typeof lookupModelInfo>,
   providerType: string,
-): { capabilities: Readonly<Required<ModelCapabilities>>; sources: ModelMetadataSources['capabilities']; unknown: number } {
+): { capabilities: CapabilitySet; sources: ModelMetadataSources['capabilities']; unknown: number } {
   const fromCatalog: Partial<Record<CapabilityKey, boolean | undefined>> = info
     ? { tools: info.tools, vision: info.vision, json_schema: info.tools, reasoning: info.reasoning, streaming: true }
     : {};
@@ -147,8 +91,8 @@ function resolveCapabilities(
   return { capabilities, sources: Object.freeze(sources), unknown };
 }
 
-function fastPricing(p: ModelPricing): Readonly<ModelPricing> {
-  const out: ModelPricing = { input: p.input, output: p.output };
+function fastPricing(p: Pricing): Readonly<Pricing> {
+  const out: Pricing = { input: p.input, output: p.output };
   if (p.cachedInput !== undefined) out.cachedInput = p.cachedInput;
   if (p.cacheWrite !== undefined) out.cacheWrite = p.cacheWrite;
   return Object.freeze(out);

@@ -1,6 +1,6 @@
 /** Cascade acceptance checks: is this answer good enough, or escalate? */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { AcceptCheck, AcceptInput } from './resilience-options.js';
+import type { AcceptCheck, AcceptInput } from '../config/accept-check.js';
 
 function content(c: ChatCompletion): string {
   return c.choices[0]?.message.content ?? '';

@@ -22,9 +22,9 @@
  * Counters live in the StateStore (shareable across processes); the filter, which must
  * stay synchronous and allocation-free, reads a per-process view updated on every write.
  */
-import type { ModelEntry } from '../registry/registry.js';
-import type { CircuitBreakerOptions } from './resilience-options.js';
-import type { MaybePromise, StateStore } from './state-store.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { CircuitBreakerOptions } from '../config/resilience-schema.js';
+import type { MaybePromise, StateStore } from '../spec/state-store.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 

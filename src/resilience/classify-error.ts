@@ -19,7 +19,7 @@
  * | anything else (a bug, not a provider)     | stop   | model    | no      |
  */
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import type { ProviderErrorInfo } from '../providers/spec.js';
+import type { ProviderErrorInfo } from '../spec/provider-error-info.js';
 
 export type FailureAction =
   /** Transient: the same model may succeed on retry; otherwise move on. */

@@ -1,11 +1,11 @@
 /** The last N latencies per model, for hedging on an observed p95. */
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 
 const SIZE = 64;
 
 export class LatencyWindows {
   private readonly windows = new WeakMap<ModelEntry, { samples: Float64Array; n: number }>();
-  /** Sums not yet pushed to a shared store (only when sharing: see state/shared-sync.ts). */
+  /** Sums not yet pushed to a shared store (only when sharing: see resilience/shared-sync.ts). */
   private pending: Map<ModelEntry, { sum: number; n: number }> | undefined;
 
   observe(m: ModelEntry, ms: number): void {

@@ -4,10 +4,10 @@
  * moves on to the next candidate or waits for a slot, as configured.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { ModelEntry } from '../registry/registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
 import { sleep } from '../internal/sleep.js';
-import type { LimitOptions, ModelLimits } from './resilience-options.js';
-import type { StateStore } from './state-store.js';
+import type { LimitOptions, ModelLimits } from '../config/resilience-schema.js';
+import type { StateStore } from '../spec/state-store.js';
 
 const MINUTE = 60_000;
 

@@ -3,22 +3,17 @@
  * retry/timeout policy of each route. createRouter() builds one; each call asks it for
  * the policy that applies (`policyFor`).
  */
-import type { ModelEntry } from '../registry/registry.js';
-import type { RoutingContext } from '../config/router-options.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { CircuitBreakers, type CircuitState } from './circuit-breaker.js';
 import { Limiter } from './limits.js';
 import { LatencyWindows } from './latency-window.js';
 import { resolveRetry, type ResolvedRetry } from './retry-policy.js';
-import { MemoryStateStore, type StateStore } from './state-store.js';
-import type {
-  AcceptCheck,
-  ExecutionMode,
-  HedgeOptions,
-  ResilienceOptions,
-  RouteExecutionOptions,
-  SelectFunction,
-  TimeoutOptions,
-} from './resilience-options.js';
+import { MemoryStateStore } from '../state/memory-state-store.js';
+import type { StateStore } from '../spec/state-store.js';
+import type { AcceptCheck } from '../config/accept-check.js';
+import type { ExecutionMode, HedgeOptions, ResilienceOptions, RouteExecutionOptions, TimeoutOptions } from '../config/resilience-schema.js';
+import type { SelectFunction } from '../config/ensemble-select.js';
 
 export interface CallPolicy {
   readonly runtime: Resilience;

@@ -8,7 +8,7 @@
  * the SDK, a default retry happens only when no other candidate of the plan is waiting —
  * moving on to another model at once recovers faster than sleeping on the one that failed.
  */
-import type { RetryOptions } from './resilience-options.js';
+import type { RetryOptions } from '../config/resilience-schema.js';
 
 export type ResolvedRetry = Required<RetryOptions> & {
   /**

@@ -1,6 +1,6 @@
 /** Ensemble selection: the built-in majority vote. */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { EnsembleAnswer } from './resilience-options.js';
+import type { EnsembleAnswer } from '../config/ensemble-select.js';
 
 const normalize = (c: ChatCompletion) => (c.choices[0]?.message.content ?? '').trim().toLowerCase().replace(/[.!\s]+$/, '');
 

@@ -5,82 +5,12 @@
  * Spend is capped: per shadow call (estimate) and in total per route.
  */
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import * as z from 'zod';
-import type { ConfigIssue } from '../errors/config-error.js';
-import type { ModelEntry, Registry, RouteEntry } from '../registry/registry.js';
+import type { ShadowOptions } from '../config/shadow-schema.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { ShadowSide } from '../spec/router-hooks.js';
+import type { Registry, RouteEntry } from '../registry/registry.js';
 import type { HookBus } from '../observability/hooks.js';
 import { estimateCost, priceUsage, toUsageRecord } from '../observability/pricing.js';
-
-export interface ShadowOptions {
-  /**
-   * Share of the route's successful non-streaming requests that are shadowed, 0..1.
-   * @example 0.05
-   */
-  rate: number;
-  /**
-   * Challenger model ids; each shadowed request goes to one, in turn. A challenger that
-   * already answered the request is skipped.
-   * @example ['gpt-4o-mini']
-   */
-  models: string[];
-  /**
-   * Skip a shadow call whose estimated cost (prompt + output ceiling) exceeds this, USD.
-   * @default no per-call cap
-   * @example 0.01
-   */
-  maxCostUsd?: number;
-  /**
-   * Total USD the route may spend on shadow calls over the router's life; shadowing stops
-   * when reached.
-   * @default no total cap
-   * @example 5
-   */
-  budgetUsd?: number;
-  /**
-   * Shadow calls in flight at once for this route; more are skipped, never queued.
-   * @default 4
-   */
-  maxInFlight?: number;
-  /** Per shadow call timeout, ms. @default 60000 */
-  timeoutMs?: number;
-}
-
-export const shadowSchema = z.strictObject({
-  rate: z.number().min(0, 'rate must be in [0, 1]').max(1, 'rate must be in [0, 1]'),
-  models: z.array(z.string().min(1)).min(1, 'name at least one challenger model'),
-  maxCostUsd: z.number().nonnegative().optional(),
-  budgetUsd: z.number().nonnegative().optional(),
-  maxInFlight: z.number().int().positive().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-});
-
-/** One side of a shadow comparison. */
-export interface ShadowSide {
-  model: string;
-  completion?: ChatCompletion | undefined;
-  /** The error's message when the shadow call failed. */
-  error?: string | undefined;
-  costUsd: number;
-  latencyMs?: number | undefined;
-}
-
-export interface ShadowHookState {
-  /** The live call's DecisionRecord id. */
-  decisionId: string;
-  route: string;
-  body: ChatCompletionCreateParams;
-  primary: ShadowSide;
-  shadow: ShadowSide;
-}
-
-/** Cross-checks `routes.*.shadow.models` against the registry's model ids. */
-export function checkShadowConfig(routes: Record<string, { shadow?: ShadowOptions | undefined }> | undefined, modelIds: ReadonlySet<string>, issues: ConfigIssue[]): void {
-  for (const [name, r] of Object.entries(routes ?? {})) {
-    r.shadow?.models.forEach((id, j) => {
-      if (!modelIds.has(id)) issues.push({ path: `routes.${name}.shadow.models.${j}`, message: `unknown model '${id}' (configured: ${[...modelIds].join(', ')})` });
-    });
-  }
-}
 
 interface ShadowState {
   spentUsd: number;

@@ -6,26 +6,16 @@
  * so retries, fallback, breakers, limits, timeouts, budgets and records behave the same
  * for every operation.
  *
- * Types only. (The types it names still live beside their code; they move to spec/
- * with the rest of the declarations.)
+ * Types only, and spec/ only: what routing reads (`Env`) and what it returns (`Plan`)
+ * are parameters, bound by pipeline/operation.ts to the route stage's RouteEnv and
+ * Decision, so this file names nothing above spec/.
  */
-import type { AdapterCallOptions } from '../providers/spec.js';
-import type { ModelEntry, Registry } from '../registry/registry.js';
-import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
-import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../config/router-options.js';
-import type { Decision } from '../pipeline/route/decide.js';
-import type { RecordedContent } from '../pipeline/record/decision-record.js';
+import type { AdapterCallOptions } from './chat-model.js';
+import type { RecordedContent } from './decision-record.js';
+import type { ModelEntry } from './model-entry.js';
+import type { RoutingContext } from './routing-context.js';
 
 export type OperationName = 'chat' | 'responses' | 'embeddings';
-
-/** What routing reads: the registries, and the chat decision (rules, requirements, filter, rank). */
-export interface RouteEnv {
-  readonly registry: Registry;
-  readonly embeddings: EmbeddingRegistry | undefined;
-  /** pipeline/route/decide.ts over the chat registry, with the router's strategies and rules. */
-  decide(body: ChatCompletionCreateParams, context: RoutingContext, dryRun: boolean): Decision;
-}
 
 /** The parts of an answer the attempt loop needs, whatever the operation. */
 export interface ResultReader<Result> {
@@ -45,7 +35,12 @@ export interface EventReader<Event> {
   eventUsage(event: Event): unknown;
 }
 
-export interface Operation<Body, Result, Event = never> extends ResultReader<Result> {
+/** The routing decision an operation returns: at least the models to try, in order. */
+export interface RoutedPlan {
+  plan: ModelEntry[];
+}
+
+export interface OperationSpec<Body, Result, Event, Env, Plan extends RoutedPlan> extends ResultReader<Result> {
   readonly name: OperationName;
   /**
    * Checks the caller's body before anything is routed (a BadRequestError for a body no
@@ -56,14 +51,14 @@ export interface Operation<Body, Result, Event = never> extends ResultReader<Res
   /** Whether this body asks for a stream. */
   isStream(body: Body): boolean;
   /** The routing decision over this operation's models: synchronous, no I/O. */
-  route(env: RouteEnv, body: Body, context: RoutingContext, dryRun: boolean): Decision;
+  route(env: Env, body: Body, context: RoutingContext, dryRun: boolean): Plan;
   /** The same body sent to another route (a budget's downgrade). */
   onRoute(body: Body, route: string): Body;
   /**
    * Keeps the models of the plan that can serve this body (e.g. Responses features with
    * no chat equivalent: OpenAI-type models only). Throws a BadRequestError when none is left.
    */
-  narrow?(decision: Decision, body: Body): Decision;
+  narrow?(decision: Plan, body: Body): Plan;
   /** One attempt for a whole answer. */
   generate(entry: ModelEntry, body: Body, options: AdapterCallOptions): Promise<Result>;
   /** One attempt for a stream; absent when the operation has no streams. */

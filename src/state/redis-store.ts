@@ -8,17 +8,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { assertPeerInstalled, loadPeer } from '../internal/load-peer.js';
-import {
-  MemoryStateStore,
-  type BreakerCounts,
-  type BreakerKeys,
-  type BudgetReserveReply,
-  type BudgetSettle,
-  type BudgetWindowKeys,
-  type ReservationTag,
-  type StateEvent,
-  type StateStore,
-} from '../resilience/state-store.js';
+import { MemoryStateStore } from './memory-state-store.js';
+import type {
+  BreakerCounts,
+  BreakerKeys,
+  BudgetReserveReply,
+  BudgetSettle,
+  BudgetWindowKeys,
+  ReservationTag,
+  StateEvent,
+  StateStore,
+} from '../spec/state-store.js';
 import { INCREMENT, RECORD_OUTCOME, RESERVE_BUDGET, SETTLE_BUDGET, TAKE_WITHIN } from './lua-scripts.js';
 import { StateUnavailableError } from './state-unavailable-error.js';
 

@@ -1,4 +1,4 @@
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { splitPlan } from './split.js';
 
 /** A/B test: the route's `split` percentages, sticky per user (else tenant) by stable hash. */

@@ -1,4 +1,4 @@
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { priority } from './priority.js';
 import { cost } from './cost.js';
 import { quality } from './quality.js';

@@ -1,8 +1,8 @@
-import type { StrategyFunction } from './strategy.js';
-import type { ComplexityTier } from '../config/router-options.js';
+import type { StrategyFunction } from '../spec/strategy.js';
+import type { ComplexityTier } from '../spec/strategy-options.js';
 import { complexityScore } from './complexity-score.js';
 import { orderBy, orderHint } from './order-by.js';
-import { columnsFor, type RouteColumns } from '../registry/route-columns.js';
+import { columnsFor, type RouteColumns } from './route-columns.js';
 
 /**
  * Scores the prompt (the route's `classifier`, else the built-in heuristic) and sends it

@@ -1,6 +1,6 @@
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { orderBy, orderHint, requestCost } from './order-by.js';
-import { columnsFor } from '../registry/route-columns.js';
+import { columnsFor } from './route-columns.js';
 
 const DEFAULT_OUTPUT_TOKENS = 512;
 

@@ -5,10 +5,10 @@
  * For each model, P(good) = the similarity-weighted mean score of the neighbours that
  * observed it, shrunk towards the model's overall mean. The index grows with feedback.
  */
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { DEFAULT_WINDOW, featurize, fromRecordedFeatures, promptParts, recordFeatures, type FeatureSpace, type Features, type PromptParts, type RecordedFeatures } from './learned-features.js';
 import type { FeedbackEvent } from './feedback-event.js';
-import type { Candidate } from './strategy.js';
+import type { Candidate } from '../spec/strategy.js';
 
 export interface KnnIndexOptions {
   /** Hash buckets (the same space as the learned router's features). @default 16384 */

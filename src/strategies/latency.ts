@@ -1,4 +1,4 @@
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { orderBy, orderHint } from './order-by.js';
 
 /**

@@ -12,8 +12,8 @@
  * window; exploration (ε-greedy, Thompson) makes the router observe models it would not
  * pick, and every decision logs its propensities and features so feedback can train it.
  */
-import type { StrategyFunction } from './strategy.js';
-import type { Candidate } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
+import type { Candidate } from '../spec/strategy.js';
 import { DEFAULT_WINDOW, DENSE_FEATURES, featurize, fromRecordedFeatures, promptParts, recordFeatures, type FeatureSpace, type Features, type PromptParts } from './learned-features.js';
 import { checkExploration, explore, type Exploration } from './exploration.js';
 import { TargetCalibrator, targetKind, type RoutingTarget, type TargetStats } from './routing-target.js';

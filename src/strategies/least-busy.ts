@@ -1,4 +1,4 @@
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 import { orderBy, orderHint } from './order-by.js';
 
 /** Fewest requests in flight first (this process's count); ties keep route order. */

@@ -1,5 +1,5 @@
 /** Shared ordering for the ranking strategies: sort once on precomputed keys, no per-compare work. */
-import type { Candidate } from './strategy.js';
+import type { Candidate } from '../spec/strategy.js';
 
 /** Up to this many survivors, the whole plan is sorted. */
 export const FULL_SORT_LIMIT = 64;

@@ -1,6 +1,6 @@
-import type { Candidate, StrategyFunction } from './strategy.js';
+import type { Candidate, StrategyFunction } from '../spec/strategy.js';
 import { FULL_SORT_LIMIT, RANKED_HEAD, orderBy, requestCost, withHead } from './order-by.js';
-import { columnsFor, type RouteColumns } from '../registry/route-columns.js';
+import { columnsFor, type RouteColumns } from './route-columns.js';
 
 /**
  * Best first by descriptor `quality`; ties go to the cheaper model. The cost ceiling

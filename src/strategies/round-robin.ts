@@ -1,4 +1,4 @@
-import type { StrategyFunction } from './strategy.js';
+import type { StrategyFunction } from '../spec/strategy.js';
 
 /**
  * Rotates the primary through the surviving candidates, one step per call; the rest

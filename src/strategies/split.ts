@@ -3,9 +3,9 @@
  * bucket comes from a stable hash of salt + key, so the same caller lands on the same
  * arm in every process and after restarts.
  */
-import type { RoutingContext } from '../config/router-options.js';
+import type { RoutingContext } from '../spec/routing-context.js';
 import { stableHash } from '../internal/random.js';
-import type { Candidate, StrategyInfo, StrategyResult } from './strategy.js';
+import type { Candidate, StrategyInfo, StrategyResult } from '../spec/strategy.js';
 
 const TWO_32 = 4294967296;
 

@@ -4,7 +4,7 @@
  * cancels exactly the request it concerns; and the helpers that turn what it threw into
  * what the caller should read.
  */
-import type { ModelEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import { abortError, connectionError, providerError, timeoutError } from '../../errors/provider-error.js';
 import { describeError } from '../record/record.js';
 

@@ -9,8 +9,8 @@
 import pRetry from 'p-retry';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ResultReader } from '../../spec/operation.js';
-import type { ModelEntry } from '../../registry/registry.js';
-import type { ProviderErrorInfo } from '../../providers/spec.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
+import type { ProviderErrorInfo } from '../../spec/provider-error-info.js';
 import { abortError, providerError, timeoutError } from '../../errors/provider-error.js';
 import { markAllFailed } from '../../errors/all-candidates-failed-error.js';
 import { classifyError, type Classification } from '../../resilience/classify-error.js';
@@ -20,7 +20,7 @@ import { defaultPolicy, type CallPolicy } from '../../resilience/resilience.js';
 import type { Slot } from '../../resilience/limits.js';
 import { sleep } from '../../internal/sleep.js';
 import type { Recorder } from '../record/record.js';
-import type { AttemptRecord, SkipEvent } from '../record/decision-record.js';
+import type { AttemptRecord, SkipEvent } from '../../spec/decision-record.js';
 import { attribute, failureFields, normalizeError, observeSuccess, openAttempt, type AttemptHandle } from './attempt.js';
 
 export interface ExecuteInput<Body = ChatCompletionCreateParams> {

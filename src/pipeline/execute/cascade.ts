@@ -6,7 +6,7 @@
  * checks liked.
  */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import { acceptAll } from '../../resilience/accept.js';
 import type { Call, Op } from './call.js';
 

@@ -3,10 +3,10 @@
  * own retries) and `select` picks one. Expensive by design: every model is billed.
  */
 import type { ChatCompletion } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import { RouterError } from '../../errors/router-error.js';
 import { majorityVote } from '../../resilience/select.js';
-import type { EnsembleAnswer } from '../../resilience/resilience-options.js';
+import type { EnsembleAnswer } from '../../config/ensemble-select.js';
 import { SkipCandidate, type Call, type Op } from './call.js';
 
 export async function runEnsemble(call: Call, op: Op<ChatCompletion>): Promise<{ completion: ChatCompletion; entry: ModelEntry }> {

@@ -9,9 +9,9 @@
  */
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../../registry/registry.js';
-import type { Operation } from '../../spec/operation.js';
-import type { ExecutionMode } from '../../resilience/resilience-options.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
+import type { Operation } from '../operation.js';
+import type { ExecutionMode } from '../../config/resilience-schema.js';
 import type { AttemptHandle } from './attempt.js';
 import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
 import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';

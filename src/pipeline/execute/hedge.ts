@@ -4,7 +4,7 @@
  * others are aborted (and billed for whatever they reported). A leg that fails starts
  * the next candidate at once, as fallback would.
  */
-import type { ModelEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import { SkipCandidate, type Call, type Lease, type Op } from './call.js';
 
 interface Leg {

@@ -10,7 +10,7 @@
  *   whether it repeats the end of what was delivered; a repeated prefix is removed.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 
 export type ContinuationMethod = 'prefill' | 'instruction';
 

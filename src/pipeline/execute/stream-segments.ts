@@ -12,8 +12,8 @@
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { ModelEntry } from '../../registry/registry.js';
-import type { AttemptRecord, StreamSegmentRecord } from '../record/decision-record.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
+import type { AttemptRecord, StreamSegmentRecord } from '../../spec/decision-record.js';
 import type { ContinuationMethod, OverlapTrimmer } from './stream-continuation.js';
 import type { Call } from './call.js';
 

@@ -16,7 +16,7 @@
 import { OpenAIError } from 'openai';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ModelEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import { connectionError, timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';

@@ -6,20 +6,21 @@
 import { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { RouterOptions } from '../../config/router-options.js';
-import type { DecisionRecord, RecordedContent } from './decision-record.js';
+import type { DecisionRecord, RecordedContent } from '../../spec/decision-record.js';
 import { afterCaller, type Recorder } from './record.js';
-import type { ModelEntry, Registry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
+import type { Registry } from '../../registry/registry.js';
 import type { HookBus } from '../../observability/hooks.js';
 import { CostTracker } from '../../observability/cost-tracker.js';
 import { Telemetry } from '../../observability/telemetry.js';
 import { estimateCost } from '../../observability/pricing.js';
 import { BudgetLedger, type BudgetCheck, type Reservation } from '../../budgets/budget-ledger.js';
 import { BudgetExceededError } from '../../errors/budget-exceeded-error.js';
-import type { StateStore } from '../../resilience/state-store.js';
+import type { StateStore } from '../../spec/state-store.js';
 import { StateUnavailableError } from '../../state/state-unavailable-error.js';
 import { ResponseCache, stableStringify, type CacheLookup } from '../../cache/response-cache.js';
-import type { RoutingContext } from '../../config/router-options.js';
-import type { CandidateRecord } from './decision-record.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import type { CandidateRecord } from '../../spec/decision-record.js';
 import { ChunkAccumulator, completionToChunks } from '../../cache/replay-stream.js';
 
 

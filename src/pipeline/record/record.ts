@@ -9,8 +9,8 @@
  * neither the answer nor a retry's response.
  */
 import { randomUUID } from 'node:crypto';
-import type { RoutingContext } from '../../config/router-options.js';
-import type { ModelEntry } from '../../registry/registry.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import type { HookBus } from '../../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../../observability/pricing.js';
 import { tagDecisionId } from '../../errors/decision-id.js';
@@ -26,7 +26,7 @@ import type {
   RecordedContent,
   StreamSegmentRecord,
   UsageRecord,
-} from './decision-record.js';
+} from '../../spec/decision-record.js';
 
 export interface RecorderInit {
   requested: string | null;

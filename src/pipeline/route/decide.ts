@@ -3,21 +3,23 @@
  * no I/O; shared by real calls and explain(), so a dry run is the same code path.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../../config/router-options.js';
-import type { ModelEntry, Registry, RouteEntry } from '../../registry/registry.js';
-import type { StrategyFunction, StrategyScores } from '../../strategies/strategy.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
+import type { Registry, RouteEntry } from '../../registry/registry.js';
+import type { StrategyFunction, StrategyScores } from '../../spec/strategy.js';
 import { estimateCost } from '../../observability/pricing.js';
 import { NoRouteError } from '../../errors/no-route-error.js';
 import { NoModelAvailableError } from '../../errors/no-model-available-error.js';
 import { RouterError } from '../../errors/router-error.js';
-import type { CandidateRecord } from '../record/decision-record.js';
-import { inferRequirements, type Requirements, type Tokenizer } from './requirements.js';
+import type { CandidateRecord } from '../../spec/decision-record.js';
+import { inferRequirements } from './requirements.js';
+import type { Requirements, Tokenizer } from '../../spec/requirements.js';
 import { resolve } from './resolve.js';
 import { filterCandidates, keptRecordsOf } from './filter.js';
 import { rank } from './rank.js';
 import type { CompiledPolicy } from './policy.js';
 import type { MatchedRule, RuleSet } from './rules.js';
-import { clearWholeRoute } from '../../registry/route-columns.js';
+import { clearWholeRoute } from '../../strategies/route-columns.js';
 import type { RandomSource } from './random-source.js';
 
 /** Everything routing needs besides the registry, built once at createRouter(). */

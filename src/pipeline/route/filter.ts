@@ -3,12 +3,13 @@
  * explain(), NoRouteError and the DecisionRecord can say why a model was not used.
  * Pure and synchronous: no I/O, one small record per model.
  */
-import type { RoutingContext } from '../../config/router-options.js';
-import { DEFAULT_CONTEXT_WINDOW, UNKNOWN_CONTEXT, UNKNOWN_JSON_SCHEMA, UNKNOWN_TOOLS, UNKNOWN_VISION, type ModelEntry, type RouteEntry } from '../../registry/registry.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import { DEFAULT_CONTEXT_WINDOW, UNKNOWN_CONTEXT, UNKNOWN_JSON_SCHEMA, UNKNOWN_TOOLS, UNKNOWN_VISION, type RouteEntry } from '../../registry/registry.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 import { estimateCost } from '../../observability/pricing.js';
-import type { CandidateRecord, ExclusionReason } from '../record/decision-record.js';
-import { CAP_JSON_SCHEMA, CAP_REASONING, CAP_STREAMING, CAP_TOOLS, CAP_VISION, markWholeRoute, routeColumns } from '../../registry/route-columns.js';
-import type { Requirements } from './requirements.js';
+import type { CandidateRecord, ExclusionReason } from '../../spec/decision-record.js';
+import type { Requirements } from '../../spec/requirements.js';
+import { CAP_JSON_SCHEMA, CAP_REASONING, CAP_STREAMING, CAP_TOOLS, CAP_VISION, markWholeRoute, routeColumns } from '../../strategies/route-columns.js';
 import { policyFor, type CompiledPolicy, type PolicyGate } from './policy.js';
 
 export interface Filtered {

@@ -1,4 +1,4 @@
-import type { RoutingContext } from '../../config/router-options.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
 
 /**
  * A bound context under a per-call one: per-call fields win, an explicit `undefined`

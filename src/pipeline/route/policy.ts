@@ -2,8 +2,9 @@
  * Tenant and tier allow-lists, compiled once into sets so the per-call check is a
  * couple of lookups.
  */
-import type { AccessPolicy, RoutingContext, RoutingPolicy } from '../../config/router-options.js';
-import type { ModelEntry } from '../../registry/registry.js';
+import type { AccessPolicy, RoutingPolicy } from '../../config/rule-schema.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
 
 interface CompiledAccess {
   who: string;

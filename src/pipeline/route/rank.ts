@@ -1,11 +1,12 @@
 /** Stage 3: the route's strategy orders the survivors into a plan (primary + fallbacks). */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../../config/router-options.js';
-import type { ModelEntry, RouteEntry } from '../../registry/registry.js';
-import type { Candidate, StrategyFunction, StrategyInfo, StrategyScores } from '../../strategies/strategy.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import type { ModelEntry } from '../../spec/model-entry.js';
+import type { RouteEntry } from '../../registry/registry.js';
+import type { Candidate, StrategyFunction, StrategyInfo, StrategyScores } from '../../spec/strategy.js';
 import { trustedStrategies } from '../../strategies/builtin-strategies.js';
 import { RouterError } from '../../errors/router-error.js';
-import type { Requirements } from './requirements.js';
+import type { Requirements } from '../../spec/requirements.js';
 
 export interface Ranked {
   plan: ModelEntry[];

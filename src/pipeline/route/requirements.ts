@@ -1,24 +1,7 @@
 /** What a request needs from a model, inferred from the body alone (no I/O). */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../../config/router-options.js';
-
-export interface Requirements {
-  tools: boolean;
-  vision: boolean;
-  jsonSchema: boolean;
-  stream: boolean;
-  reasoning: boolean;
-  /**
-   * Estimated prompt tokens: the router's `tokenizer` when configured, else a fast
-   * over-estimate (chars / 4, plus per-message overhead).
-   */
-  promptTokens: number;
-  /** What the caller asked for as output, if anything. */
-  maxOutputTokens: number | undefined;
-}
-
-/** Counts the tokens of one piece of text. */
-export type Tokenizer = (text: string) => number;
+import type { Requirements, Tokenizer } from '../../spec/requirements.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
 
 // Rough token costs of what the estimator cannot count as text.
 const MESSAGE_OVERHEAD_TOKENS = 4;

@@ -4,10 +4,10 @@
  * ('auto' by default): naming a route or a model is an explicit choice rules never override.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RoutingContext } from '../../config/router-options.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
 import type { Registry, RouteEntry } from '../../registry/registry.js';
 import { UnknownModelError } from '../../errors/unknown-model-error.js';
-import type { Requirements } from './requirements.js';
+import type { Requirements } from '../../spec/requirements.js';
 import { matchRule, type MatchedRule, type RuleSet } from './rules.js';
 
 export interface Resolved {

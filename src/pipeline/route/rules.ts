@@ -4,11 +4,13 @@
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import * as z from 'zod';
-import type { RoutingContext, RoutingRule, RuleScalar } from '../../config/router-options.js';
+import type { RoutingContext } from '../../spec/routing-context.js';
+import type { RoutingRule } from '../../config/rule-schema.js';
+import type { RuleScalar } from '../../config/rule-condition.js';
 import type { ConfigIssue } from '../../errors/config-error.js';
 import { formatIssues } from '../../config/format-issues.js';
 import { RouterError } from '../../errors/router-error.js';
-import type { Requirements } from './requirements.js';
+import type { Requirements } from '../../spec/requirements.js';
 
 /** The rule that picked the route, as the DecisionRecord and explain() report it. */
 export interface MatchedRule {

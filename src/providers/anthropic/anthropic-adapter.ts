@@ -4,8 +4,9 @@
  */
 import type * as AnthropicSDK from '@anthropic-ai/sdk';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
-import type { AnthropicProviderConfig } from '../provider-config.js';
+import type { AdapterCallOptions, AdapterStream } from '../../spec/chat-model.js';
+import type { ProviderAdapter } from '../../spec/provider-adapter.js';
+import type { AnthropicProviderConfig } from '../../config/provider-schema.js';
 import { assertPeerInstalled, loadPeer, preloadPeer } from '../../internal/load-peer.js';
 import { openConnection } from '../open-connection.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';

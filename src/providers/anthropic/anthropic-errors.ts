@@ -4,7 +4,7 @@
  */
 import { APIError as OpenAIAPIError } from 'openai';
 import type * as AnthropicSDK from '@anthropic-ai/sdk';
-import type { ProviderErrorKind } from '../spec.js';
+import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import { abortError, connectionError, isAbortLike, parseRetryAfter, providerError, timeoutError } from '../../errors/provider-error.js';
 
 type Sdk = typeof AnthropicSDK;

@@ -7,7 +7,7 @@
 import type { Message, MessageDeltaUsage, StopReason, TextCitation, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatCompletion, ChatCompletionMessage, ChatCompletionMessageFunctionToolCall } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { UsageExtensions } from '../spec.js';
+import type { UsageExtensions } from '../../spec/usage-extensions.js';
 import { redactedDetail, thinkingDetail, type ReasoningDetail, type ReasoningFields } from './anthropic-reasoning.js';
 
 export type FinishReason = ChatCompletion.Choice['finish_reason'];

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionMessageToolCall, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { ReasoningExtension } from '../spec.js';
+import type { ReasoningExtension } from '../../spec/reasoning-extension.js';
 import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiUsage } from './gemini-wire.js';
 import { nonAnswer } from './gemini-errors.js';
 import { ReasoningCollector, toolCallExtra, type ReasoningDetail } from './gemini-reasoning.js';

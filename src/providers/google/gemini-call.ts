@@ -4,7 +4,7 @@
  * SDK has one by default, and a timeout must be told apart from the caller's abort),
  * and the headers for this call.
  */
-import type { GoogleProviderConfig } from '../provider-config.js';
+import type { GoogleProviderConfig } from '../../config/provider-schema.js';
 import { abortError, providerError } from '../../errors/provider-error.js';
 import { toOpenAIError, type ErrorContext } from './gemini-errors.js';
 import { loadTransport } from './gemini-sdk.js';

@@ -4,7 +4,7 @@
  * reports no token usage for embeddings, so usage is estimated (chars / 4).
  */
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
-import type { EmbedCallOptions } from '../spec.js';
+import type { EmbedCallOptions } from '../../spec/embedding-model.js';
 import { providerError } from '../../errors/provider-error.js';
 import { embeddingInputs, estimateEmbeddingTokens, toEmbeddingResponse } from '../embeddings-response.js';
 import type { GeminiCall } from './gemini-call.js';

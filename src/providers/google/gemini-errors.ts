@@ -5,7 +5,7 @@
  */
 import { APIError } from 'openai';
 import { abortError, connectionError, isAbortLike, providerError, timeoutError, type RoutedAPIError } from '../../errors/provider-error.js';
-import type { ProviderErrorKind } from '../spec.js';
+import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import type { GeminiTransport, GoogleHttpFailure } from './gemini-transport.js';
 import { stripPrefix } from './generative-ai-transport.js';
 

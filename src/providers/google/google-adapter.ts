@@ -9,8 +9,9 @@
  * any router instance.
  */
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
-import type { GoogleProviderConfig } from '../provider-config.js';
+import type { AdapterCallOptions, AdapterStream } from '../../spec/chat-model.js';
+import type { ProviderAdapter } from '../../spec/provider-adapter.js';
+import type { GoogleProviderConfig } from '../../config/provider-schema.js';
 import { abortError } from '../../errors/provider-error.js';
 import { toGeminiRequest } from './to-gemini-request.js';
 import { toChatCompletion } from './from-gemini-response.js';

@@ -9,8 +9,9 @@ import type {
   ChatCompletionCreateParams,
   ChatCompletionMessageFunctionToolCall,
 } from 'openai/resources/chat/completions';
-import type { MockBehaviour, MockOutcome, MockProviderConfig } from '../provider-config.js';
-import type { AdapterCallOptions, AdapterStream, ProviderAdapter } from '../spec.js';
+import type { MockBehaviour, MockOutcome, MockProviderConfig } from '../../config/provider-schema.js';
+import type { AdapterCallOptions, AdapterStream } from '../../spec/chat-model.js';
+import type { ProviderAdapter } from '../../spec/provider-adapter.js';
 import { connectionError, providerError, timeoutError } from '../../errors/provider-error.js';
 import { messageText } from '../../internal/message-text.js';
 import { seededRandom } from '../../internal/random.js';

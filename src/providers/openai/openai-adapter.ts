@@ -5,8 +5,10 @@
  */
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { OpenAIProviderConfig } from '../provider-config.js';
-import type { AdapterCallOptions, ProviderAdapter, ProviderErrorKind } from '../spec.js';
+import type { OpenAIProviderConfig } from '../../config/provider-schema.js';
+import type { AdapterCallOptions } from '../../spec/chat-model.js';
+import type { ProviderAdapter } from '../../spec/provider-adapter.js';
+import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import { openConnection } from '../open-connection.js';
 import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 import { passThroughText } from '../pass-through.js';

@@ -12,7 +12,7 @@ import type OpenAI from 'openai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { VERSION } from 'openai/version';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { AdapterCallOptions } from '../spec.js';
+import type { AdapterCallOptions } from '../../spec/chat-model.js';
 import { keepRaw, markNullUsage } from '../pass-through.js';
 
 export interface PassThroughTransport {

@@ -3,13 +3,13 @@
  * onStateRecovered hooks, and a shared store gets the background sync of breaker views
  * and latency statistics (shared-sync.ts).
  */
-import type { HookBus } from '../observability/hooks.js';
-import type { ModelEntry } from '../registry/registry.js';
-import type { Resilience } from '../resilience/resilience.js';
-import type { StateStore } from '../resilience/state-store.js';
+import type { HookEmitter } from '../spec/router-hooks.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { Resilience } from './resilience.js';
+import type { StateStore } from '../spec/state-store.js';
 import { startSharedSync } from './shared-sync.js';
 
-export function connectState(store: StateStore, hooks: HookBus, resilience: Resilience, models: Iterable<ModelEntry>): void {
+export function connectState(store: StateStore, hooks: HookEmitter, resilience: Resilience, models: Iterable<ModelEntry>): void {
   store.subscribe?.((e) => {
     if (e.type === 'recovered') {
       hooks.emit('onStateRecovered', { downMs: e.downMs });

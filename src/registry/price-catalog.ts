@@ -5,7 +5,7 @@
  * never load it.
  */
 import { createRequire } from 'node:module';
-import type { ModelPricing } from '../config/router-options.js';
+import type { ModelPricing } from '../config/model-schema.js';
 
 interface CatalogModule {
   calcPrice(

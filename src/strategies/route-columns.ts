@@ -5,7 +5,12 @@
  * chases three pointers per model. The filter and the ranking strategies read these
  * columns instead when every route model survives (the common case).
  */
-import type { ModelEntry, RouteEntry } from './registry.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+
+/** What the columns need of a route (the registry's RouteEntry is one). */
+interface RouteModels {
+  readonly models: readonly ModelEntry[];
+}
 
 export const CAP_TOOLS = 1;
 export const CAP_VISION = 2;
@@ -27,9 +32,9 @@ export interface RouteColumns {
   readonly outputPrice: Float64Array;
 }
 
-const columns = new WeakMap<RouteEntry, RouteColumns>();
+const columns = new WeakMap<RouteModels, RouteColumns>();
 
-export function routeColumns(route: RouteEntry): RouteColumns {
+export function routeColumns(route: RouteModels): RouteColumns {
   let c = columns.get(route);
   if (c === undefined) {
     c = build(route.models);
@@ -66,7 +71,7 @@ let lastWhole: readonly ModelEntry[] | undefined;
 let lastColumns: RouteColumns | undefined;
 
 /** Called by the filter when `kept` is every route model, in route order. */
-export function markWholeRoute(kept: readonly ModelEntry[], route: RouteEntry): void {
+export function markWholeRoute(kept: readonly ModelEntry[], route: RouteModels): void {
   lastWhole = kept;
   lastColumns = routeColumns(route);
 }

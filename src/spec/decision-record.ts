@@ -1,10 +1,10 @@
-import type { ModelMetadataSources } from '../../registry/registry.js';
 /**
  * The DecisionRecord: enough to reconstruct, after the fact, who answered and why.
  * Frozen and JSON-serialisable; field names are stable. It never holds an API key, and
  * holds prompt or completion text only when the user opts in.
  */
-import type { RoutingContext } from '../../config/router-options.js';
+import type { ModelMetadataSources } from './model-entry.js';
+import type { RoutingContext } from './routing-context.js';
 
 export type ExclusionReason =
   | 'capability-tools'

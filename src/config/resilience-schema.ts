@@ -1,11 +1,15 @@
 /**
- * The public resilience options: router-level (`resilience`) and per route (beside
- * `strategy`). `resilience-schema.ts` validates exactly these shapes at createRouter().
+ * Resilience options: router-level (`resilience`) and per route (beside `strategy`). The
+ * schemas carry the docs; the option types are their z.input.
  */
-import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { StateStore } from './state-store.js';
+import * as z from 'zod';
+import type { StateStore } from '../spec/state-store.js';
+import type { AcceptCheck, AcceptFunction } from './accept-check.js';
+import { durationMs as ms, durationOrZeroMs } from './duration-schema.js';
+import type { SelectFunction } from './ensemble-select.js';
+import { fn } from './function-schema.js';
 
-export interface RetryOptions {
+export const retrySchema = z.strictObject({
   /**
    * Tries per model, the first one included, for failures worth retrying on the same
    * model (408, 409, 429, 5xx, 529, connection reset, timeout). 1 = never retry. The
@@ -17,19 +21,19 @@ export interface RetryOptions {
    * @default 3 (only when no other candidate is waiting)
    * @example 1
    */
-  attemptsPerModel?: number;
+  attemptsPerModel: z.number().int().min(1).max(20).optional(),
   /**
    * Tries across the whole call: retries and fallbacks together.
    * @default 6
    * @example 4
    */
-  maxAttempts?: number;
+  maxAttempts: z.number().int().min(1).max(100).optional(),
   /** Backoff before the first retry, before jitter (the openai SDK's 0.5 s). @default 500 @example 100 */
-  initialDelayMs?: number;
+  initialDelayMs: durationOrZeroMs.optional(),
   /** Backoff growth per retry. @default 2 @example 1.5 */
-  factor?: number;
+  factor: z.number().min(1).max(100).optional(),
   /** Longest computed backoff (the openai SDK's 8 s). @default 8000 @example 2000 */
-  maxDelayMs?: number;
+  maxDelayMs: durationOrZeroMs.optional(),
   /**
    * Longest provider-requested wait (retry-after-ms, retry-after, Gemini retryDelay)
    * the router sleeps for on the same model. A longer one moves on to the next model
@@ -38,7 +42,7 @@ export interface RetryOptions {
    * @default 60000
    * @example 2000
    */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs: durationOrZeroMs.optional(),
   /**
    * 'partial': up to 25 % taken off the backoff, as the openai SDK does;
    * 'full': a uniform delay in [0, backoff] (spreads a thundering herd best);
@@ -46,28 +50,28 @@ export interface RetryOptions {
    * @default 'partial'
    * @example 'full'
    */
-  jitter?: 'partial' | 'full' | 'equal' | 'none';
-}
+  jitter: z.enum(['partial', 'full', 'equal', 'none']).optional(),
+});
 
-export interface TimeoutOptions {
+export const timeoutsSchema = z.strictObject({
   /**
    * Per attempt (non-streaming: the whole answer; streams: up to the first chunk). The
    * caller's `timeout` request option overrides it.
    * @default none (the provider's configured timeout)
    * @example 30000
    */
-  attemptMs?: number;
+  attemptMs: ms.optional(),
   /**
    * The whole call: every attempt and backoff (a separate, overall deadline; `timeout`
    * stays per attempt, as in the openai SDK). `routing.maxLatencyMs` overrides it per call.
    * @default none
    * @example 60000
    */
-  totalMs?: number;
+  totalMs: ms.optional(),
   /** Streams: longest wait for the first chunk of an attempt. @default none @example 5000 */
-  firstTokenMs?: number;
+  firstTokenMs: ms.optional(),
   /** Streams: longest silence between two chunks once streaming. @default none @example 15000 */
-  idleMs?: number;
+  idleMs: ms.optional(),
   /**
    * Streams: a stream the consumer does not read from for this long (never iterated, or
    * left mid-iteration) is abandoned: the upstream request is cancelled, the concurrency
@@ -76,29 +80,29 @@ export interface TimeoutOptions {
    * @default 60000
    * @example 300000
    */
-  abandonMs?: number;
-}
+  abandonMs: ms.optional(),
+});
 
-export interface CircuitBreakerOptions {
+export const circuitBreakerSchema = z.strictObject({
   /** Opens after this many failures in a row. @default 5 @example 3 */
-  consecutiveFailures?: number;
+  consecutiveFailures: z.number().int().min(1).optional(),
   /** Opens when the failure rate over `windowMs` reaches this (with at least `minimumRequests`). @default 0.5 @example 0.3 */
-  failureRate?: number;
+  failureRate: z.number().gt(0).max(1).optional(),
   /** The window for the failure rate. @default 60000 @example 30000 */
-  windowMs?: number;
+  windowMs: ms.optional(),
   /** Requests in the window before the failure rate can open the circuit. @default 20 @example 10 */
-  minimumRequests?: number;
+  minimumRequests: z.number().int().min(1).optional(),
   /** How long an open circuit stays open before one probe is let through. A Retry-After extends it. @default 30000 @example 10000 */
-  cooldownMs?: number;
+  cooldownMs: ms.optional(),
   /** The longest a Retry-After can hold a circuit open. @default 300000 @example 60000 */
-  maxCooldownMs?: number;
+  maxCooldownMs: ms.optional(),
   /**
    * Time limit of a half-open probe (the attempt timeout, when shorter, wins): a probe
    * that hangs must not block the model for the provider SDK's 10-minute default.
    * @default 30000
    * @example 5000
    */
-  probeTimeoutMs?: number;
+  probeTimeoutMs: ms.optional(),
   /**
    * The largest share of a request's eligible models that open circuits may remove
    * (Envoy's max_ejection_percent). Beyond it, the least recently failed open models are
@@ -107,109 +111,95 @@ export interface CircuitBreakerOptions {
    * @default 0.5
    * @example 0.34
    */
-  maxEjectedShare?: number;
+  maxEjectedShare: z.number().min(0).max(1).optional(),
   /**
    * Panic mode: when every eligible model's circuit is open, the least recently failed one
    * is tried anyway rather than refusing the call. `false` refuses with a 503
    * (`NoModelAvailableError`) carrying the reopen time.
    * @default true
+   * @example false
    */
-  panic?: boolean;
-}
+  panic: z.boolean().optional(),
+});
 
-export interface ModelLimits {
+export const modelLimitsSchema = z.strictObject({
   /** Requests in flight to this model at once. @default unlimited @example 8 */
-  maxConcurrent?: number;
+  maxConcurrent: z.number().int().min(1).optional(),
   /** Requests started per minute. @default unlimited @example 500 */
-  requestsPerMinute?: number;
+  requestsPerMinute: z.number().int().min(1).optional(),
   /** Tokens (prompt estimate + reported usage) per minute. @default unlimited @example 200000 */
-  tokensPerMinute?: number;
-}
+  tokensPerMinute: z.number().int().min(1).optional(),
+});
 
-export interface LimitOptions {
-  /** Per model id. @example { 'gpt-4o': { maxConcurrent: 8, requestsPerMinute: 500 } } */
-  models?: Record<string, ModelLimits>;
-  /** Per provider id: requests in flight across all its models. @example { openai: { maxConcurrent: 32 } } */
-  providers?: Record<string, { maxConcurrent?: number }>;
+export const limitsSchema = z.strictObject({
+  /** Per model id. @default none @example { 'gpt-4o': { maxConcurrent: 8, requestsPerMinute: 500 } } */
+  models: z.record(z.string().min(1), modelLimitsSchema).optional(),
+  /** Per provider id: requests in flight across all its models. @default none @example { openai: { maxConcurrent: 32 } } */
+  providers: z.record(z.string().min(1), z.strictObject({
+      /** Requests in flight across the provider's models. @default unlimited @example 32 */
+      maxConcurrent: z.number().int().min(1).optional(),
+    })).optional(),
   /**
    * At a limit: 'next' moves on to the next candidate at once; 'queue' waits for a slot
    * (bounded by `queueTimeoutMs` and the call's deadline), then moves on.
    * @default 'next'
    * @example 'queue'
    */
-  whenLimited?: 'next' | 'queue';
+  whenLimited: z.enum(['next', 'queue']).optional(),
   /** Longest wait for a slot in 'queue' mode. @default 10000 @example 2000 */
-  queueTimeoutMs?: number;
-}
+  queueTimeoutMs: ms.optional(),
+});
 
-export interface ResilienceOptions {
-  /** Retry policy for every route (a route's own `retry` is merged over it). */
-  retry?: RetryOptions;
-  /** Timeouts for every route (a route's own `timeouts` is merged over it). */
-  timeouts?: TimeoutOptions;
-  /** Per-model circuit breakers; `false` turns them off. @default on, with the defaults above */
-  circuitBreaker?: CircuitBreakerOptions | false;
-  /** Concurrency and rate limits. @default none */
-  limits?: LimitOptions;
+export const stateStoreSchema = z.custom<StateStore>(
+  (v) => !!v && typeof v === 'object' && ['get', 'set', 'increment', 'delete'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
+  { message: 'must implement get, set, increment and delete' },
+);
+
+export const resilienceSchema = z.strictObject({
+  /** Retry policy for every route (a route's own `retry` is merged over it). @default see RetryOptions @example { attemptsPerModel: 2 } */
+  retry: retrySchema.optional(),
+  /** Timeouts for every route (a route's own `timeouts` is merged over it). @default see TimeoutOptions @example { attemptMs: 30000 } */
+  timeouts: timeoutsSchema.optional(),
+  /** Per-model circuit breakers; `false` turns them off. @default on, with the defaults of CircuitBreakerOptions @example { cooldownMs: 10000 } */
+  circuitBreaker: z.union([z.literal(false), circuitBreakerSchema]).optional(),
+  /** Concurrency and rate limits. @default none @example { models: { 'gpt-4o': { maxConcurrent: 8 } } } */
+  limits: limitsSchema.optional(),
   /** A content-policy refusal moves on to the next model instead of failing the call. @default false @example true */
-  contentPolicyFallback?: boolean;
+  contentPolicyFallback: z.boolean().optional(),
   /**
    * Where breaker and rate-limit state lives.
-   * @default an in-memory store (per process)
+   * @default the router's `state` store, else an in-memory store (per process)
    * @example new MemoryStateStore()
    */
-  store?: StateStore;
-}
+  store: stateStoreSchema.optional(),
+});
 
-/** What an `accept` check sees in cascade mode. */
-export interface AcceptInput {
-  completion: ChatCompletion;
-  /** The model id (registry) that produced it. */
-  model: string;
-  /** 0-based step in the cascade. */
-  step: number;
-  body: ChatCompletionCreateParams;
-}
+const acceptCheckSchema = z.union([
+  z.enum(['json', 'non-empty', 'not-truncated']),
+  fn<AcceptFunction>('accept'),
+  z.custom<Exclude<AcceptCheck, string | AcceptFunction>>((v) => !!v && typeof v === 'object' && typeof (v as { safeParse?: unknown }).safeParse === 'function', {
+    message: "accept must be 'json', 'non-empty', 'not-truncated', a zod schema or a function",
+  }),
+]);
 
-/** A zod-like schema: anything with `safeParse`. */
-export interface SchemaLike {
-  safeParse(value: unknown): { success: boolean };
-}
-
-export type AcceptFunction = (input: AcceptInput) => boolean | Promise<boolean>;
-
-/**
- * 'json': the content parses as JSON; 'non-empty': content or tool calls present;
- * 'not-truncated': finish_reason is not 'length'; a zod schema: the content parses as
- * JSON and matches it; or any function.
- */
-export type AcceptCheck = 'json' | 'non-empty' | 'not-truncated' | SchemaLike | AcceptFunction;
-
-export interface EnsembleAnswer {
-  model: string;
-  completion: ChatCompletion;
-}
-
-/** Picks the ensemble's answer: return one of the completions, or its index. */
-export type SelectFunction = (answers: EnsembleAnswer[], body: ChatCompletionCreateParams) => ChatCompletion | number | Promise<ChatCompletion | number>;
-
-export type ExecutionMode = 'fallback' | 'cascade' | 'hedge' | 'ensemble';
-
-export interface HedgeOptions {
+export const hedgeSchema = z.strictObject({
   /**
    * Start the next candidate when the running one has produced no first byte after
    * this long. With `p95: true` the model's observed p95 is used once known.
    * @default 1000
    * @example 300
    */
-  afterMs?: number;
-  /** Use the running model's observed p95 latency (after 20 samples) instead of `afterMs`. @default true */
-  p95?: boolean;
+  afterMs: durationOrZeroMs.optional(),
+  /** Use the running model's observed p95 latency (after 20 samples) instead of `afterMs`. @default true @example false */
+  p95: z.boolean().optional(),
   /** Most candidates running at once. @default 2 @example 3 */
-  maxParallel?: number;
-}
+  maxParallel: z.number().int().min(2).max(8).optional(),
+});
 
-export interface RouteExecutionOptions {
+export const executionModeSchema = z.enum(['fallback', 'cascade', 'hedge', 'ensemble']);
+
+/** Spread into the route schema: the execution options a route may set. */
+export const routeExecutionShape = {
   /**
    * How the plan is executed. 'fallback': one model at a time, moving on when one
    * fails. 'cascade': in plan order (list the cheapest first), each answer checked by
@@ -221,19 +211,19 @@ export interface RouteExecutionOptions {
    * @default 'fallback'
    * @example 'cascade'
    */
-  mode?: ExecutionMode;
+  mode: executionModeSchema.optional(),
   /** Cascade: when an answer is good enough (all checks must pass). @default 'non-empty' @example ['json', 'not-truncated'] */
-  accept?: AcceptCheck | AcceptCheck[];
-  /** Hedge settings. */
-  hedge?: HedgeOptions;
+  accept: z.union([acceptCheckSchema, z.array(acceptCheckSchema).min(1)]).optional(),
+  /** Hedge settings. @default see HedgeOptions @example { afterMs: 300 } */
+  hedge: hedgeSchema.optional(),
   /** Ensemble: how many models of the plan answer. @default 3 @example 5 */
-  ensembleSize?: number;
-  /** Ensemble: picks the answer. @default 'majority' (most common trimmed content; ties go to plan order) */
-  select?: 'majority' | SelectFunction;
-  /** This route's retry policy, merged over the router's. */
-  retry?: RetryOptions;
-  /** This route's timeouts, merged over the router's. */
-  timeouts?: TimeoutOptions;
+  ensembleSize: z.number().int().min(2).max(16).optional(),
+  /** Ensemble: picks the answer. @default 'majority' (most common trimmed content; ties go to plan order) @example (answers) => answers.length - 1 */
+  select: z.union([z.literal('majority'), fn<SelectFunction>('select')]).optional(),
+  /** This route's retry policy, merged over the router's. @default the router's @example { attemptsPerModel: 1 } */
+  retry: retrySchema.optional(),
+  /** This route's timeouts, merged over the router's. @default the router's @example { totalMs: 20000 } */
+  timeouts: timeoutsSchema.optional(),
   /**
    * Streams: when a model fails after chunks reached the caller (reset, SSE error event,
    * idle stall, malformed chunk, an end without a finish reason), continue on the next
@@ -247,7 +237,19 @@ export interface RouteExecutionOptions {
    * @default false
    * @example true
    */
-  resumeOnMidStreamFailure?: boolean;
-  /** A content-policy refusal moves on to the next model. @default the router's setting */
-  contentPolicyFallback?: boolean;
-}
+  resumeOnMidStreamFailure: z.boolean().optional(),
+  /** A content-policy refusal moves on to the next model. @default the router's setting @example true */
+  contentPolicyFallback: z.boolean().optional(),
+};
+
+export const routeExecutionSchema = z.strictObject(routeExecutionShape);
+
+export type RetryOptions = z.input<typeof retrySchema>;
+export type TimeoutOptions = z.input<typeof timeoutsSchema>;
+export type CircuitBreakerOptions = z.input<typeof circuitBreakerSchema>;
+export type ModelLimits = z.input<typeof modelLimitsSchema>;
+export type LimitOptions = z.input<typeof limitsSchema>;
+export type ResilienceOptions = z.input<typeof resilienceSchema>;
+export type HedgeOptions = z.input<typeof hedgeSchema>;
+export type ExecutionMode = z.input<typeof executionModeSchema>;
+export type RouteExecutionOptions = z.input<typeof routeExecutionSchema>;

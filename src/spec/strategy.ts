@@ -3,9 +3,10 @@
  * A strategy only orders: filters have already removed what cannot serve the request.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import type { RouteStrategyOptions, RoutingContext } from '../config/router-options.js';
-import type { ModelEntry } from '../registry/registry.js';
-import type { Requirements } from '../pipeline/route/requirements.js';
+import type { ModelEntry } from './model-entry.js';
+import type { Requirements } from './requirements.js';
+import type { RoutingContext } from './routing-context.js';
+import type { StrategyOptions } from './strategy-options.js';
 
 /** A model that survived filtering: its resolved descriptor and live stats. */
 export type Candidate = ModelEntry;
@@ -18,7 +19,7 @@ export interface StrategyInfo {
   /** Uniform in [0, 1); reproducible with `createRouter({ seed })`, Math.random otherwise. */
   random: () => number;
   /** The route's strategy options (split, tiers, weights, …) as configured, validated at createRouter(). */
-  options: Readonly<RouteStrategyOptions>;
+  options: Readonly<StrategyOptions>;
   /** What the request needs, including the estimated prompt tokens. */
   requirements: Readonly<Requirements>;
   /**

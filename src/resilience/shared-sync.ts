@@ -6,10 +6,10 @@
  * latency sums and reads back the cluster-wide mean. Timers are unref'd: they never keep
  * the process alive, and stop when the store closes.
  */
-import type { ModelEntry } from '../registry/registry.js';
-import type { CircuitBreakers } from '../resilience/circuit-breaker.js';
-import type { LatencyWindows } from '../resilience/latency-window.js';
-import type { StateStore } from '../resilience/state-store.js';
+import type { ModelEntry } from '../spec/model-entry.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
+import type { LatencyWindows } from './latency-window.js';
+import type { StateStore } from '../spec/state-store.js';
 
 /** Latency buckets (ms) and how many make the shared mean. */
 const LATENCY_BUCKET_MS = 10_000;
