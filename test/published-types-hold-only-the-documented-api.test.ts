@@ -15,7 +15,7 @@ const ENTRIES = { 'llm-switchboard': 'index', 'llm-switchboard/ai-sdk': 'ai-sdk'
 const SOURCES = { index: 'src/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts', server: 'src/server/index.ts' } as const;
 
 /** What must never be part of the public types. */
-const INTERNAL = ['RouterCore', 'RouterShared', 'Pipeline', 'PipelineCore', 'Accounting', 'Recorder', 'Resilience', 'CircuitBreakers', 'Limiter', '_run', '_plan', 'Runner', 'ExecuteInput', 'RouteEnv', 'ResultReader'];
+const INTERNAL = ['RouterCore', 'RouterShared', 'Pipeline', 'PipelineCore', 'Accounting', 'Recorder', 'Resilience', 'CircuitBreakers', 'Limiter', '_run', '_plan', 'Runner', 'ExecuteInput', 'RouteEnv', 'ResultReader', '_routed', 'routedResult'];
 
 let out: string;
 let files: Record<string, string>;

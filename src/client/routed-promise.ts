@@ -25,7 +25,18 @@ export interface Routed<T> {
   answering?: { decisionId: string; route: string | null; model: string; provider: string } | undefined;
 }
 
+// Set by RoutedPromise's static block: reads the private result without a member in the .d.ts.
+let innerOf: <T>(p: RoutedPromise<T>) => Promise<Routed<T>>;
+
+/** The call's result with its decision (router.fetch answers from it). Not exported from the package. */
+export function routedResult<T>(p: RoutedPromise<T>): Promise<Routed<T>> {
+  return innerOf(p);
+}
+
 export class RoutedPromise<T> extends Promise<T> {
+  static {
+    innerOf = (p) => p.#inner;
+  }
   #inner: Promise<Routed<T>>;
   #data: Promise<T> | undefined;
 
@@ -76,11 +87,6 @@ export class RoutedPromise<T> extends Promise<T> {
   /** As the OpenAI SDK's `asResponse()`: the synthesized response of `withResponse()`. */
   async asResponse(): Promise<Response> {
     return (await this.withResponse()).response;
-  }
-
-  /** @internal The call's result with its decision (router.fetch answers from it). */
-  _routed(): Promise<Routed<T>> {
-    return this.#inner;
   }
 
   private parse(): Promise<T> {

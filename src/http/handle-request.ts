@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Router } from '../client/router.js';
-import type { Routed, RoutedPromise } from '../client/routed-promise.js';
+import { routedResult, type Routed, type RoutedPromise } from '../client/routed-promise.js';
 import type { RouterRequestOptions } from '../client/request-options.js';
 import type { RoutingContext } from '../spec/routing-context.js';
 import type { DecisionRecord } from '../spec/decision-record.js';
@@ -157,7 +157,7 @@ async function call(router: Router, endpoint: Endpoint, body: Record<string, unk
   const promise = (
     endpoint === 'chat' ? router.chat.completions.create(body as never, options) : endpoint === 'responses' ? router.responses.create(body as never, options) : router.embeddings.create(body as never, options)
   ) as RoutedPromise<unknown>;
-  const routed = await promise._routed();
+  const routed = await routedResult(promise);
   if (!routed.settled) {
     // A stream: its decision settles when it ends (and reaches the hooks then); what answers is known now.
     void routed.decision.catch(() => undefined);
