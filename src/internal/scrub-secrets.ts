@@ -90,13 +90,36 @@ function scrubValue(value: unknown, scrub: Scrub, seen: WeakSet<object>, depth: 
  */
 export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): ProviderAdapter {
   const clean = (err: unknown): unknown => scrubError(err, scrub);
-  async function* guard<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
-    try {
-      yield* stream;
-    } catch (err) {
-      throw clean(err);
-    }
-  }
+  // A hand-written iterator, not an async generator: one `.then` per chunk instead of a
+  // generator's queue and await hops (streams pay this on every chunk).
+  const reject = (err: unknown): never => {
+    throw clean(err);
+  };
+  const guard = <T>(stream: AsyncIterable<T>): AsyncIterableIterator<T> => {
+    let it: AsyncIterator<T> | undefined;
+    const inner = () => (it ??= stream[Symbol.asyncIterator]());
+    const guarded: AsyncIterableIterator<T> = {
+      next: () => {
+        try {
+          return inner().next().then(undefined, reject);
+        } catch (err) {
+          return Promise.reject(clean(err));
+        }
+      },
+      return: (value?: unknown) => {
+        try {
+          // Never started: nothing upstream to close (as a generator returned before its first next()).
+          if (!it) it = emptyIterator<T>();
+          const i = it;
+          return i.return ? i.return(value).then(undefined, reject) : Promise.resolve({ done: true, value: value as T });
+        } catch (err) {
+          return Promise.reject(clean(err));
+        }
+      },
+      [Symbol.asyncIterator]: () => guarded,
+    };
+    return guarded;
+  };
   const wrapped: ProviderAdapter = {
     specificationVersion: adapter.specificationVersion,
     type: adapter.type,
@@ -121,4 +144,9 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
     wrapped.doResponsesStream = (body, options) => responsesStream(body, options).then(guard, (err: unknown) => Promise.reject(clean(err)));
   }
   return wrapped;
+}
+
+/** What a guarded stream iterates after being closed before it started. */
+function emptyIterator<T>(): AsyncIterator<T> {
+  return { next: () => Promise.resolve({ done: true, value: undefined }) };
 }

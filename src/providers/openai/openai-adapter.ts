@@ -103,18 +103,48 @@ function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
   };
 }
 
-async function* annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what: string): AsyncGenerator<T> {
+/**
+ * The SDK's stream with its errors annotated. A hand-written iterator rather than an
+ * async generator: one `.then` per chunk instead of a generator's queue and await hops.
+ */
+function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what: string): AsyncIterableIterator<T> {
   let seen = 0;
-  try {
-    for await (const item of stream) {
-      seen++;
-      yield item;
-    }
-  } catch (err) {
+  let over = false;
+  let it: AsyncIterator<T> | undefined;
+  const onError = (err: unknown): never => {
+    over = true;
     throw annotate(err);
-  }
-  // An HTML page or a JSON body on a streaming call parses as an SSE stream with no events.
-  if (seen === 0) throw nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`);
+  };
+  const onResult = (r: IteratorResult<T>): IteratorResult<T> => {
+    if (!r.done) {
+      seen++;
+      return r;
+    }
+    if (over) return r;
+    over = true;
+    // An HTML page or a JSON body on a streaming call parses as an SSE stream with no events.
+    if (seen === 0) throw nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`);
+    return r;
+  };
+  const annotated: AsyncIterableIterator<T> = {
+    next: () => {
+      if (over) return Promise.resolve({ done: true, value: undefined });
+      try {
+        return (it ??= stream[Symbol.asyncIterator]()).next().then(onResult, onError);
+      } catch (err) {
+        return Promise.reject(annotate(err));
+      }
+    },
+    return: (value?: unknown) => {
+      const wasOver = over;
+      over = true;
+      // Never started or already finished: nothing upstream to close, as with a generator.
+      if (!it || wasOver || !it.return) return Promise.resolve({ done: true, value: value as T });
+      return it.return(value).then(() => ({ done: true, value: value as T }), onError);
+    },
+    [Symbol.asyncIterator]: () => annotated,
+  };
+  return annotated;
 }
 
 /** OpenAI's errors are already the right classes; add what the router classifies on. */
