@@ -23,6 +23,13 @@ const VENDOR_KEY = /\b(?:sk-[A-Za-z0-9_\-*]{8,}|AIza[A-Za-z0-9_\-*]{8,})/g;
 
 export type Scrub = (text: string) => string;
 
+/**
+ * A stream iterator that maps its errors may offer this method: `(map) => stream`, which
+ * applies `map` after its own mapping to every error it throws. A registered symbol (the
+ * adapters spell the same key), so no module depends on another for it.
+ */
+const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
+
 export function createSecretScrubber(secrets: Iterable<string | undefined | null>): Scrub {
   const keys = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   const isFragment = (token: string): boolean => {
@@ -95,7 +102,11 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
   const reject = (err: unknown): never => {
     throw clean(err);
   };
-  const guard = <T>(stream: AsyncIterable<T>): AsyncIterableIterator<T> => {
+  const guard = <T>(stream: AsyncIterable<T>): AsyncIterable<T> => {
+    // A stream that maps its own errors (the OpenAI and Anthropic adapters') takes the
+    // scrubbing into that mapping: no second layer per chunk.
+    const compose = (stream as { [COMPOSE_ERROR_MAP]?: (map: (err: unknown) => unknown) => AsyncIterable<T> })[COMPOSE_ERROR_MAP];
+    if (typeof compose === 'function') return compose.call(stream, clean);
     let it: AsyncIterator<T> | undefined;
     const inner = () => (it ??= stream[Symbol.asyncIterator]());
     const guarded: AsyncIterableIterator<T> = {

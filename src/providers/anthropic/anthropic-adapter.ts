@@ -102,8 +102,9 @@ function isMessage(v: unknown): v is AnthropicSDK.Anthropic.Message {
  */
 function mapErrors<T>(source: AsyncGenerator<T>, map: (err: unknown) => unknown): AsyncIterableIterator<T> {
   let started = false;
+  let mapping = map;
   const onError = (err: unknown): never => {
-    throw map(err);
+    throw mapping(err);
   };
   const mapped: AsyncIterableIterator<T> = {
     next: () => {
@@ -114,5 +115,16 @@ function mapErrors<T>(source: AsyncGenerator<T>, map: (err: unknown) => unknown)
     return: (value?: unknown) => (started ? source.return(value as T).then(undefined, onError) : (source.return(value as T), Promise.resolve({ done: true, value: value as T }))),
     [Symbol.asyncIterator]: () => mapped,
   };
+  // The scrubbing wrapper (scrub-secrets.ts) composes its mapping in here rather than adding a layer.
+  Object.defineProperty(mapped, COMPOSE_ERROR_MAP, {
+    value: (outer: (err: unknown) => unknown) => {
+      const inner = mapping;
+      mapping = (err) => outer(inner(err));
+      return mapped;
+    },
+  });
   return mapped;
 }
+
+/** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
+const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');

@@ -111,9 +111,11 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
   let seen = 0;
   let over = false;
   let it: AsyncIterator<T> | undefined;
+  // Further mapping composed in by the scrubbing wrapper (scrub-secrets.ts), so that it needs no layer of its own.
+  let outer = (err: unknown): unknown => err;
   const onError = (err: unknown): never => {
     over = true;
-    throw annotate(err);
+    throw outer(annotate(err));
   };
   const onResult = (r: IteratorResult<T>): IteratorResult<T> => {
     if (!r.done) {
@@ -123,7 +125,7 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
     if (over) return r;
     over = true;
     // An HTML page or a JSON body on a streaming call parses as an SSE stream with no events.
-    if (seen === 0) throw nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`);
+    if (seen === 0) throw outer(nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`));
     return r;
   };
   const annotated: AsyncIterableIterator<T> = {
@@ -132,7 +134,8 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
       try {
         return (it ??= stream[Symbol.asyncIterator]()).next().then(onResult, onError);
       } catch (err) {
-        return Promise.reject(annotate(err));
+        over = true;
+        return Promise.reject(outer(annotate(err)));
       }
     },
     return: (value?: unknown) => {
@@ -144,8 +147,18 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
     },
     [Symbol.asyncIterator]: () => annotated,
   };
+  Object.defineProperty(annotated, COMPOSE_ERROR_MAP, {
+    value: (map: (err: unknown) => unknown) => {
+      const inner = outer;
+      outer = (err) => map(inner(err));
+      return annotated;
+    },
+  });
   return annotated;
 }
+
+/** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
+const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
 
 /** OpenAI's errors are already the right classes; add what the router classifies on. */
 function annotate(err: unknown): unknown {
