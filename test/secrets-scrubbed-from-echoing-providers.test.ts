@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { serve } from 'llm-switchboard/server';
 import { startOpenAIFake, errorReply, type OpenAIFake } from './fakes/openai-fake-server.js';
-import { startAnthropicFake, reply, type AnthropicFake } from './fakes/anthropic-fake-server.js';
+import { startAnthropicFake, reply, sseFrame, type AnthropicFake } from './fakes/anthropic-fake-server.js';
 import { googleError, startGeminiFake, type GeminiFake } from './fakes/gemini-fake-server.js';
 import { createSecretScrubber } from '../src/internal/scrub-secrets.js';
 
@@ -116,6 +116,39 @@ describe('a key echoed by the provider is scrubbed from everything the router su
     expect(err).toBeInstanceOf(OpenAI.APIError);
     await new Promise((r) => setTimeout(r, 20));
     expectNoKey([dump(err), ...seen.map(safe)].join('\n'));
+  });
+
+  test('streaming: an error event after the first chunks, echoing the key, reaches the consumer scrubbed (OpenAI and Anthropic)', async () => {
+    const delta = (content: string) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+    oa.enqueue({ kind: 'sse', raw: `${delta('Hel')}${delta('lo')}event: error\ndata: ${JSON.stringify({ error: { message: `Incorrect API key provided: ${KEYS.openai} (${masked(KEYS.openai)})`, type: 'invalid_request_error', code: 'invalid_api_key' } })}\n\n` });
+    an.enqueue(
+      reply.sse(
+        [
+          { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 3, output_tokens: 1 } } },
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } },
+          { type: 'error', error: { type: 'overloaded_error', message: `overloaded for x-api-key ${KEYS.anthropic} (${masked(KEYS.anthropic)})` } },
+        ]
+          .map(sseFrame)
+          .join(''),
+      ),
+    );
+    for (const model of ['gpt', 'claude']) {
+      const seen: unknown[] = [];
+      const received: string[] = [];
+      const err = await makeRouter(seen)
+        .chat.completions.create({ model, ...ask, stream: true })
+        .then(async (s) => {
+          for await (const c of s) received.push(c.choices[0]?.delta?.content ?? '');
+        })
+        .catch((e: unknown) => e);
+      // The failure came after chunks reached the consumer: it is thrown mid-stream, not fallen back from.
+      expect(received.join('')).toContain('Hel');
+      expect(err).toBeInstanceOf(Error);
+      expect(String((err as Error).message)).toMatch(/redacted/);
+      await new Promise((r) => setTimeout(r, 20));
+      expectNoKey([dump(err), ...seen.map(safe)].join('\n'));
+    }
   });
 
   test('the HTTP endpoint answers with the scrubbed error body', async () => {

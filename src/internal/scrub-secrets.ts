@@ -24,6 +24,13 @@ const VENDOR_KEY = /\b(?:sk-[A-Za-z0-9_\-*]{8,}|AIza[A-Za-z0-9_\-*]{8,})/g;
 
 export type Scrub = (text: string) => string;
 
+/**
+ * A stream iterator that maps its errors may offer this method: `(map) => stream`, which
+ * applies `map` after its own mapping to every error it throws. A registered symbol (the
+ * adapters spell the same key), so no module depends on another for it.
+ */
+const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
+
 export function createSecretScrubber(secrets: Iterable<string | undefined | null>): Scrub {
   const keys = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
   const isFragment = (token: string): boolean => {
@@ -91,13 +98,40 @@ function scrubValue(value: unknown, scrub: Scrub, seen: WeakSet<object>, depth: 
  */
 export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): ProviderAdapter {
   const clean = (err: unknown): unknown => scrubError(err, scrub);
-  async function* guard<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
-    try {
-      yield* stream;
-    } catch (err) {
-      throw clean(err);
-    }
-  }
+  // A hand-written iterator, not an async generator: one `.then` per chunk instead of a
+  // generator's queue and await hops (streams pay this on every chunk).
+  const reject = (err: unknown): never => {
+    throw clean(err);
+  };
+  const guard = <T>(stream: AsyncIterable<T>): AsyncIterable<T> => {
+    // A stream that maps its own errors (the OpenAI and Anthropic adapters') takes the
+    // scrubbing into that mapping: no second layer per chunk.
+    const compose = (stream as { [COMPOSE_ERROR_MAP]?: (map: (err: unknown) => unknown) => AsyncIterable<T> })[COMPOSE_ERROR_MAP];
+    if (typeof compose === 'function') return compose.call(stream, clean);
+    let it: AsyncIterator<T> | undefined;
+    const inner = () => (it ??= stream[Symbol.asyncIterator]());
+    const guarded: AsyncIterableIterator<T> = {
+      next: () => {
+        try {
+          return inner().next().then(undefined, reject);
+        } catch (err) {
+          return Promise.reject(clean(err));
+        }
+      },
+      return: (value?: unknown) => {
+        try {
+          // Never started: nothing upstream to close (as a generator returned before its first next()).
+          if (!it) it = emptyIterator<T>();
+          const i = it;
+          return i.return ? i.return(value).then(undefined, reject) : Promise.resolve({ done: true, value: value as T });
+        } catch (err) {
+          return Promise.reject(clean(err));
+        }
+      },
+      [Symbol.asyncIterator]: () => guarded,
+    };
+    return guarded;
+  };
   const wrapped: ProviderAdapter = {
     specificationVersion: adapter.specificationVersion,
     type: adapter.type,
@@ -122,4 +156,9 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
     wrapped.doResponsesStream = (body, options) => responsesStream(body, options).then(guard, (err: unknown) => Promise.reject(clean(err)));
   }
   return wrapped;
+}
+
+/** What a guarded stream iterates after being closed before it started. */
+function emptyIterator<T>(): AsyncIterator<T> {
+  return { next: () => Promise.resolve({ done: true, value: undefined }) };
 }

@@ -49,7 +49,8 @@ export class Segment {
       const d = c.delta as Delta | undefined;
       if (!d) continue;
       this.producedChars += (d.content?.length ?? 0) + (d.reasoning_content?.length ?? 0);
-      for (const t of d.tool_calls ?? []) this.producedChars += (t.function?.arguments?.length ?? 0) + (t.function?.name?.length ?? 0);
+      const tools = d.tool_calls;
+      if (tools) for (const t of tools) this.producedChars += (t.function?.arguments?.length ?? 0) + (t.function?.name?.length ?? 0);
     }
   }
 

@@ -182,11 +182,21 @@ export class Accounting {
 
   /** Re-wraps a stream so its chunks are also collected into a completion. */
   capture(stream: Stream<ChatCompletionChunk>, acc: ChunkAccumulator): Stream<ChatCompletionChunk> {
-    return new Stream<ChatCompletionChunk>(async function* () {
-      for await (const chunk of stream) {
-        acc.add(chunk);
-        yield chunk;
-      }
+    // A hand-written iterator over the stream's own, not a second async generator: the
+    // chunk is collected as it passes, with one `.then` per chunk.
+    const collect = (r: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk> => {
+      if (!r.done) acc.add(r.value);
+      return r;
+    };
+    return new Stream<ChatCompletionChunk>(() => {
+      let it: AsyncIterator<ChatCompletionChunk> | undefined;
+      const captured: AsyncIterableIterator<ChatCompletionChunk> = {
+        next: () => (it ??= stream[Symbol.asyncIterator]()).next().then(collect),
+        // Never started: nothing to close, as with a generator returned before its first next().
+        return: (value?: unknown) => (it?.return ? it.return(value) : Promise.resolve({ done: true, value: value as ChatCompletionChunk })),
+        [Symbol.asyncIterator]: () => captured,
+      };
+      return captured;
     }, stream.controller);
   }
 

@@ -33,8 +33,11 @@ export interface StreamHooks {
   toError(err: unknown): Error;
   /** Checked between chunks: the SDK may already hold parsed chunks when the caller aborts. */
   abortedError(): Error | undefined;
-  /** Runs however the stream ends, including when the consumer stops early. */
-  finish(): void;
+  /**
+   * Runs however the stream ends, including when the consumer stops early. `drained`: the
+   * upstream iteration ran to its end (nothing is left to cancel).
+   */
+  finish(drained?: boolean): void;
 }
 
 export async function* translateGeminiStream(upstream: AsyncIterable<GeminiResponse>, hooks: StreamHooks): AsyncGenerator<ChatCompletionChunk> {
@@ -46,6 +49,7 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
   let received = 0;
   let blocked = false;
   let answered = false;
+  let drained = false;
   const chunk = (choices: ChatCompletionChunk.Choice[]): ChatCompletionChunk => ({ id: id ?? newCompletionId(), object: 'chat.completion.chunk', created, model, choices });
   const state = (index: number) => {
     let s = candidates.get(index);
@@ -74,9 +78,11 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
         const { text, reasoning, calls, details } = splitParts(c.content?.parts, s.reasoning);
         const delta: Delta = {};
         // Gemini closes streams with an empty text part; an empty delta would be noise.
-        if (reasoning.join('') !== '') delta.reasoning_content = reasoning.join('');
+        const reasoningText = reasoning.length > 0 ? reasoning.join('') : '';
+        if (reasoningText !== '') delta.reasoning_content = reasoningText;
         if (details.length > 0) delta.reasoning_details = details;
-        if (text.join('') !== '') delta.content = text.join('');
+        const contentText = text.length === 1 ? text[0]! : text.join('');
+        if (contentText !== '') delta.content = contentText;
         if (calls.length > 0) delta.tool_calls = calls.map((call) => ({ index: s.toolCalls++, ...toToolCall(call) }));
         const content = toLogprobs(c);
         if (Object.keys(delta).length === 0 && !content) return;
@@ -86,6 +92,7 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
       });
       if (choices.length > 0) yield chunk(choices);
     }
+    drained = true;
     if (received === 0) throw connectionError(undefined, 'Gemini: the stream ended before any response arrived.');
     if (!answered) throw nonAnswer('Gemini streamed no candidates and no prompt feedback');
     // Gemini sends no end marker: the last chunk's finishReason is the only sign the answer is whole.
@@ -95,7 +102,7 @@ export async function* translateGeminiStream(upstream: AsyncIterable<GeminiRespo
   } catch (err) {
     throw hooks.toError(err);
   } finally {
-    hooks.finish();
+    hooks.finish(drained);
   }
 
   if (blocked && candidates.size === 0) state(0).finishReason = 'SAFETY';

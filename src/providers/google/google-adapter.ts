@@ -70,10 +70,12 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
         requestedModel: body.model,
         toError: call.toError,
         abortedError: () => (options.signal.aborted ? abortError() : undefined),
-        finish: () => {
+        finish: (drained) => {
           call.release();
-          // Stops the upstream body when the consumer leaves early; a no-op once it has ended.
-          call.controller.abort();
+          // Stops the upstream body when the consumer leaves early or the stream failed. Once
+          // the body has been read to its end there is nothing to stop, and the abort is not
+          // free (the SDK's and undici's listeners build an AbortError with its stack: ~20 µs).
+          if (!drained) call.controller.abort();
         },
       });
     },

@@ -105,19 +105,62 @@ function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
   };
 }
 
-async function* annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what: string): AsyncGenerator<T> {
+/**
+ * The SDK's stream with its errors annotated. A hand-written iterator rather than an
+ * async generator: one `.then` per chunk instead of a generator's queue and await hops.
+ */
+function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what: string): AsyncIterableIterator<T> {
   let seen = 0;
-  try {
-    for await (const item of stream) {
+  let over = false;
+  let it: AsyncIterator<T> | undefined;
+  // Further mapping composed in by the scrubbing wrapper (scrub-secrets.ts), so that it needs no layer of its own.
+  let outer = (err: unknown): unknown => err;
+  const onError = (err: unknown): never => {
+    over = true;
+    throw outer(annotate(err));
+  };
+  const onResult = (r: IteratorResult<T>): IteratorResult<T> => {
+    if (!r.done) {
       seen++;
-      yield item;
+      return r;
     }
-  } catch (err) {
-    throw annotate(err);
-  }
-  // An HTML page or a JSON body on a streaming call parses as an SSE stream with no events.
-  if (seen === 0) throw nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`);
+    if (over) return r;
+    over = true;
+    // An HTML page or a JSON body on a streaming call parses as an SSE stream with no events.
+    if (seen === 0) throw outer(nonAnswerError(`The provider's stream ended without a single ${what}: not an answer`));
+    return r;
+  };
+  const annotated: AsyncIterableIterator<T> = {
+    next: () => {
+      if (over) return Promise.resolve({ done: true, value: undefined });
+      try {
+        return (it ??= stream[Symbol.asyncIterator]()).next().then(onResult, onError);
+      } catch (err) {
+        over = true;
+        return Promise.reject(outer(annotate(err)));
+      }
+    },
+    return: (value?: unknown) => {
+      const wasOver = over;
+      over = true;
+      // Never started or already finished: nothing upstream to close, as with a generator.
+      if (!it || wasOver || !it.return) return Promise.resolve({ done: true, value: value as T });
+      return it.return(value).then(() => ({ done: true, value: value as T }), onError);
+    },
+    [Symbol.asyncIterator]: () => annotated,
+  };
+  Object.defineProperty(annotated, COMPOSE_ERROR_MAP, {
+    value: (map: (err: unknown) => unknown) => {
+      const inner = outer;
+      outer = (err) => map(inner(err));
+      return annotated;
+    },
+  });
+  return annotated;
 }
+
+/** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
+const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
 
 /** OpenAI's errors are already the right classes; add what the router classifies on. */
 function annotate(err: unknown): unknown {
