@@ -120,23 +120,31 @@ export class Pipeline {
 
     // A cached answer costs nothing, so the cache is asked before any budget.
     const chatBody = body as unknown as ChatCompletionCreateParams;
-    const lookup = op.cacheable ? acc.cacheLookup(chatBody, asCall(p), req.cache, p.context) : undefined;
+    const lookup = op.cacheable && acc.cache ? acc.cacheLookup(chatBody, asCall(p), req.cache, p.context) : undefined;
     if (lookup) {
       acc.attach(recorder, undefined);
       const hit = await acc.fromCache(lookup, recorder, core.registry, chatBody, p.candidates, op.content as never);
       if (hit) return { data: hit.data as R | Stream<E>, decision: recorder.decision, settled: !stream };
     }
-    const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan(op, op.onRoute(body, route), req.context)));
-    if (budget.plan.planned !== p) {
-      p = budget.plan.planned;
-      recorder.replan(recorderInit(p, stream));
-    }
-    recorder.setBudgets(budget.checks, budget.downgradedFrom);
-    if (!lookup) acc.attach(recorder, budget.reservation);
-    else if (budget.reservation) recorder.onFinish((d) => budget.reservation!.settle(d.cost.finalUsd));
-    if (budget.error) {
-      recorder.finish('error', undefined, budget.error);
-      throw budget.error;
+    if (acc.budgets) {
+      const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan(op, op.onRoute(body, route), req.context)));
+      if (budget.plan.planned !== p) {
+        p = budget.plan.planned;
+        recorder.replan(recorderInit(p, stream));
+      }
+      recorder.setBudgets(budget.checks, budget.downgradedFrom);
+      if (!lookup) acc.attach(recorder, budget.reservation);
+      else if (budget.reservation) recorder.onFinish((d) => budget.reservation!.settle(d.cost.finalUsd));
+      if (budget.error) {
+        recorder.finish('error', undefined, budget.error);
+        throw budget.error;
+      }
+    } else {
+      // No budget to reserve on (the record's `budgets` stays empty). The attempt still
+      // starts on a later microtask, as with a reservation: a caller that aborts right
+      // after create() returns is seen before any upstream call.
+      if (!lookup) acc.attach(recorder, undefined);
+      await Promise.resolve();
     }
 
     const input = {

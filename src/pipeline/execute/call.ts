@@ -305,14 +305,22 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** Tries one model: the first attempt and its retries. Rejects with the last failure or a SkipCandidate. */
   async runCandidate<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    try {
+      return await this.attemptOnce(entry, op, o);
+    } catch (first) {
+      return this.afterFirstFailure(entry, op, o, first);
+    }
+  }
+
+  /**
+   * runCandidate() after its first attempt failed: the same-model retries. Kept apart so
+   * that the hot path (a first attempt that succeeds) holds no frame of it while in flight.
+   */
+  private async afterFirstFailure<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, first: unknown): Promise<Lease<T>> {
     const signal = o.leg ?? this.input.signal;
     try {
-      try {
-        return await this.attemptOnce(entry, op, o);
-      } catch (first) {
-        if (this.input.signal?.aborted || o.leg?.aborted) throw first;
-        if (this.policy.retry.attemptsPerModel <= 1 || !(await this.beforeRetry(entry, first, 2, signal, o))) throw first;
-      }
+      if (this.input.signal?.aborted || o.leg?.aborted) throw first;
+      if (this.policy.retry.attemptsPerModel <= 1 || !(await this.beforeRetry(entry, first, 2, signal, o))) throw first;
       // The retries run under p-retry. A first attempt that succeeds, the hot path, never
       // enters it: its setup measured a tenth of the router's own time per request.
       let tries = 1;
@@ -372,8 +380,16 @@ export class Call<Body = ChatCompletionCreateParams> {
         this.recordSkip(entry, pre);
         continue;
       }
+      const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
       try {
-        return { lease: await this.runCandidate(entry, op, { ...o, plan, index: i }), index: i };
+        // runCandidate() inlined: the first attempt directly, the retries only after it failed.
+        let lease: Lease<T>;
+        try {
+          lease = await this.attemptOnce(entry, op, oi);
+        } catch (first) {
+          lease = await this.afterFirstFailure(entry, op, oi, first);
+        }
+        return { lease, index: i };
       } catch (err) {
         if (err instanceof SkipCandidate) {
           this.recordSkip(entry, err);

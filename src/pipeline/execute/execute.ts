@@ -56,18 +56,22 @@ function modeOf(call: Call<unknown>, op: Operation<unknown, unknown, unknown>): 
 }
 
 /** A whole answer, in the route's execution mode. */
-export async function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
+export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
   const call = new Call<B>(input);
   const mode = modeOf(call, op);
   if (mode === 'cascade' || mode === 'ensemble') {
     // Only chat completions reach here (judgedModes).
     const chat = call as unknown as Call;
     const gen = generateOp(input, op) as unknown as Op<ChatCompletion>;
-    const { completion, entry } = mode === 'cascade' ? await runCascade(chat, gen) : await runEnsemble(chat, gen);
-    return { value: completion as R, entry };
+    return (mode === 'cascade' ? runCascade(chat, gen) : runEnsemble(chat, gen)).then(({ completion, entry }) => ({ value: completion as R, entry }));
   }
-  const { lease } = mode === 'hedge' ? await runHedged(call, input.plan, generateOp(input, op), 'generate') : await call.walk(input.plan, generateOp(input, op), { kind: 'generate' });
-  return { value: lease.value, entry: lease.entry };
+  // Not an async function: no suspended frame of its own per call in flight (the lease
+  // carries `value` and `entry`, which is all the caller reads).
+  return (mode === 'hedge' ? runHedged(call, input.plan, generateOp(input, op), 'generate') : call.walk(input.plan, generateOp(input, op), { kind: 'generate' })).then(leaseOf);
+}
+
+function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
+  return got.lease;
 }
 
 export interface StreamResult<E> {
