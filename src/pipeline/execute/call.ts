@@ -192,51 +192,79 @@ export class Call<Body = ChatCompletionCreateParams> {
     return false;
   }
 
-  /** One upstream attempt on one model, with its bookkeeping. */
-  async attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
-    this.checkAbort(o.leg);
-    this.checkDeadline();
-    const pre = this.precheck(entry);
-    if (pre) throw pre;
-    const rt = this.policy.runtime;
-    // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
-    // never refuse it — refusing could only turn a call the model might serve into a failure.
-    const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
-    const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
-    if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
-    let slot: Slot;
-    if (rt.limiter.unlimited(entry)) slot = NO_SLOT;
-    else {
-      const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
-      let got;
-      try {
-        got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
-      } catch (err) {
-        rt.breakers?.onNeutral(entry);
-        if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
-        throw err;
-      }
-      if ('limited' in got) {
-        rt.breakers?.onNeutral(entry);
-        throw new SkipCandidate('limited', got.limited, got.retryAfterMs);
-      }
-      slot = got.slot;
+  /**
+   * One upstream attempt on one model, with its bookkeeping. Not itself async: the checks
+   * run synchronously (a failure is a rejection, as from an async function), and only
+   * settle() — with just what it needs after the answer — stays suspended while the
+   * upstream call is in flight.
+   */
+  attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    try {
+      this.checkAbort(o.leg);
+      this.checkDeadline();
+      const pre = this.precheck(entry);
+      if (pre) throw pre;
+      const rt = this.policy.runtime;
+      // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
+      // never refuse it — refusing could only turn a call the model might serve into a failure.
+      const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
+      const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
+      if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
+      if (rt.limiter.unlimited(entry)) return this.launch(entry, op, o, admitted === 'probe', NO_SLOT);
+      return this.acquireThenLaunch(entry, op, o, admitted === 'probe');
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const t = this.attemptTimeout(o.kind, admitted === 'probe');
+  }
+
+  /** attemptOnce() for a model under limits: a slot first (it may wait), then the attempt. */
+  private async acquireThenLaunch<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, probe: boolean): Promise<Lease<T>> {
+    const rt = this.policy.runtime;
+    const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
+    let got;
+    try {
+      got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
+    } catch (err) {
+      rt.breakers?.onNeutral(entry);
+      if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
+      throw err;
+    }
+    if ('limited' in got) {
+      rt.breakers?.onNeutral(entry);
+      throw new SkipCandidate('limited', got.limited, got.retryAfterMs);
+    }
+    return this.launch(entry, op, o, probe, got.slot);
+  }
+
+  /** Starts the upstream call of an admitted attempt. */
+  private launch<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, probe: boolean, slot: Slot): Promise<Lease<T>> {
+    const t = this.attemptTimeout(o.kind, probe);
     const started = Date.now();
     const handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message);
     this.attempts++;
     entry.stats.inFlight++;
+    let pending: Promise<T>;
+    try {
+      pending = op(entry, handle, t.ms);
+    } catch (err) {
+      // Thrown rather than rejected: the same failure path as a rejection.
+      pending = Promise.reject(err);
+    }
+    // An unlinked generate attempt's controller is aborted by nobody while the op runs
+    // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
+    return this.settle(entry, o, started, handle, slot, t.by, handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending);
+  }
+
+  /** Waits for the attempt's answer and does its bookkeeping. */
+  private async settle<T>(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, pending: Promise<T>): Promise<Lease<T>> {
     let kept = false;
     try {
-      // An unlinked generate attempt's controller is aborted by nobody while the op runs
-      // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
-      const pending = op(entry, handle, t.ms);
-      const value = await (handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending);
+      const value = await pending;
       if (o.kind === 'stream') {
         kept = true;
-        return { value, entry, started, handle, slot, by: t.by };
+        return { value, entry, started, handle, slot, by };
       }
+      const rt = this.policy.runtime;
       const reader = this.input.reader;
       const answeredBy = reader.answeredBy(value);
       const record = this.recorder.attempt(entry, started, 'success', answeredBy !== undefined ? { answeredBy, usage: reader.usage(value) } : { usage: reader.usage(value) });
@@ -244,10 +272,10 @@ export class Call<Body = ChatCompletionCreateParams> {
       rt.latency.observe(entry, record.latencyMs);
       void rt.breakers?.onSuccess(entry, started).catch(noop);
       slot.release(reader.totalTokens(value));
-      return { value, entry, started, handle, slot, record, by: t.by };
+      return { value, entry, started, handle, slot, record, by };
     } catch (raw) {
       const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
-      this.fail(entry, started, err, slot, undefined, t.by);
+      this.fail(entry, started, err, slot, undefined, by);
       throw err;
     } finally {
       if (!kept) {
@@ -370,31 +398,39 @@ export class Call<Body = ChatCompletionCreateParams> {
    * Fallback: tries `plan[from]`, `plan[from + 1]`, … until one succeeds. Stops at once
    * on a failure classified 'stop' (the caller's bad request, an abort) or the deadline.
    */
-  async walk<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, from = 0): Promise<{ lease: Lease<T>; index: number }> {
-    for (let i = from; i < plan.length; i++) {
-      const entry = plan[i]!;
-      this.checkAbort(o.leg);
-      this.checkDeadline();
-      const pre = this.precheck(entry);
-      if (pre) {
-        this.recordSkip(entry, pre);
-        continue;
-      }
-      const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
-      try {
-        // runCandidate() inlined: the first attempt directly, the retries only after it failed.
-        let lease: Lease<T>;
-        try {
-          lease = await this.attemptOnce(entry, op, oi);
-        } catch (first) {
-          lease = await this.afterFirstFailure(entry, op, oi, first);
-        }
-        return { lease, index: i };
-      } catch (err) {
-        if (err instanceof SkipCandidate) {
-          this.recordSkip(entry, err);
+  walk<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, from = 0): Promise<{ lease: Lease<T>; index: number }> {
+    // Not itself async: while the first attempt is in flight, only its then() callbacks are
+    // held; the failure handling (walkOn) runs only after a failure.
+    try {
+      for (let i = from; i < plan.length; i++) {
+        const entry = plan[i]!;
+        this.checkAbort(o.leg);
+        this.checkDeadline();
+        const pre = this.precheck(entry);
+        if (pre) {
+          this.recordSkip(entry, pre);
           continue;
         }
+        const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
+        return this.attemptOnce(entry, op, oi).then(
+          (lease) => ({ lease, index: i }),
+          (first: unknown) => this.walkOn(plan, op, o, i, oi, first),
+        );
+      }
+      throw this.exhausted();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** walk() after the first attempt on plan[i] failed: its retries, else the next models. */
+  private async walkOn<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, i: number, oi: RunOptions, first: unknown): Promise<{ lease: Lease<T>; index: number }> {
+    const entry = plan[i]!;
+    try {
+      return { lease: await this.afterFirstFailure(entry, op, oi, first), index: i };
+    } catch (err) {
+      if (err instanceof SkipCandidate) this.recordSkip(entry, err);
+      else {
         if (isDeadlineError(err)) throw err;
         const c = this.classify(err);
         if (c.action === 'stop') throw err;
@@ -403,7 +439,7 @@ export class Call<Body = ChatCompletionCreateParams> {
         if (next) this.recorder.fallback(entry, next, c.reason);
       }
     }
-    throw this.exhausted();
+    return this.walk(plan, op, o, i + 1);
   }
 
   /** The error for a plan with nothing left to try. */

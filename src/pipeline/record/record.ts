@@ -45,7 +45,10 @@ export interface RecorderInit {
 }
 
 export class Recorder {
-  readonly id = `dec_${randomUUID()}`;
+  // randomUUID() builds its string from about twenty concatenated pieces (a rope of ~500
+  // bytes per id, flattened again by every Map lookup of it); toLowerCase() returns the
+  // same (already lower-case) text as one flat string of ~60 bytes.
+  readonly id = `dec_${randomUUID()}`.toLowerCase();
   private readonly started = Date.now();
   private readonly attempts: AttemptRecord[] = [];
   // Allocated when first needed: a call in flight holds only what it has used so far.
