@@ -92,10 +92,11 @@ export class Call<Body = ChatCompletionCreateParams> {
   /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
   attempts = 0;
   lastErr: unknown;
-  private readonly failedProviders = new Map<string, string>();
+  // Allocated on the first failure or skip: a call whose first attempt succeeds needs neither.
+  private failedProviders: Map<string, string> | undefined;
   /** After a context-length failure: only models with a larger window may follow. */
   private minContext: number | undefined;
-  private readonly skips: string[] = [];
+  private skips: string[] | undefined;
   private limitedOnly = true;
   private limitedRetryAfterMs: number | undefined;
 
@@ -130,7 +131,7 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** Why this model must be skipped before trying it (scope of earlier failures), or undefined. */
   precheck(entry: ModelEntry): SkipCandidate | undefined {
-    const p = this.failedProviders.get(entry.provider);
+    const p = this.failedProviders?.get(entry.provider);
     if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
     if (this.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= this.minContext)) {
       return new SkipCandidate('context-window', `the prompt exceeded a ${this.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
@@ -142,13 +143,13 @@ export class Call<Body = ChatCompletionCreateParams> {
   recordSkip(entry: ModelEntry, s: SkipCandidate): void {
     if (s.reason !== 'limited') this.limitedOnly = false;
     else if (s.retryAfterMs !== undefined) this.limitedRetryAfterMs = Math.min(this.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
-    this.skips.push(`${entry.id}: ${s.detail}`);
+    (this.skips ??= []).push(`${entry.id}: ${s.detail}`);
     this.recorder.event({ type: 'skip', model: entry.id, reason: s.reason, detail: s.detail, at: new Date().toISOString() });
   }
 
   /** What a failure rules out for the rest of the plan. */
   applyScope(entry: ModelEntry, c: Classification): void {
-    if (c.scope === 'provider') this.failedProviders.set(entry.provider, c.reason);
+    if (c.scope === 'provider') (this.failedProviders ??= new Map()).set(entry.provider, c.reason);
     else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) this.minContext = Math.max(this.minContext ?? 0, entry.contextWindow);
   }
 
@@ -444,13 +445,14 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** The error for a plan with nothing left to try. */
   exhausted(): unknown {
+    const skips = this.skips ?? [];
     if (this.policy.deadline !== undefined && Date.now() >= this.policy.deadline) return this.deadlineError();
     const lastErr = this.lastErr;
     const attempts = this.recorder.attemptList;
     if (lastErr instanceof Error) {
-      if (attempts.length > 1 || this.skips.length) {
+      if (attempts.length > 1 || skips.length) {
         const summary = attempts.map((a) => a.errorMessage ?? `[${a.model} via ${a.provider}] ${a.outcome}`);
-        lastErr.message = `All ${attempts.length} attempts failed — ${[...summary, ...this.skips.map((s) => `skipped ${s}`)].join('; ')}`;
+        lastErr.message = `All ${attempts.length} attempts failed — ${[...summary, ...skips.map((s) => `skipped ${s}`)].join('; ')}`;
         markAllFailed(lastErr, attempts);
       }
       return lastErr;
@@ -458,7 +460,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     // Nothing was tried: every candidate was skipped. Retryable: a 429 when only limits
     // stood in the way, else a 503, with when to come back when that is known.
     const status = this.limitedOnly ? 429 : 503;
-    const message = `No model of the plan could be tried: ${this.skips.join('; ')}`;
+    const message = `No model of the plan could be tried: ${skips.join('; ')}`;
     const now = Date.now();
     const reopen = earliestReopen(this.input.plan, now);
     const retryAfterMs = this.limitedOnly ? this.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;
