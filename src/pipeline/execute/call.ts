@@ -253,18 +253,20 @@ export class Call<Body = ChatCompletionCreateParams> {
     }
     // An unlinked generate attempt's controller is aborted by nobody while the op runs
     // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
-    return this.settle(entry, o, started, handle, slot, t.by, handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending);
+    const answer = handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending;
+    // Two callbacks rather than an async function: while in flight they hold only these values.
+    const by = t.by;
+    return answer.then(
+      (value) => this.succeeded(entry, o, started, handle, slot, by, value),
+      (raw: unknown) => this.attemptFailed(entry, o, started, handle, slot, by, raw),
+    );
   }
 
-  /** Waits for the attempt's answer and does its bookkeeping. */
-  private async settle<T>(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, pending: Promise<T>): Promise<Lease<T>> {
-    let kept = false;
+  /** The attempt's bookkeeping once it answered (a stream's is finished when it ends). */
+  private succeeded<T>(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, value: T): Lease<T> {
+    if (o.kind === 'stream') return { value, entry, started, handle, slot, by };
+    let done = false;
     try {
-      const value = await pending;
-      if (o.kind === 'stream') {
-        kept = true;
-        return { value, entry, started, handle, slot, by };
-      }
       const rt = this.policy.runtime;
       const reader = this.input.reader;
       const answeredBy = reader.answeredBy(value);
@@ -273,16 +275,28 @@ export class Call<Body = ChatCompletionCreateParams> {
       rt.latency.observe(entry, record.latencyMs);
       void rt.breakers?.onSuccess(entry, started).catch(noop);
       slot.release(reader.totalTokens(value));
+      done = true;
       return { value, entry, started, handle, slot, record, by };
     } catch (raw) {
+      // Bookkeeping that throws fails the attempt, as a failed upstream call would.
+      return this.attemptFailed(entry, o, started, handle, slot, by, raw);
+    } finally {
+      if (done) {
+        entry.stats.inFlight--;
+        handle.release();
+      }
+    }
+  }
+
+  /** A failed attempt: the error the caller should read, recorded; the attempt's resources released. */
+  private attemptFailed(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, raw: unknown): never {
+    try {
       const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
       this.fail(entry, started, err, slot, undefined, by);
       throw err;
     } finally {
-      if (!kept) {
-        entry.stats.inFlight--;
-        handle.release();
-      }
+      entry.stats.inFlight--;
+      handle.release();
     }
   }
 

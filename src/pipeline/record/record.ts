@@ -167,8 +167,8 @@ export class Recorder {
     if (this.done) return this.done;
     const ended = Date.now();
     const i = this.init;
-    const plan: string[] = [];
-    for (const m of i.plan) plan.push(m.id);
+    // map() allocates the array once at its final length (push() grew it step by step).
+    const plan = i.plan.map(idOf);
     // Built by assignment in the record's field order: optional fields keep their place,
     // and no spread temporaries are allocated per call.
     const rec = {
@@ -242,6 +242,10 @@ export class Recorder {
     if (this.done) afterCaller(fn);
     else (this.pending ??= []).push(fn);
   }
+}
+
+function idOf(m: ModelEntry): string {
+  return m.id;
 }
 
 /** Runs `fn` on a later turn of the event loop, after the caller's continuation. */
