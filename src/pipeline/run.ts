@@ -192,14 +192,26 @@ export class Pipeline {
   /**
    * Execute → record → shadow for a whole answer. `tick`: the attempt starts on a later
    * microtask, as it does after a cache lookup or a budget reservation — a caller that
-   * aborts right after create() returns is seen before any upstream call.
+   * aborts right after create() returns is seen before any upstream call. Then-callbacks
+   * rather than an async function: while the call is in flight they hold only what the
+   * record needs.
    */
-  private async generate<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, req: CallRequest, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, tick: boolean): Promise<RunResult<R | Stream<E>>> {
-    if (tick) await Promise.resolve();
-    const acc = this.core.accounting;
+  private generate<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, req: CallRequest, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, tick: boolean): Promise<RunResult<R | Stream<E>>> {
     const input = this.executeInput(op, body, p, req, recorder);
+    const answer = tick ? SETTLED.then(() => executeGenerate(input, op)) : startGenerate(input, op);
+    return answer.then(
+      (got) => this.generated(op, body, p, recorder, lookup, got.value, got.entry),
+      (err: unknown) => {
+        this.failed(recorder, err);
+        throw err;
+      },
+    );
+  }
+
+  /** generate() once the answer is in: the record, the cache, the shadow. */
+  private generated<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, value: R, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
+    const acc = this.core.accounting;
     try {
-      const { value, entry } = await executeGenerate(input, op);
       if (op.content && acc.recordsContent) {
         const content = op.content.bind(op);
         acc.setContent(recorder, () => content(body, value));
@@ -253,6 +265,17 @@ export class Pipeline {
     });
   }
 
+}
+
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** executeGenerate(), a synchronous throw turned into a rejection (the record then says why). */
+function startGenerate<B, R>(input: Parameters<typeof executeGenerate<B, R>>[0], op: Operation<B, R, unknown>): Promise<{ value: R; entry: Decision['plan'][number] }> {
+  try {
+    return executeGenerate(input, op);
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /** The planned call as accounting reads it (budgets, cache keys). */
