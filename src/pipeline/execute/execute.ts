@@ -27,8 +27,21 @@ function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: At
   return { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens };
 }
 
+/**
+ * Set on the call options of a whole-answer attempt whose controller nothing links (no
+ * caller signal, no timer, not a hedge leg): nobody can abort it, so an adapter may leave
+ * the signal out of its SDK call — the openai SDK composes AbortSignal.any() around any
+ * signal it is given (about 1 KB per request in flight). Read with Symbol.for, so the
+ * adapter needs no import of this file.
+ */
+const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+
 function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Op<R> {
-  return (entry, handle, timeoutMs) => op.generate(entry, input.body, callOptions(input, entry, handle, timeoutMs));
+  return (entry, handle, timeoutMs) => {
+    const options = callOptions(input, entry, handle, timeoutMs);
+    if (!handle.linked) (options as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+    return op.generate(entry, input.body, options);
+  };
 }
 
 /** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
