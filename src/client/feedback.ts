@@ -115,7 +115,8 @@ export class FeedbackHub {
   /** Keeps what feedback needs from a finished decision (bounded: the oldest are forgotten). */
   remember(d: DecisionRecord): void {
     if (d.outcome !== 'success') return;
-    const fresh = !this.recent.has(d.id);
+    // One hash lookup rather than has() then set(): a new id is what grows the map.
+    const before = this.recent.size;
     this.recent.set(d.id, {
       route: d.route,
       strategy: d.strategy,
@@ -123,11 +124,11 @@ export class FeedbackHub {
       probabilities: d.routingProbabilities,
       taskType: d.context.taskType,
     });
-    if (fresh) evictOldest(this.recent, this.recentRing, d.id, this.capacity);
+    if (this.recent.size !== before) evictOldest(this.recent, this.recentRing, d.id, this.capacity);
     if (d.routingFeatures !== undefined) {
-      const freshFeatures = !this.features.has(d.id);
+      const featuresBefore = this.features.size;
       this.features.set(d.id, d.routingFeatures as RecordedFeatures);
-      if (freshFeatures) evictOldest(this.features, this.featureRing, d.id, this.featureCapacity);
+      if (this.features.size !== featuresBefore) evictOldest(this.features, this.featureRing, d.id, this.featureCapacity);
     }
   }
 

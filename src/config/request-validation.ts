@@ -22,6 +22,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Throws a 400 naming the first problem found; returns normally for a body the adapters can map. */
 export function validateChatBody(body: unknown): void {
+  // The common valid body passes a check that builds no path strings and no Set; anything
+  // it does not vouch for takes the full walk below, which names the first problem.
+  if (looksValid(body)) return;
   if (!isObject(body)) throw invalidRequest('body', 'must be a JSON object');
   const messages = body.messages;
   if (!Array.isArray(messages)) throw invalidRequest('messages', 'is required and must be an array');
@@ -89,4 +92,74 @@ function checkJson(v: unknown, p: string, seen: Set<object>, depth: number): voi
   if (Array.isArray(o)) for (let i = 0; i < o.length; i++) checkJson(o[i], `${p}[${i}]`, seen, depth + 1);
   else for (const k in o) if (Object.hasOwn(o, k)) checkJson((o as Record<string, unknown>)[k], p === 'body' ? k : `${p}.${k}`, seen, depth + 1);
   seen.delete(o);
+}
+
+/**
+ * True only for a body validateChatBody's full walk would accept (the same checks, in
+ * no particular order, without paths). False means "look closer", not "invalid": a cycle,
+ * for one, shows up here only as depth, and the full walk says what it is.
+ */
+function looksValid(body: unknown): boolean {
+  if (!isObject(body)) return false;
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return false;
+  for (let i = 0; i < messages.length; i++) if (!messageLooksValid(messages[i])) return false;
+  if (body.model !== undefined && body.model !== null && typeof body.model !== 'string') return false;
+  for (let i = 0; i < NUMERIC.length; i++) {
+    const v = body[NUMERIC[i]!];
+    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v))) return false;
+  }
+  const tools = body.tools;
+  if (tools !== undefined && tools !== null) {
+    if (!Array.isArray(tools)) return false;
+    for (let i = 0; i < tools.length; i++) {
+      const t: unknown = tools[i];
+      if (!isObject(t) || typeof t.type !== 'string') return false;
+      if (t.type === 'function' && (!isObject(t.function) || typeof t.function.name !== 'string' || t.function.name === '')) return false;
+    }
+  }
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') return false;
+  const stop = body.stop;
+  if (stop !== undefined && stop !== null && typeof stop !== 'string') {
+    if (!Array.isArray(stop)) return false;
+    for (let i = 0; i < stop.length; i++) if (typeof stop[i] !== 'string') return false;
+  }
+  return jsonSafe(body, 0);
+}
+
+function messageLooksValid(m: unknown): boolean {
+  if (!isObject(m) || typeof m.role !== 'string' || !ROLES.has(m.role)) return false;
+  const c = m.content;
+  if (c !== undefined && c !== null && typeof c !== 'string') {
+    if (!Array.isArray(c)) return false;
+    for (let j = 0; j < c.length; j++) {
+      const part: unknown = c[j];
+      if (!isObject(part) || typeof part.type !== 'string') return false;
+      if (part.type === 'text' && typeof part.text !== 'string') return false;
+    }
+  }
+  const calls = m.tool_calls;
+  if (calls !== undefined && calls !== null) {
+    if (!Array.isArray(calls)) return false;
+    for (let j = 0; j < calls.length; j++) if (!isObject(calls[j])) return false;
+  }
+  return !(m.role === 'tool' && m.tool_call_id !== undefined && typeof m.tool_call_id !== 'string');
+}
+
+/** checkJson() as a yes/no, without the seen-set: a cycle fails on depth instead. */
+function jsonSafe(v: unknown, depth: number): boolean {
+  const t = typeof v;
+  if (t === 'string' || t === 'boolean' || t === 'undefined') return true;
+  if (t === 'number') return Number.isFinite(v as number);
+  if (t !== 'object') return false;
+  if (v === null) return true;
+  if (depth > MAX_DEPTH) return false;
+  const o = v as object;
+  if (typeof (o as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) if (!jsonSafe(o[i], depth + 1)) return false;
+    return true;
+  }
+  for (const k in o) if (Object.hasOwn(o, k) && !jsonSafe((o as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
 }

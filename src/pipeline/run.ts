@@ -108,60 +108,65 @@ export class Pipeline {
     }
   }
 
-  /** Runs one call of `op` through route → cache → budget → execute → record → shadow. */
-  async run<B, R, E>(op: Operation<B, R, E>, raw: B, req: CallRequest): Promise<RunResult<R | Stream<E>>> {
-    const body = op.prepare(raw);
-    let p = this.plan(op, body, req.context);
-    const stream = op.isStream(body);
+  /**
+   * Runs one call of `op` through route → cache → budget → execute → record → shadow.
+   * Not itself async: a whole answer with no cache and no budget to wait for goes
+   * straight to generate(), so only its small frame is held while the call is in flight.
+   * A synchronous failure (bad body, no route) is a rejection, as from an async function.
+   */
+  run<B, R, E>(op: Operation<B, R, E>, raw: B, req: CallRequest): Promise<RunResult<R | Stream<E>>> {
+    try {
+      const body = op.prepare(raw);
+      const p = this.plan(op, body, req.context);
+      const stream = op.isStream(body);
+      const core = this.core;
+      const acc = core.accounting;
+      const recorder = new Recorder(recorderInit(p, stream), core.hooks);
+      if (core.onRecord && op.strategyRouted) recorder.onFinish(core.onRecord);
+      if (stream || (op.cacheable && acc.cache) || acc.budgets) return this.runFull(op, body, p, stream, req, recorder);
+      acc.attach(recorder, undefined);
+      return this.generate(op, body, p, req, recorder, undefined, true);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** run() with a cache to ask or a budget to reserve on, and every stream. */
+  private async runFull<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, stream: boolean, req: CallRequest, recorder: Recorder): Promise<RunResult<R | Stream<E>>> {
     const core = this.core;
     const acc = core.accounting;
-    const recorder = new Recorder(recorderInit(p, stream), core.hooks);
-    if (core.onRecord && op.strategyRouted) recorder.onFinish(core.onRecord);
-
     // A cached answer costs nothing, so the cache is asked before any budget.
     const chatBody = body as unknown as ChatCompletionCreateParams;
-    const lookup = op.cacheable ? acc.cacheLookup(chatBody, asCall(p), req.cache, p.context) : undefined;
+    const lookup = op.cacheable && acc.cache ? acc.cacheLookup(chatBody, asCall(p), req.cache, p.context) : undefined;
     if (lookup) {
       acc.attach(recorder, undefined);
       const hit = await acc.fromCache(lookup, recorder, core.registry, chatBody, p.candidates, op.content as never);
       if (hit) return { data: hit.data as R | Stream<E>, decision: recorder.decision, settled: !stream };
     }
-    const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan(op, op.onRoute(body, route), req.context)));
-    if (budget.plan.planned !== p) {
-      p = budget.plan.planned;
-      recorder.replan(recorderInit(p, stream));
+    if (acc.budgets) {
+      const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan(op, op.onRoute(body, route), req.context)));
+      if (budget.plan.planned !== p) {
+        p = budget.plan.planned;
+        recorder.replan(recorderInit(p, stream));
+      }
+      recorder.setBudgets(budget.checks, budget.downgradedFrom);
+      if (!lookup) acc.attach(recorder, budget.reservation);
+      else if (budget.reservation) recorder.onFinish((d) => budget.reservation!.settle(d.cost.finalUsd));
+      if (budget.error) {
+        recorder.finish('error', undefined, budget.error);
+        throw budget.error;
+      }
+    } else {
+      // No budget: the record's `budgets` stays empty. The attempt still starts on a later
+      // microtask, as after a reservation (see generate()).
+      if (!lookup) acc.attach(recorder, undefined);
+      await Promise.resolve();
     }
-    recorder.setBudgets(budget.checks, budget.downgradedFrom);
-    if (!lookup) acc.attach(recorder, budget.reservation);
-    else if (budget.reservation) recorder.onFinish((d) => budget.reservation!.settle(d.cost.finalUsd));
-    if (budget.error) {
-      recorder.finish('error', undefined, budget.error);
-      throw budget.error;
-    }
+    if (!stream) return this.generate(op, body, p, req, recorder, lookup, false);
 
-    const input = {
-      plan: p.plan,
-      // The caller's body: a downgrade changes the plan, never what is sent.
-      body,
-      reader: op,
-      signal: req.signal,
-      timeoutMs: req.timeout,
-      headers: req.headers,
-      recorder,
-      readmitted: p.readmitted,
-      policy: withAccept(core.resilience?.policyFor(p.routeName, req, p.context, p.requirements.promptTokens), req.accept),
-    };
+    const input = this.executeInput(op, body, p, req, recorder);
     const content = op.content && acc.recordsContent ? op.content.bind(op) : undefined;
     try {
-      if (!stream) {
-        const { value, entry } = await executeGenerate(input, op);
-        if (content) acc.setContent(recorder, () => content(body, value));
-        const d = recorder.finish('success', { entry, answeredBy: op.answeredBy(value) });
-        if (lookup) acc.store(lookup, value as unknown as ChatCompletion, entry, d.cost.finalUsd);
-        // After the answer is settled: fire-and-forget, never awaited, never throws.
-        if (p.routeName && op.name === 'chat') this.shadow(op as unknown as Operation<ChatCompletionCreateParams, ChatCompletion>, chatBody, p, d, entry.id, value as unknown as ChatCompletion);
-        return { data: value, decision: recorder.decision, settled: true };
-      }
       const wantsUsage = (body as { stream_options?: { include_usage?: boolean } | null }).stream_options?.include_usage === true;
       // Chat streams are collected to fill the cache or record their text.
       const capture = op.name === 'chat' && acc.needsStreamCapture(lookup) ? new ChunkAccumulator() : undefined;
@@ -179,10 +184,67 @@ export class Pipeline {
       const data = capture ? (acc.capture(s as unknown as Stream<ChatCompletionChunk>, capture) as unknown as Stream<E>) : s;
       return { data, decision: recorder.decision, settled: false, answering };
     } catch (err) {
-      const aborted = (err as { name?: string })?.name === 'APIUserAbortError' || err?.constructor?.name === 'APIUserAbortError';
-      recorder.finish(aborted ? 'aborted' : 'error', undefined, err);
+      this.failed(recorder, err);
       throw err;
     }
+  }
+
+  /**
+   * Execute → record → shadow for a whole answer. `tick`: the attempt starts on a later
+   * microtask, as it does after a cache lookup or a budget reservation — a caller that
+   * aborts right after create() returns is seen before any upstream call. Then-callbacks
+   * rather than an async function: while the call is in flight they hold only what the
+   * record needs.
+   */
+  private generate<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, req: CallRequest, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, tick: boolean): Promise<RunResult<R | Stream<E>>> {
+    const input = this.executeInput(op, body, p, req, recorder);
+    const answer = tick ? SETTLED.then(() => executeGenerate(input, op)) : startGenerate(input, op);
+    return answer.then(
+      (got) => this.generated(op, body, p, recorder, lookup, got.value, got.entry),
+      (err: unknown) => {
+        this.failed(recorder, err);
+        throw err;
+      },
+    );
+  }
+
+  /** generate() once the answer is in: the record, the cache, the shadow. */
+  private generated<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, value: R, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
+    const acc = this.core.accounting;
+    try {
+      if (op.content && acc.recordsContent) {
+        const content = op.content.bind(op);
+        acc.setContent(recorder, () => content(body, value));
+      }
+      const d = recorder.finish('success', { entry, answeredBy: op.answeredBy(value) });
+      if (lookup) acc.store(lookup, value as unknown as ChatCompletion, entry, d.cost.finalUsd);
+      // After the answer is settled: fire-and-forget, never awaited, never throws.
+      if (p.routeName && op.name === 'chat') this.shadow(op as unknown as Operation<ChatCompletionCreateParams, ChatCompletion>, body as unknown as ChatCompletionCreateParams, p, d, entry.id, value as unknown as ChatCompletion);
+      return { data: value, decision: recorder.decision, settled: true };
+    } catch (err) {
+      this.failed(recorder, err);
+      throw err;
+    }
+  }
+
+  private executeInput<B>(op: Operation<B, unknown, unknown>, body: B, p: Decision, req: CallRequest, recorder: Recorder): Parameters<typeof executeGenerate<B, unknown>>[0] {
+    return {
+      plan: p.plan,
+      // The caller's body: a downgrade changes the plan, never what is sent.
+      body,
+      reader: op,
+      signal: req.signal,
+      timeoutMs: req.timeout,
+      headers: req.headers,
+      recorder,
+      readmitted: p.readmitted,
+      policy: withAccept(this.core.resilience?.policyFor(p.routeName, req, p.context, p.requirements.promptTokens), req.accept),
+    };
+  }
+
+  private failed(recorder: Recorder, err: unknown): void {
+    const aborted = (err as { name?: string })?.name === 'APIUserAbortError' || err?.constructor?.name === 'APIUserAbortError';
+    recorder.finish(aborted ? 'aborted' : 'error', undefined, err);
   }
 
   /** Shadow evaluation, given a runner: the challenger answers through the operation's own call. */
@@ -203,6 +265,17 @@ export class Pipeline {
     });
   }
 
+}
+
+const SETTLED: Promise<void> = Promise.resolve();
+
+/** executeGenerate(), a synchronous throw turned into a rejection (the record then says why). */
+function startGenerate<B, R>(input: Parameters<typeof executeGenerate<B, R>>[0], op: Operation<B, R, unknown>): Promise<{ value: R; entry: Decision['plan'][number] }> {
+  try {
+    return executeGenerate(input, op);
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /** The planned call as accounting reads it (budgets, cache keys). */

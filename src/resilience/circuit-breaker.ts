@@ -183,29 +183,48 @@ export class CircuitBreakers {
     return startedAt >= v.epoch;
   }
 
-  async onSuccess(m: ModelEntry, startedAt?: number): Promise<void> {
-    const v = this.view(m);
-    if (!this.counts(v, startedAt)) {
-      // A success from before the last change proves nothing now; a probe slot is freed.
-      if (v.probing && v.state === 'half-open') v.probing = false;
-      return;
-    }
-    const wasClosed = v.state === 'closed';
-    if (!wasClosed) {
-      v.changedAt = this.now();
-      v.epoch = v.changedAt;
-    }
-    v.consecutiveFailures = 0;
-    setState(v, 'closed');
-    v.probing = false;
-    if (this.store.recordOutcome) await this.record(m, v, false);
-    else {
+  onSuccess(m: ModelEntry, startedAt?: number): Promise<void> {
+    // Not itself async: a success on a closed circuit over a synchronous store (the
+    // in-memory one) is counted without a promise or a frame of its own per call.
+    try {
+      const v = this.view(m);
+      if (!this.counts(v, startedAt)) {
+        // A success from before the last change proves nothing now; a probe slot is freed.
+        if (v.probing && v.state === 'half-open') v.probing = false;
+        return SETTLED;
+      }
+      const wasClosed = v.state === 'closed';
+      if (!wasClosed) {
+        v.changedAt = this.now();
+        v.epoch = v.changedAt;
+      }
+      v.consecutiveFailures = 0;
+      setState(v, 'closed');
+      v.probing = false;
+      if (this.store.recordOutcome || !wasClosed) return this.storeSuccess(m, v, wasClosed);
       // A success only counts a request and resets the run of failures: the window's
       // other counters are read when a failure needs the rate. A synchronous store
       // (the in-memory one) is not awaited: every success would cost microtask turns.
       const keys = this.keysOf(m, v, this.now());
       const counted = this.store.increment(keys.requests, 1, 2 * this.options.windowMs);
-      if (isPromise(counted)) await counted;
+      if (isPromise(counted)) return this.storeSuccess(m, v, wasClosed, keys, counted);
+      const reset = this.store.set(keys.consec, 0);
+      return isPromise(reset) ? reset.then(toVoid) : SETTLED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** onSuccess() with a store to wait for: a shared store's atomic record, or a circuit to close. */
+  private async storeSuccess(m: ModelEntry, v: CircuitView, wasClosed: boolean, keys?: CounterKeys, counted?: Promise<unknown>): Promise<void> {
+    if (counted) await counted;
+    else if (this.store.recordOutcome) await this.record(m, v, false);
+    else {
+      keys = this.keysOf(m, v, this.now());
+      const c = this.store.increment(keys.requests, 1, 2 * this.options.windowMs);
+      if (isPromise(c)) await c;
+    }
+    if (keys) {
       const reset = this.store.set(keys.consec, 0);
       if (isPromise(reset)) await reset;
     }
@@ -335,6 +354,10 @@ export class CircuitBreakers {
     return { requests: req + prevReq * weight, failures: fail + prevFail * weight };
   }
 }
+
+const SETTLED: Promise<void> = Promise.resolve();
+
+function toVoid(): void {}
 
 function isPromise<T>(v: MaybePromise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | undefined)?.then === 'function';

@@ -61,12 +61,26 @@ export interface ModelHealth {
   p95Ms: number | undefined;
 }
 
+interface RouteStatics {
+  retry: ResolvedRetry;
+  t: TimeoutOptions;
+  accept: readonly AcceptCheck[];
+  mode: ExecutionMode;
+  hedge: Required<HedgeOptions>;
+  ensembleSize: number;
+  select: CallPolicy['select'];
+  resume: boolean;
+  contentPolicyFallback: boolean;
+}
+
 export class Resilience {
   readonly store: StateStore;
   readonly breakers: CircuitBreakers | undefined;
   readonly limiter: Limiter;
   readonly latency = new LatencyWindows();
   private readonly routes = new Map<string, RouteExecutionOptions>();
+  /** The call-independent part of each route's policy (see policyFor). */
+  private readonly statics = new Map<string | null, RouteStatics>();
 
   constructor(
     readonly options: ResilienceOptions = {},
@@ -86,19 +100,38 @@ export class Resilience {
     context: RoutingContext,
     promptTokens: number,
   ): CallPolicy {
-    const r = (routeName !== null ? this.routes.get(routeName) : undefined) ?? {};
-    const o = this.options;
-    const retry = resolveRetry(o.retry, r.retry);
+    const found = routeName !== null ? this.routes.get(routeName) : undefined;
+    const key = found ? routeName : null;
+    let st = this.statics.get(key);
+    if (!st) {
+      // What does not depend on the call, once per route: the options were parsed into the
+      // router's own objects at construction, so they do not change afterwards.
+      const r = found ?? {};
+      const o = this.options;
+      const t: TimeoutOptions = { ...o.timeouts, ...r.timeouts };
+      st = {
+        retry: resolveRetry(o.retry, r.retry),
+        t,
+        accept: r.accept === undefined ? ['non-empty' as const] : Array.isArray(r.accept) ? r.accept : [r.accept as AcceptCheck],
+        mode: r.mode ?? 'fallback',
+        hedge: { afterMs: r.hedge?.afterMs ?? 1000, p95: r.hedge?.p95 ?? true, maxParallel: r.hedge?.maxParallel ?? 2 },
+        ensembleSize: r.ensembleSize ?? 3,
+        select: r.select ?? 'majority',
+        resume: r.resumeOnMidStreamFailure ?? false,
+        contentPolicyFallback: r.contentPolicyFallback ?? o.contentPolicyFallback ?? false,
+      };
+      this.statics.set(key, st);
+    }
+    const t = st.t;
+    let retry = st.retry;
     // The caller's maxRetries (an OpenAI SDK option) may lower our per-model retries, never raise them.
     const maxRetries = request?.maxRetries;
-    if (typeof maxRetries === 'number' && maxRetries >= 0) retry.attemptsPerModel = Math.min(retry.attemptsPerModel, Math.floor(maxRetries) + 1);
-    const t: TimeoutOptions = { ...o.timeouts, ...r.timeouts };
+    if (typeof maxRetries === 'number' && maxRetries >= 0) retry = { ...retry, attemptsPerModel: Math.min(retry.attemptsPerModel, Math.floor(maxRetries) + 1) };
     const deadlineMs = clampTimer(context.maxLatencyMs ?? t.totalMs);
     const callerTimeout = clampTimer(typeof request?.timeout === 'number' && request.timeout >= 0 ? request.timeout : undefined);
-    const accept = r.accept === undefined ? ['non-empty' as const] : Array.isArray(r.accept) ? r.accept : [r.accept as AcceptCheck];
     return {
       runtime: this,
-      mode: r.mode ?? 'fallback',
+      mode: st.mode,
       retry,
       attemptMs: callerTimeout ?? t.attemptMs,
       attemptBy: callerTimeout !== undefined ? 'caller' : t.attemptMs !== undefined ? 'config' : undefined,
@@ -109,12 +142,12 @@ export class Resilience {
       idleMs: t.idleMs,
       deadline: deadlineMs !== undefined ? this.now() + deadlineMs : undefined,
       deadlineMs,
-      accept,
-      hedge: { afterMs: r.hedge?.afterMs ?? 1000, p95: r.hedge?.p95 ?? true, maxParallel: r.hedge?.maxParallel ?? 2 },
-      ensembleSize: r.ensembleSize ?? 3,
-      select: r.select ?? 'majority',
-      resume: r.resumeOnMidStreamFailure ?? false,
-      contentPolicyFallback: r.contentPolicyFallback ?? o.contentPolicyFallback ?? false,
+      accept: st.accept,
+      hedge: st.hedge,
+      ensembleSize: st.ensembleSize,
+      select: st.select,
+      resume: st.resume,
+      contentPolicyFallback: st.contentPolicyFallback,
       promptTokens,
     };
   }

@@ -92,10 +92,11 @@ export class Call<Body = ChatCompletionCreateParams> {
   /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
   attempts = 0;
   lastErr: unknown;
-  private readonly failedProviders = new Map<string, string>();
+  // Allocated on the first failure or skip: a call whose first attempt succeeds needs neither.
+  private failedProviders: Map<string, string> | undefined;
   /** After a context-length failure: only models with a larger window may follow. */
   private minContext: number | undefined;
-  private readonly skips: string[] = [];
+  private skips: string[] | undefined;
   private limitedOnly = true;
   private limitedRetryAfterMs: number | undefined;
 
@@ -130,7 +131,7 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** Why this model must be skipped before trying it (scope of earlier failures), or undefined. */
   precheck(entry: ModelEntry): SkipCandidate | undefined {
-    const p = this.failedProviders.get(entry.provider);
+    const p = this.failedProviders?.get(entry.provider);
     if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
     if (this.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= this.minContext)) {
       return new SkipCandidate('context-window', `the prompt exceeded a ${this.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
@@ -142,13 +143,13 @@ export class Call<Body = ChatCompletionCreateParams> {
   recordSkip(entry: ModelEntry, s: SkipCandidate): void {
     if (s.reason !== 'limited') this.limitedOnly = false;
     else if (s.retryAfterMs !== undefined) this.limitedRetryAfterMs = Math.min(this.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
-    this.skips.push(`${entry.id}: ${s.detail}`);
+    (this.skips ??= []).push(`${entry.id}: ${s.detail}`);
     this.recorder.event({ type: 'skip', model: entry.id, reason: s.reason, detail: s.detail, at: new Date().toISOString() });
   }
 
   /** What a failure rules out for the rest of the plan. */
   applyScope(entry: ModelEntry, c: Classification): void {
-    if (c.scope === 'provider') this.failedProviders.set(entry.provider, c.reason);
+    if (c.scope === 'provider') (this.failedProviders ??= new Map()).set(entry.provider, c.reason);
     else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) this.minContext = Math.max(this.minContext ?? 0, entry.contextWindow);
   }
 
@@ -192,51 +193,81 @@ export class Call<Body = ChatCompletionCreateParams> {
     return false;
   }
 
-  /** One upstream attempt on one model, with its bookkeeping. */
-  async attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
-    this.checkAbort(o.leg);
-    this.checkDeadline();
-    const pre = this.precheck(entry);
-    if (pre) throw pre;
-    const rt = this.policy.runtime;
-    // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
-    // never refuse it — refusing could only turn a call the model might serve into a failure.
-    const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
-    const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
-    if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
-    let slot: Slot;
-    if (rt.limiter.unlimited(entry)) slot = NO_SLOT;
-    else {
-      const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
-      let got;
-      try {
-        got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
-      } catch (err) {
-        rt.breakers?.onNeutral(entry);
-        if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
-        throw err;
-      }
-      if ('limited' in got) {
-        rt.breakers?.onNeutral(entry);
-        throw new SkipCandidate('limited', got.limited, got.retryAfterMs);
-      }
-      slot = got.slot;
+  /**
+   * One upstream attempt on one model, with its bookkeeping. Not itself async: the checks
+   * run synchronously (a failure is a rejection, as from an async function), and only
+   * settle() — with just what it needs after the answer — stays suspended while the
+   * upstream call is in flight.
+   */
+  attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    try {
+      this.checkAbort(o.leg);
+      this.checkDeadline();
+      const pre = this.precheck(entry);
+      if (pre) throw pre;
+      const rt = this.policy.runtime;
+      // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
+      // never refuse it — refusing could only turn a call the model might serve into a failure.
+      const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
+      const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
+      if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
+      if (rt.limiter.unlimited(entry)) return this.launch(entry, op, o, admitted === 'probe', NO_SLOT);
+      return this.acquireThenLaunch(entry, op, o, admitted === 'probe');
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const t = this.attemptTimeout(o.kind, admitted === 'probe');
+  }
+
+  /** attemptOnce() for a model under limits: a slot first (it may wait), then the attempt. */
+  private async acquireThenLaunch<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, probe: boolean): Promise<Lease<T>> {
+    const rt = this.policy.runtime;
+    const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
+    let got;
+    try {
+      got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
+    } catch (err) {
+      rt.breakers?.onNeutral(entry);
+      if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
+      throw err;
+    }
+    if ('limited' in got) {
+      rt.breakers?.onNeutral(entry);
+      throw new SkipCandidate('limited', got.limited, got.retryAfterMs);
+    }
+    return this.launch(entry, op, o, probe, got.slot);
+  }
+
+  /** Starts the upstream call of an admitted attempt. */
+  private launch<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, probe: boolean, slot: Slot): Promise<Lease<T>> {
+    const t = this.attemptTimeout(o.kind, probe);
     const started = Date.now();
     const handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message);
     this.attempts++;
     entry.stats.inFlight++;
-    let kept = false;
+    let pending: Promise<T>;
     try {
-      // An unlinked generate attempt's controller is aborted by nobody while the op runs
-      // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
-      const pending = op(entry, handle, t.ms);
-      const value = await (handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending);
-      if (o.kind === 'stream') {
-        kept = true;
-        return { value, entry, started, handle, slot, by: t.by };
-      }
+      pending = op(entry, handle, t.ms);
+    } catch (err) {
+      // Thrown rather than rejected: the same failure path as a rejection.
+      pending = Promise.reject(err);
+    }
+    // An unlinked generate attempt's controller is aborted by nobody while the op runs
+    // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
+    const answer = handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending;
+    // Two callbacks rather than an async function: while in flight they hold only these values.
+    const by = t.by;
+    return answer.then(
+      (value) => this.succeeded(entry, o, started, handle, slot, by, value),
+      (raw: unknown) => this.attemptFailed(entry, o, started, handle, slot, by, raw),
+    );
+  }
+
+  /** The attempt's bookkeeping once it answered (a stream's is finished when it ends). */
+  private succeeded<T>(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, value: T): Lease<T> {
+    if (o.kind === 'stream') return { value, entry, started, handle, slot, by };
+    let done = false;
+    try {
+      const rt = this.policy.runtime;
       const reader = this.input.reader;
       const answeredBy = reader.answeredBy(value);
       const record = this.recorder.attempt(entry, started, 'success', answeredBy !== undefined ? { answeredBy, usage: reader.usage(value) } : { usage: reader.usage(value) });
@@ -244,16 +275,28 @@ export class Call<Body = ChatCompletionCreateParams> {
       rt.latency.observe(entry, record.latencyMs);
       void rt.breakers?.onSuccess(entry, started).catch(noop);
       slot.release(reader.totalTokens(value));
-      return { value, entry, started, handle, slot, record, by: t.by };
+      done = true;
+      return { value, entry, started, handle, slot, record, by };
     } catch (raw) {
-      const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
-      this.fail(entry, started, err, slot, undefined, t.by);
-      throw err;
+      // Bookkeeping that throws fails the attempt, as a failed upstream call would.
+      return this.attemptFailed(entry, o, started, handle, slot, by, raw);
     } finally {
-      if (!kept) {
+      if (done) {
         entry.stats.inFlight--;
         handle.release();
       }
+    }
+  }
+
+  /** A failed attempt: the error the caller should read, recorded; the attempt's resources released. */
+  private attemptFailed(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, raw: unknown): never {
+    try {
+      const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
+      this.fail(entry, started, err, slot, undefined, by);
+      throw err;
+    } finally {
+      entry.stats.inFlight--;
+      handle.release();
     }
   }
 
@@ -305,14 +348,22 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** Tries one model: the first attempt and its retries. Rejects with the last failure or a SkipCandidate. */
   async runCandidate<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    try {
+      return await this.attemptOnce(entry, op, o);
+    } catch (first) {
+      return this.afterFirstFailure(entry, op, o, first);
+    }
+  }
+
+  /**
+   * runCandidate() after its first attempt failed: the same-model retries. Kept apart so
+   * that the hot path (a first attempt that succeeds) holds no frame of it while in flight.
+   */
+  private async afterFirstFailure<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, first: unknown): Promise<Lease<T>> {
     const signal = o.leg ?? this.input.signal;
     try {
-      try {
-        return await this.attemptOnce(entry, op, o);
-      } catch (first) {
-        if (this.input.signal?.aborted || o.leg?.aborted) throw first;
-        if (this.policy.retry.attemptsPerModel <= 1 || !(await this.beforeRetry(entry, first, 2, signal, o))) throw first;
-      }
+      if (this.input.signal?.aborted || o.leg?.aborted) throw first;
+      if (this.policy.retry.attemptsPerModel <= 1 || !(await this.beforeRetry(entry, first, 2, signal, o))) throw first;
       // The retries run under p-retry. A first attempt that succeeds, the hot path, never
       // enters it: its setup measured a tenth of the router's own time per request.
       let tries = 1;
@@ -362,23 +413,39 @@ export class Call<Body = ChatCompletionCreateParams> {
    * Fallback: tries `plan[from]`, `plan[from + 1]`, … until one succeeds. Stops at once
    * on a failure classified 'stop' (the caller's bad request, an abort) or the deadline.
    */
-  async walk<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, from = 0): Promise<{ lease: Lease<T>; index: number }> {
-    for (let i = from; i < plan.length; i++) {
-      const entry = plan[i]!;
-      this.checkAbort(o.leg);
-      this.checkDeadline();
-      const pre = this.precheck(entry);
-      if (pre) {
-        this.recordSkip(entry, pre);
-        continue;
-      }
-      try {
-        return { lease: await this.runCandidate(entry, op, { ...o, plan, index: i }), index: i };
-      } catch (err) {
-        if (err instanceof SkipCandidate) {
-          this.recordSkip(entry, err);
+  walk<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, from = 0): Promise<{ lease: Lease<T>; index: number }> {
+    // Not itself async: while the first attempt is in flight, only its then() callbacks are
+    // held; the failure handling (walkOn) runs only after a failure.
+    try {
+      for (let i = from; i < plan.length; i++) {
+        const entry = plan[i]!;
+        this.checkAbort(o.leg);
+        this.checkDeadline();
+        const pre = this.precheck(entry);
+        if (pre) {
+          this.recordSkip(entry, pre);
           continue;
         }
+        const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
+        return this.attemptOnce(entry, op, oi).then(
+          (lease) => ({ lease, index: i }),
+          (first: unknown) => this.walkOn(plan, op, o, i, oi, first),
+        );
+      }
+      throw this.exhausted();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** walk() after the first attempt on plan[i] failed: its retries, else the next models. */
+  private async walkOn<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions, i: number, oi: RunOptions, first: unknown): Promise<{ lease: Lease<T>; index: number }> {
+    const entry = plan[i]!;
+    try {
+      return { lease: await this.afterFirstFailure(entry, op, oi, first), index: i };
+    } catch (err) {
+      if (err instanceof SkipCandidate) this.recordSkip(entry, err);
+      else {
         if (isDeadlineError(err)) throw err;
         const c = this.classify(err);
         if (c.action === 'stop') throw err;
@@ -387,18 +454,19 @@ export class Call<Body = ChatCompletionCreateParams> {
         if (next) this.recorder.fallback(entry, next, c.reason);
       }
     }
-    throw this.exhausted();
+    return this.walk(plan, op, o, i + 1);
   }
 
   /** The error for a plan with nothing left to try. */
   exhausted(): unknown {
+    const skips = this.skips ?? [];
     if (this.policy.deadline !== undefined && Date.now() >= this.policy.deadline) return this.deadlineError();
     const lastErr = this.lastErr;
     const attempts = this.recorder.attemptList;
     if (lastErr instanceof Error) {
-      if (attempts.length > 1 || this.skips.length) {
+      if (attempts.length > 1 || skips.length) {
         const summary = attempts.map((a) => a.errorMessage ?? `[${a.model} via ${a.provider}] ${a.outcome}`);
-        lastErr.message = `All ${attempts.length} attempts failed — ${[...summary, ...this.skips.map((s) => `skipped ${s}`)].join('; ')}`;
+        lastErr.message = `All ${attempts.length} attempts failed — ${[...summary, ...skips.map((s) => `skipped ${s}`)].join('; ')}`;
         markAllFailed(lastErr, attempts);
       }
       return lastErr;
@@ -406,7 +474,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     // Nothing was tried: every candidate was skipped. Retryable: a 429 when only limits
     // stood in the way, else a 503, with when to come back when that is known.
     const status = this.limitedOnly ? 429 : 503;
-    const message = `No model of the plan could be tried: ${this.skips.join('; ')}`;
+    const message = `No model of the plan could be tried: ${skips.join('; ')}`;
     const now = Date.now();
     const reopen = earliestReopen(this.input.plan, now);
     const retryAfterMs = this.limitedOnly ? this.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;

@@ -27,8 +27,21 @@ function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: At
   return { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens };
 }
 
+/**
+ * Set on the call options of a whole-answer attempt whose controller nothing links (no
+ * caller signal, no timer, not a hedge leg): nobody can abort it, so an adapter may leave
+ * the signal out of its SDK call — the openai SDK composes AbortSignal.any() around any
+ * signal it is given (about 1 KB per request in flight). Read with Symbol.for, so the
+ * adapter needs no import of this file.
+ */
+const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+
 function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Op<R> {
-  return (entry, handle, timeoutMs) => op.generate(entry, input.body, callOptions(input, entry, handle, timeoutMs));
+  return (entry, handle, timeoutMs) => {
+    const options = callOptions(input, entry, handle, timeoutMs);
+    if (!handle.linked) (options as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+    return op.generate(entry, input.body, options);
+  };
 }
 
 /** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
@@ -56,18 +69,22 @@ function modeOf(call: Call<unknown>, op: Operation<unknown, unknown, unknown>): 
 }
 
 /** A whole answer, in the route's execution mode. */
-export async function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
+export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
   const call = new Call<B>(input);
   const mode = modeOf(call, op);
   if (mode === 'cascade' || mode === 'ensemble') {
     // Only chat completions reach here (judgedModes).
     const chat = call as unknown as Call;
     const gen = generateOp(input, op) as unknown as Op<ChatCompletion>;
-    const { completion, entry } = mode === 'cascade' ? await runCascade(chat, gen) : await runEnsemble(chat, gen);
-    return { value: completion as R, entry };
+    return (mode === 'cascade' ? runCascade(chat, gen) : runEnsemble(chat, gen)).then(({ completion, entry }) => ({ value: completion as R, entry }));
   }
-  const { lease } = mode === 'hedge' ? await runHedged(call, input.plan, generateOp(input, op), 'generate') : await call.walk(input.plan, generateOp(input, op), { kind: 'generate' });
-  return { value: lease.value, entry: lease.entry };
+  // Not an async function: no suspended frame of its own per call in flight (the lease
+  // carries `value` and `entry`, which is all the caller reads).
+  return (mode === 'hedge' ? runHedged(call, input.plan, generateOp(input, op), 'generate') : call.walk(input.plan, generateOp(input, op), { kind: 'generate' })).then(leaseOf);
+}
+
+function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
+  return got.lease;
 }
 
 export interface StreamResult<E> {

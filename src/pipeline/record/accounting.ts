@@ -107,12 +107,21 @@ export class Accounting {
 
   /** Wires the bookkeeping that must see every finished record, before user hooks. */
   attach(recorder: Recorder, reservation: Reservation | undefined): void {
+    if (!reservation) {
+      // The same listener for every call without a reservation: no closure per call.
+      recorder.onFinish(this.recordFinished);
+      return;
+    }
     recorder.onFinish((d: DecisionRecord) => {
-      reservation?.settle(d.cost.finalUsd);
-      this.tracker.record(d);
-      this.telemetry?.export(d);
+      reservation.settle(d.cost.finalUsd);
+      this.recordFinished(d);
     });
   }
+
+  private readonly recordFinished = (d: DecisionRecord): void => {
+    this.tracker.record(d);
+    this.telemetry?.export(d);
+  };
 
   /**
    * The cache key, after policy: it carries what decides which models may serve the

@@ -96,7 +96,18 @@ function answer<T>(value: T, field: string, what: string): T {
   throw nonAnswerError(`The provider answered 200 with ${describeBody(v)} instead of ${what}`, v);
 }
 
+const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+
 function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
+  // A signal nothing can abort (pipeline/execute/execute.ts, UNABORTABLE) stays out of the
+  // SDK call: the SDK wraps every signal it is given in AbortSignal.any().
+  if ((options as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
+    return {
+      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+      maxRetries: 0,
+    };
+  }
   return {
     signal: options.signal,
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
