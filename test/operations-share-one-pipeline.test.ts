@@ -249,7 +249,7 @@ describe.each(OPERATIONS)('$name: one pipeline', (op) => {
 
   it('record: one DecisionRecord with the route, the attempt, usage and the priced cost', async () => {
     const { decision } = await op.call(router(op), 'main').withDecision();
-    expect(decision).toMatchObject({ requested: 'main', route: 'main', outcome: 'success', stream: false });
+    expect(decision).toMatchObject({ requested: 'main', route: 'main', operation: op.name, outcome: 'success', stream: false });
     expect(decision.plan).toEqual([op.models.a, op.models.b]);
     expect(decision.attempts).toHaveLength(1);
     expect(decision.attempts[0]).toMatchObject({ model: op.models.a, provider: 'a', upstreamModel: up(op.models.a), outcome: 'success' });
@@ -283,6 +283,11 @@ describe.each(OPERATIONS)('$name: one pipeline', (op) => {
     expect(root.attributes['gen_ai.response.model']).toBe(up(op.models.b));
     const attempts = spans.filter((s) => s !== root);
     for (const s of attempts) expect(s.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+    // GenAI semantic conventions: 'embeddings', else 'chat' (they name no Responses operation).
+    const genAiName = op.name === 'embeddings' ? 'embeddings' : 'chat';
+    for (const s of spans) expect(s.attributes['gen_ai.operation.name']).toBe(genAiName);
+    expect(root.name).toBe(`${genAiName} main`);
+    expect(root.attributes['llm_switchboard.operation']).toBe(op.name);
     expect(trace).toBeDefined();
   });
 

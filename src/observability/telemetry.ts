@@ -40,11 +40,14 @@ export class Telemetry {
   export(d: DecisionRecord): void {
     const { api, tracer } = this;
     const system = d.provider ? this.providerType(d.provider) : undefined;
-    const root = tracer.startSpan(`chat ${d.requested ?? d.route ?? 'default'}`, {
+    // OpenTelemetry's GenAI names: 'embeddings', and 'chat' for chat completions and the
+    // Responses API alike (the conventions have no name of their own for the latter).
+    const op = d.operation === 'embeddings' ? 'embeddings' : 'chat';
+    const root = tracer.startSpan(`${op} ${d.requested ?? d.route ?? 'default'}`, {
       kind: api.SpanKind.INTERNAL,
       startTime: new Date(d.startedAt),
       attributes: compact({
-        'gen_ai.operation.name': 'chat',
+        'gen_ai.operation.name': op,
         'gen_ai.system': system ? (SYSTEM[system] ?? system) : undefined,
         'gen_ai.provider.name': system ? (SYSTEM[system] ?? system) : undefined,
         'gen_ai.request.model': d.requested ?? d.route ?? undefined,
@@ -52,6 +55,7 @@ export class Telemetry {
         'gen_ai.usage.input_tokens': d.usage?.promptTokens,
         'gen_ai.usage.output_tokens': d.usage?.completionTokens,
         'llm_switchboard.decision_id': d.id,
+        'llm_switchboard.operation': d.operation,
         'llm_switchboard.route': d.route ?? undefined,
         'llm_switchboard.model': d.model,
         'llm_switchboard.strategy': d.strategy,
@@ -68,12 +72,12 @@ export class Telemetry {
       const type = this.providerType(a.provider);
       const start = Date.parse(a.startedAt);
       const span = tracer.startSpan(
-        `chat ${a.upstreamModel}`,
+        `${op} ${a.upstreamModel}`,
         {
           kind: api.SpanKind.CLIENT,
           startTime: new Date(start),
           attributes: compact({
-            'gen_ai.operation.name': 'chat',
+            'gen_ai.operation.name': op,
             'gen_ai.system': SYSTEM[type] ?? type,
             'gen_ai.provider.name': SYSTEM[type] ?? type,
             'gen_ai.request.model': a.upstreamModel,

@@ -24,6 +24,7 @@ import { decide, type Decision, type RoutingSetup } from './route/decide.js';
 import { mergeContext } from './route/merge-context.js';
 import { Recorder, type RecorderInit } from './record/record.js';
 import type { DecisionRecord } from '../spec/decision-record.js';
+import type { OperationName } from '../spec/operation.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
 import { executeGenerate, executeStream } from './execute/execute.js';
 
@@ -121,7 +122,7 @@ export class Pipeline {
       const stream = op.isStream(body);
       const core = this.core;
       const acc = core.accounting;
-      const recorder = new Recorder(recorderInit(p, stream), core.hooks);
+      const recorder = new Recorder(recorderInit(p, stream, op.name), core.hooks);
       if (core.onRecord && op.strategyRouted) recorder.onFinish(core.onRecord);
       if (stream || (op.cacheable && acc.cache) || acc.budgets) return this.runFull(op, body, p, stream, req, recorder);
       acc.attach(recorder, undefined);
@@ -147,7 +148,7 @@ export class Pipeline {
       const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan(op, op.onRoute(body, route), req.context)));
       if (budget.plan.planned !== p) {
         p = budget.plan.planned;
-        recorder.replan(recorderInit(p, stream));
+        recorder.replan(recorderInit(p, stream, op.name));
       }
       recorder.setBudgets(budget.checks, budget.downgradedFrom);
       if (!lookup) acc.attach(recorder, budget.reservation);
@@ -291,12 +292,13 @@ function asCall(q: Decision): PlannedCall & { planned: Decision } {
   };
 }
 
-function recorderInit(q: Decision, stream: boolean): RecorderInit {
+function recorderInit(q: Decision, stream: boolean, operation: OperationName): RecorderInit {
   return {
     requested: q.requested,
     route: q.routeName,
     rule: q.rule,
     stream,
+    operation,
     context: q.context,
     candidates: q.candidates,
     strategy: q.strategy,

@@ -4,6 +4,7 @@
  * holds prompt or completion text only when the user opts in.
  */
 import type { ModelMetadataSources } from './model-entry.js';
+import type { OperationName } from './operation.js';
 import type { RoutingContext } from './routing-context.js';
 
 export type ExclusionReason =
@@ -203,6 +204,8 @@ export interface DecisionRecord {
   /** The rule that chose the route; absent when no rule applied. */
   rule?: MatchedRuleRecord;
   stream: boolean;
+  /** The API called: chat completions, the Responses API or embeddings. */
+  operation: OperationName;
   context: RoutingContext;
   candidates: CandidateRecord[];
   strategy: string;

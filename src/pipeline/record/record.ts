@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoutingContext } from '../../spec/routing-context.js';
 import type { ModelEntry } from '../../spec/model-entry.js';
+import type { OperationName } from '../../spec/operation.js';
 import type { HookBus } from '../../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../../observability/pricing.js';
 import { tagDecisionId } from '../../errors/decision-id.js';
@@ -34,6 +35,7 @@ export interface RecorderInit {
   /** The routing rule that chose the route, if any. */
   rule?: MatchedRuleRecord | undefined;
   stream: boolean;
+  operation: OperationName;
   context: RoutingContext;
   candidates: CandidateRecord[];
   strategy: string;
@@ -181,6 +183,7 @@ export class Recorder {
     } as DecisionRecord;
     if (i.rule) rec.rule = i.rule;
     rec.stream = i.stream;
+    rec.operation = i.operation;
     rec.context = i.context;
     rec.candidates = i.candidates;
     rec.strategy = i.strategy;
