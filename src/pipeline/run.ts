@@ -24,7 +24,7 @@ import { decide, type Decision, type RoutingSetup } from './route/decide.js';
 import { mergeContext } from './route/merge-context.js';
 import { Recorder, type RecorderInit } from './record/record.js';
 import type { DecisionRecord } from '../spec/decision-record.js';
-import type { OperationName } from '../spec/operation.js';
+import type { OperationName } from '../spec/operation-name.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
 import { executeGenerate, executeStream } from './execute/execute.js';
 

@@ -4,7 +4,7 @@
  * holds prompt or completion text only when the user opts in.
  */
 import type { ModelMetadataSources } from './model-entry.js';
-import type { OperationName } from './operation.js';
+import type { OperationName } from './operation-name.js';
 import type { RoutingContext } from './routing-context.js';
 
 export type ExclusionReason =

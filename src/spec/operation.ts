@@ -14,8 +14,9 @@ import type { AdapterCallOptions } from './chat-model.js';
 import type { RecordedContent } from './decision-record.js';
 import type { ModelEntry } from './model-entry.js';
 import type { RoutingContext } from './routing-context.js';
+import type { OperationName } from './operation-name.js';
 
-export type OperationName = 'chat' | 'responses' | 'embeddings';
+export type { OperationName } from './operation-name.js';
 
 /** The parts of an answer the attempt loop needs, whatever the operation. */
 export interface ResultReader<Result> {

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoutingContext } from '../../spec/routing-context.js';
 import type { ModelEntry } from '../../spec/model-entry.js';
-import type { OperationName } from '../../spec/operation.js';
+import type { OperationName } from '../../spec/operation-name.js';
 import type { HookBus } from '../../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../../observability/pricing.js';
 import { tagDecisionId } from '../../errors/decision-id.js';
