@@ -16,6 +16,7 @@ import { timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import type { Call, Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
+import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
 import type { Opened, StreamEnd } from './stream-wrap.js';
 
 export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, reader: EventReader<E>, onEnd: StreamEnd): Stream<E> {
@@ -33,11 +34,8 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
   let usage: unknown;
   let settled = false;
   let stall: string | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const disarm = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-  };
+  const timer: StreamTimer = { id: undefined };
+  const disarm = () => disarmTimer(timer);
   // Set once the stream object exists (the watch needs it); the closures read it.
   const held: { watch?: AbandonWatch } = {};
   let abandoned: Error | undefined;
@@ -54,30 +52,11 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
     onEnd(outcome, lease.entry, answeredBy, err);
   };
 
-  const next = (): Promise<IteratorResult<E>> => {
-    const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
-    const idle = policy.idleMs;
-    if (idle === undefined && left === undefined) return iterator.next();
-    const byDeadline = left !== undefined && (idle === undefined || left <= idle);
-    const ms = Math.max(0, byDeadline ? left! : idle!);
-    return new Promise((resolve, reject) => {
-      timer = setTimeout(() => {
-        stall = byDeadline ? `Deadline of ${policy.deadlineMs} ms exceeded mid-stream.` : `No event for ${idle} ms (stream idle limit).`;
-        lease.handle.controller.abort();
-        reject(timeoutError(stall));
-      }, ms);
-      iterator.next().then(
-        (r) => {
-          disarm();
-          resolve(r);
-        },
-        (e) => {
-          disarm();
-          reject(e);
-        },
-      );
-    });
+  const onStall = (message: string) => {
+    stall = message;
+    lease.handle.controller.abort();
   };
+  const next = (): Promise<IteratorResult<E>> => boundedNext(iterator, policy, 'event', timer, onStall);
 
   async function* iterate(): AsyncGenerator<E> {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');

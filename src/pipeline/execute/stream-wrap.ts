@@ -21,6 +21,7 @@ import { connectionError, timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
+import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
 import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
 import { Segment, SegmentJoiner } from './stream-segments.js';
 
@@ -66,11 +67,8 @@ export function wrapStream(
   const joiner = policy.resume && (call.input.body.n ?? 1) <= 1 ? new SegmentJoiner(call) : undefined;
   let seg = new Segment(cur.entry, undefined, undefined);
   const recordOf = () => call.recorder.attemptList.at(-1);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const disarm = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-  };
+  const timer: StreamTimer = { id: undefined };
+  const disarm = () => disarmTimer(timer);
   const extra = () => ({ ttftMs: cur.value.ttftMs, ...(answeredBy ? { answeredBy } : {}), usage, ...(estimated ? { usageEstimated: true } : {}) });
   // Set once the stream object exists (the watch needs it); the closures above read it.
   const held: { watch?: AbandonWatch } = {};
@@ -100,31 +98,11 @@ export function wrapStream(
     consumed = true;
     if (abandoned) throw abandoned;
     held.watch?.back();
-    // One timer per wait: the idle limit or what is left of the deadline, whichever is sooner.
-    const next = (): Promise<IteratorResult<ChatCompletionChunk>> => {
-      const left = policy.deadline !== undefined ? policy.deadline - Date.now() : undefined;
-      const idle = policy.idleMs;
-      if (idle === undefined && left === undefined) return cur.value.iterator.next();
-      const byDeadline = left !== undefined && (idle === undefined || left <= idle);
-      const ms = Math.max(0, byDeadline ? left! : idle!);
-      return new Promise((resolve, reject) => {
-        timer = setTimeout(() => {
-          stall = byDeadline ? `Deadline of ${policy.deadlineMs} ms exceeded mid-stream.` : `No chunk for ${idle} ms (stream idle limit).`;
-          cur.handle.controller.abort();
-          reject(timeoutError(stall));
-        }, ms);
-        cur.value.iterator.next().then(
-          (r) => {
-            disarm();
-            resolve(r);
-          },
-          (e) => {
-            disarm();
-            reject(e);
-          },
-        );
-      });
+    const onStall = (message: string) => {
+      stall = message;
+      cur.handle.controller.abort();
     };
+    const next = (): Promise<IteratorResult<ChatCompletionChunk>> => boundedNext(cur.value.iterator, policy, 'chunk', timer, onStall);
     // The consumer has the chunk: it is away until it asks for the next one.
     const away = () => held.watch?.away();
     const back = () => {
