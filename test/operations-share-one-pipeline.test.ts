@@ -330,4 +330,21 @@ describe.each([chat, responses])('$name streams: one pipeline', (op) => {
     expect(health[op.models.a]!.failures).toBe(1);
     expect(health[op.models.b]!).toMatchObject({ inFlight: 0, consecutiveFailures: 0 });
   });
+
+  it('streams: a stall mid-stream (timeouts.idleMs) fails the stream with a timeout naming the limit, and the record says so', async () => {
+    const raw = op.name === 'chat' ? chatChunks(up(op.models.a)) : responseEvents(up(op.models.a));
+    a.enqueue({ kind: 'sse', raw, eventDelayMs: 400 });
+    const decisions: DecisionRecord[] = [];
+    const r = router(op, { hooks: { onDecision: (d) => void decisions.push(d) } }, { timeouts: { idleMs: 100 } });
+    const stream = await op.stream!(r, 'one');
+    const read = (async () => {
+      for await (const _ of stream) void _;
+    })();
+    await expect(read).rejects.toThrow(op.name === 'chat' ? /No chunk for 100 ms \(stream idle limit\)/ : /No event for 100 ms \(stream idle limit\)/);
+    await hooksSettled();
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]!.outcome).toBe('error');
+    expect(decisions[0]!.attempts.at(-1)).toMatchObject({ model: op.models.a, outcome: 'timeout' });
+    expect(r.health()[op.models.a]!.inFlight).toBe(0);
+  });
 });
