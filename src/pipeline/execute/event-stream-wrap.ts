@@ -16,6 +16,7 @@ import { timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import type { Call, Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
+import { streamController } from './stream-controller.js';
 import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
 import type { Opened, StreamEnd } from './stream-wrap.js';
 
@@ -23,12 +24,7 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
   const policy = call.policy;
   const callerSignal = call.input.signal;
   const { iterator, first, ttftMs } = lease.value;
-  // The Stream's own controller: `stream.controller.abort()` cancels upstream, as with the SDK.
-  const controller = new AbortController();
-  controller.signal.addEventListener('abort', () => lease.handle.controller.abort(), { once: true });
-  const onCallerAbort = () => controller.abort();
-  if (callerSignal?.aborted) controller.abort();
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  const { controller, unlink } = streamController(callerSignal, () => lease.handle.controller.abort());
   let consumed = false;
   let answeredBy: string | undefined;
   let usage: unknown;
@@ -46,7 +42,7 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
     settled = true;
     disarm();
     held.watch?.stop();
-    callerSignal?.removeEventListener('abort', onCallerAbort);
+    unlink();
     if (outcome === 'error') call.failStream(lease, err, extra());
     else call.finishStream(lease, outcome, extra());
     onEnd(outcome, lease.entry, answeredBy, err);

@@ -21,6 +21,7 @@ import { connectionError, timeoutError } from '../../errors/provider-error.js';
 import { attribute, malformed } from './attempt.js';
 import { isDeadlineError, type Call, type Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
+import { streamController } from './stream-controller.js';
 import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
 import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
 import { Segment, SegmentJoiner } from './stream-segments.js';
@@ -48,15 +49,10 @@ export function wrapStream(
 ): Stream<ChatCompletionChunk> {
   const policy = call.policy;
   const callerSignal = call.input.signal;
-  // The Stream's own controller: `stream.controller.abort()` must cancel the upstream
-  // request, as it does with the OpenAI SDK. The caller's signal keeps doing so too.
-  const controller = new AbortController();
   let cur = opened.lease;
   let index = opened.index;
-  controller.signal.addEventListener('abort', () => cur.handle.controller.abort(), { once: true });
-  const onCallerAbort = () => controller.abort();
-  if (callerSignal?.aborted) controller.abort();
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  // Aborting cancels whichever segment's attempt is current.
+  const { controller, unlink } = streamController(callerSignal, () => cur.handle.controller.abort());
   let consumed = false;
   let answeredBy: string | undefined;
   let usage: unknown;
@@ -77,7 +73,7 @@ export function wrapStream(
     settled = true;
     disarm();
     held.watch?.stop();
-    callerSignal?.removeEventListener('abort', onCallerAbort);
+    unlink();
     onEnd(outcome, cur.entry, answeredBy, err);
   };
   let abandoned: Error | undefined;
