@@ -10,6 +10,7 @@ import type { HandlerOptions } from './handler-options.js';
 import { handleRequest } from './handle-request.js';
 import { fromFetchArgs } from './incoming.js';
 import { Aborted } from './reply.js';
+import { BufferedResponse } from './buffered-response.js';
 
 export function createFetchHandler(router: Router, options: HandlerOptions = {}): RouterFetch {
   return async function fetch(input, init) {
@@ -18,6 +19,8 @@ export function createFetchHandler(router: Router, options: HandlerOptions = {})
     if (incoming.signal?.aborted) throw incoming.signal.reason;
     const reply = await handleRequest(router, options, incoming);
     if (reply instanceof Aborted) throw incoming.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
+    // A whole JSON answer is read back from the string it is (see buffered-response.ts); a stream is a stream.
+    if (typeof reply.body === 'string' && reply.headers['content-type'] !== undefined) return new BufferedResponse(reply.body, { status: reply.status, headers: reply.headers });
     return new Response(reply.body, { status: reply.status, headers: reply.headers });
   };
 }
