@@ -149,7 +149,7 @@ function parseBody(text: string, endpoint: Endpoint): Record<string, unknown> {
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalidRequest(400, 'The request body must be a JSON object.', 'invalid_body');
   // An OpenAI-format upstream is sent this very text (only `model` changed), not a re-serialisation.
-  if (endpoint === 'chat') markPassThrough(body as Record<string, unknown>, text);
+  markPassThrough(body as Record<string, unknown>, text);
   return body as Record<string, unknown>;
 }
 

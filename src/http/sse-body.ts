@@ -54,10 +54,12 @@ export function sseBody(stream: AsyncIterable<unknown>, flavour: SseFlavour, sig
             if (raw) controller.enqueue(raw);
             else controller.enqueue(encoder.encode(`data: ${JSON.stringify(r.value)}\n\n`));
           } else {
-            const json = JSON.stringify(r.value);
             const event = r.value as { type?: string; sequence_number?: number };
             if (typeof event.sequence_number === 'number') sequence = event.sequence_number + 1;
-            controller.enqueue(encoder.encode(`event: ${event.type ?? 'message'}\ndata: ${json}\n\n`));
+            // The upstream's own `event: <type>` + `data:` bytes when the event passed through unchanged.
+            const raw = rawOf(event);
+            if (raw instanceof Uint8Array) controller.enqueue(raw);
+            else controller.enqueue(encoder.encode(`event: ${event.type ?? 'message'}\ndata: ${JSON.stringify(event)}\n\n`));
           }
         } catch (err) {
           // The caller aborted: the body errors as a fetch body does, with the signal's reason.

@@ -39,8 +39,10 @@ export function markPassThrough(body: Record<string, unknown>, text: string): vo
  * marked body (a member added, removed or replaced) or the text cannot be edited safely.
  * `includeUsage`: a stream must ask the upstream for its usage chunk (the router prices
  * every call); the member is inserted when the caller did not send `stream_options`.
+ * `defaults`: members the router sets to the value the API assumes when they are absent
+ * (the Responses API's `stream: false`); one the caller did not send may hold it.
  */
-export function passThroughText(body: object, model: string, includeUsage: boolean): string | undefined {
+export function passThroughText(body: object, model: string, includeUsage: boolean, defaults?: Readonly<Record<string, unknown>>): string | undefined {
   const mark = (body as Record<symbol, PassThroughMark | undefined>)[PASS_THROUGH];
   if (!mark) return undefined;
   const b = body as Record<string, unknown>;
@@ -52,7 +54,11 @@ export function passThroughText(body: object, model: string, includeUsage: boole
     members++;
   }
   let own = 0;
-  for (const k in b) if (Object.hasOwn(b, k) && k !== 'model') own++;
+  for (const k in b) {
+    if (!Object.hasOwn(b, k) || k === 'model') continue;
+    if (defaults !== undefined && Object.hasOwn(defaults, k) && b[k] === defaults[k] && !mark.keys.includes(k)) continue;
+    own++;
+  }
   if (own !== members || typeof model !== 'string') return undefined;
   let insert = '';
   if (includeUsage) {

@@ -5,6 +5,8 @@
  */
 import OpenAI, { APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Response as OpenAIResponse } from 'openai/resources/responses/responses';
+import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import type { OpenAIProviderConfig } from '../../config/provider-schema.js';
 import type { AdapterCallOptions } from '../../spec/chat-model.js';
 import type { ProviderAdapter } from '../../spec/provider-adapter.js';
@@ -62,6 +64,9 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     },
     async doEmbed(body, options) {
       try {
+        // Only with an explicit encoding_format: without one the SDK asks for base64 and decodes it.
+        const text = direct && body.encoding_format ? passThroughText(body, body.model, false) : undefined;
+        if (text !== undefined) return answer((await direct!.embed(text, options)) as CreateEmbeddingResponse, 'data', 'an embeddings list');
         return answer(await client.embeddings.create(body, requestOptions(options)), 'data', 'an embeddings list');
       } catch (err) {
         throw annotate(err);
@@ -69,6 +74,8 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     },
     async doResponses(body, options) {
       try {
+        const text = direct ? passThroughText(body, body.model as string, false, RESPONSES_DEFAULTS) : undefined;
+        if (text !== undefined) return answer((await direct!.responses(text, options)) as OpenAIResponse, 'output', 'a response');
         return answer(await client.responses.create({ ...body, stream: false }, requestOptions(options)), 'output', 'a response');
       } catch (err) {
         throw annotate(err);
@@ -77,7 +84,8 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     async doResponsesStream(body, options) {
       let stream;
       try {
-        stream = await client.responses.create({ ...body, stream: true }, requestOptions(options));
+        const text = direct && (body as { stream?: unknown }).stream === true ? passThroughText(body, body.model as string, false) : undefined;
+        stream = text !== undefined ? await direct!.responsesStream(text, options) : await client.responses.create({ ...body, stream: true }, requestOptions(options));
       } catch (err) {
         throw annotate(err);
       }
@@ -85,6 +93,9 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     },
   };
 }
+
+/** The Responses operation sets `stream: false` on a body the caller sent without it: the same request. */
+const RESPONSES_DEFAULTS = { stream: false };
 
 /**
  * The SDK resolves whatever a 200 carried: an HTML page from a proxy comes back as a

@@ -1,8 +1,8 @@
 /**
- * The OpenAI adapter's byte pass-through (see ../pass-through.ts): one chat-completions
- * request sent as the caller's own text through the global fetch (the transport the
- * openai SDK uses), answered with the SDK's error classes and the parsed objects the
- * pipeline needs, each remembered with the upstream bytes it came from.
+ * The OpenAI adapter's byte pass-through (see ../pass-through.ts): one chat-completions,
+ * Responses or embeddings request sent as the caller's own text through the global fetch
+ * (the transport the openai SDK uses), answered with the SDK's error classes and the
+ * parsed objects the pipeline needs, each remembered with the upstream bytes it came from.
  *
  * It replaces only what the SDK would do for a client the adapter built itself (no
  * retries, a bearer key, organization/project/default headers, a timeout): a client the
@@ -12,12 +12,25 @@ import type OpenAI from 'openai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { VERSION } from 'openai/version';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { Response as OpenAIResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import type { AdapterCallOptions } from '../../spec/chat-model.js';
 import { keepRaw, markNullUsage } from '../pass-through.js';
 
 export interface PassThroughTransport {
+  /** POST /chat/completions, JSON. */
   generate(text: string, options: AdapterCallOptions): Promise<unknown>;
+  /** POST /chat/completions, SSE. */
   stream(text: string, options: AdapterCallOptions): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /**
+   * POST /responses, JSON. Unlike the SDK's `responses.create`, no `output_text` is added:
+   * that is the SDK's convenience, not OpenAI's wire, and the caller's own SDK adds it.
+   */
+  responses(text: string, options: AdapterCallOptions): Promise<OpenAIResponse | unknown>;
+  /** POST /responses, its event stream. */
+  responsesStream(text: string, options: AdapterCallOptions): Promise<AsyncIterable<ResponseStreamEvent>>;
+  /** POST /embeddings, JSON; as the SDK for a body that names its `encoding_format` (then it decodes nothing). */
+  embed(text: string, options: AdapterCallOptions): Promise<CreateEmbeddingResponse | unknown>;
 }
 
 interface SdkClientView {
@@ -33,22 +46,25 @@ interface SdkClientView {
 export function passThroughTransport(client: OpenAI, defaultHeaders: Record<string, string> | undefined): PassThroughTransport | undefined {
   const c = client as unknown as SdkClientView;
   if (typeof c.apiKey !== 'string' || typeof c.baseURL !== 'string' || typeof c.makeStatusError !== 'function') return undefined;
-  const url = `${c.baseURL.replace(/\/+$/, '')}/chat/completions`;
+  const base = c.baseURL.replace(/\/+$/, '');
+  const CHAT = `${base}/chat/completions`;
+  const RESPONSES = `${base}/responses`;
+  const EMBEDDINGS = `${base}/embeddings`;
   // The SDK's order: its own headers, then auth, then the configured defaults (a default may replace auth).
-  const base: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json', 'user-agent': `OpenAI/JS ${VERSION}` };
-  if (c.organization) base['openai-organization'] = c.organization;
-  if (c.project) base['openai-project'] = c.project;
-  base.authorization = `Bearer ${c.apiKey}`;
-  for (const [k, v] of Object.entries(defaultHeaders ?? {})) if (typeof v === 'string') base[k.toLowerCase()] = v;
+  const fixed: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json', 'user-agent': `OpenAI/JS ${VERSION}` };
+  if (c.organization) fixed['openai-organization'] = c.organization;
+  if (c.project) fixed['openai-project'] = c.project;
+  fixed.authorization = `Bearer ${c.apiKey}`;
+  for (const [k, v] of Object.entries(defaultHeaders ?? {})) if (typeof v === 'string') fixed[k.toLowerCase()] = v;
   const headersFor = (options: AdapterCallOptions): Record<string, string> => {
-    if (!options.headers) return base;
-    const h = { ...base };
+    if (!options.headers) return fixed;
+    const h = { ...fixed };
     for (const k in options.headers) h[k.toLowerCase()] = options.headers[k]!;
     return h;
   };
 
   /** The request, up to its response headers, with the SDK's timeout and error classes. */
-  async function send(text: string, options: AdapterCallOptions): Promise<Response> {
+  async function send(url: string, text: string, options: AdapterCallOptions): Promise<Response> {
     const { signal } = options;
     if (signal.aborted) throw new APIUserAbortError();
     // The pipeline times an attempt that has a timeout itself; otherwise the client's own (600 s by default) applies, as in the SDK.
@@ -83,30 +99,38 @@ export function passThroughTransport(client: OpenAI, defaultHeaders: Record<stri
     return res;
   }
 
+  /** A JSON answer, parsed and remembered with its bytes; a non-JSON 200 comes back as its text (then not an answer). */
+  async function json(url: string, text: string, options: AdapterCallOptions): Promise<unknown> {
+    const res = await send(url, text, options);
+    let body: string;
+    try {
+      body = await res.text();
+    } catch (err) {
+      if (options.signal.aborted) throw new APIUserAbortError();
+      throw err;
+    }
+    // As the SDK: JSON when the response says so, else the text (which is then not an answer).
+    if (!isJSON(res.headers.get('content-type'))) return body;
+    const value = JSON.parse(body) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      Object.defineProperty(value, '_request_id', { value: res.headers.get('x-request-id'), enumerable: false });
+      keepRaw(value, body);
+    }
+    return value;
+  }
+
+  async function events<T>(url: string, text: string, options: AdapterCallOptions, named: boolean): Promise<AsyncIterable<T>> {
+    const res = await send(url, text, options);
+    if (!res.body) throw new APIError(undefined, undefined, 'Attempted to iterate over a response with no body', undefined);
+    return sseEvents<T>(res.body, res.headers, options.signal, named);
+  }
+
   return {
-    async generate(text, options) {
-      const res = await send(text, options);
-      let body: string;
-      try {
-        body = await res.text();
-      } catch (err) {
-        if (options.signal.aborted) throw new APIUserAbortError();
-        throw err;
-      }
-      // As the SDK: JSON when the response says so, else the text (which is then not an answer).
-      if (!isJSON(res.headers.get('content-type'))) return body;
-      const value = JSON.parse(body) as unknown;
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        Object.defineProperty(value, '_request_id', { value: res.headers.get('x-request-id'), enumerable: false });
-        keepRaw(value, body);
-      }
-      return value as ChatCompletion;
-    },
-    async stream(text, options) {
-      const res = await send(text, options);
-      if (!res.body) throw new APIError(undefined, undefined, 'Attempted to iterate over a response with no body', undefined);
-      return sseChunks(res.body, res.headers, options.signal);
-    },
+    generate: (text, options) => json(CHAT, text, options) as Promise<ChatCompletion | unknown>,
+    stream: (text, options) => events<ChatCompletionChunk>(CHAT, text, options, false),
+    responses: (text, options) => json(RESPONSES, text, options),
+    responsesStream: (text, options) => events<ResponseStreamEvent>(RESPONSES, text, options, true),
+    embed: (text, options) => json(EMBEDDINGS, text, options),
   };
 }
 
@@ -126,22 +150,25 @@ function safeJSON(text: string): unknown {
 const LF = 10;
 const CR = 13;
 const DATA_PREFIX = Buffer.from('data: ');
+const EVENT_PREFIX = Buffer.from('event: ');
 
 /**
- * An OpenAI SSE body as chunks, as the SDK's Stream reads it (`[DONE]` ends it, an `error`
- * event or a payload with `error` throws an APIError, comments are skipped). A plain
- * `data: <json>\n\n` event is remembered with its own bytes, a view of what arrived; any
- * other shape (CR line ends, several data lines, named events) is decoded as text and
- * written out again by the handler.
+ * An OpenAI SSE body as events, as the SDK's Stream reads it (`[DONE]` ends it, an `error`
+ * event or a payload with `error` throws an APIError, comments are skipped). The event
+ * shape the handler writes is remembered with its own bytes, a view of what arrived:
+ * `data: <json>\n\n` for chat chunks; for the Responses stream (`named`),
+ * `event: <type>\ndata: <json>\n\n` whose name is the payload's `type`. Any other shape
+ * (CR line ends, several data lines, another event name) is decoded as text and written
+ * out again by the handler.
  */
-async function* sseChunks(body: ReadableStream<Uint8Array>, headers: Headers, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
+async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers, signal: AbortSignal, named: boolean): AsyncGenerator<T> {
   const reader = body.getReader();
   let pending: Buffer | undefined;
   let text: { decoder: TextDecoder; buffered: string } | undefined;
   let finished = false;
   // After `[DONE]` nothing more is an event, but the body is read to its end (the connection goes back to the pool).
   let sawDone = false;
-  const emit = (event: string | null, data: string, bytes: Uint8Array | undefined): ChatCompletionChunk | undefined => {
+  const emit = (event: string | null, data: string, bytes: Uint8Array | undefined): T | undefined => {
     if (sawDone) return undefined;
     if (data === '[DONE]') {
       sawDone = true;
@@ -155,11 +182,11 @@ async function* sseChunks(body: ReadableStream<Uint8Array>, headers: Headers, si
     }
     if (event === 'error') throw new APIError(undefined, ((value as { error?: unknown } | null)?.error ?? value) as object | undefined, undefined, headers);
     if (value && typeof value === 'object' && (value as { error?: unknown }).error) throw new APIError(undefined, (value as { error: object }).error, undefined, headers);
-    if (bytes && value && typeof value === 'object') {
+    if (bytes && value && typeof value === 'object' && (event === null || (value as { type?: unknown }).type === event)) {
       keepRaw(value, bytes);
-      if ((value as { usage?: unknown }).usage === null) markNullUsage(value);
+      if (!named && (value as { usage?: unknown }).usage === null) markNullUsage(value);
     }
-    return value as ChatCompletionChunk;
+    return value as T;
   };
   try {
     for (;;) {
@@ -198,10 +225,13 @@ async function* sseChunks(body: ReadableStream<Uint8Array>, headers: Headers, si
         const sep = buf.indexOf('\n\n', start);
         if (sep < 0) break;
         const end = sep + 2;
-        let out: ChatCompletionChunk | undefined;
-        // The common event, one `data: ` line: its bytes are the event as the caller gets it.
-        if (sep - start >= 6 && buf.compare(DATA_PREFIX, 0, 6, start, start + 6) === 0 && buf.indexOf(LF, start) === sep) out = emit(null, buf.toString('utf8', start + 6, sep), buf.subarray(start, end));
-        else {
+        let out: T | undefined;
+        const firstLF = buf.indexOf(LF, start);
+        // The shape the handler writes, one `data: ` line (chat) or `event: ` + `data: ` (Responses): its bytes are the event as the caller gets it.
+        if (!named && sep - start >= 6 && buf.compare(DATA_PREFIX, 0, 6, start, start + 6) === 0 && firstLF === sep) out = emit(null, buf.toString('utf8', start + 6, sep), buf.subarray(start, end));
+        else if (named && start + 7 <= firstLF && firstLF + 7 <= sep && buf.compare(EVENT_PREFIX, 0, 7, start, start + 7) === 0 && buf.compare(DATA_PREFIX, 0, 6, firstLF + 1, firstLF + 7) === 0 && buf.indexOf(LF, firstLF + 1) === sep) {
+          out = emit(buf.toString('utf8', start + 7, firstLF), buf.toString('utf8', firstLF + 7, sep), buf.subarray(start, end));
+        } else {
           const ev = parseEvent(buf.toString('utf8', start, sep));
           out = ev ? emit(ev.event, ev.data, undefined) : undefined;
         }
