@@ -37,7 +37,7 @@ const LABEL: Record<string, string> = {
   'fetch-anthropic': 'openai SDK → router.fetch → anthropic adapter',
   'router-gemini': 'router.chat.completions.create → google adapter',
   'fetch-gemini': 'openai SDK → router.fetch → google adapter',
-  'sdk-floor': 'openai SDK over a fetch that answers at once (its own cost)',
+  'sdk-floor': 'openai SDK over a fetch that answers at once with a standard Response (its own cost)',
 };
 
 const med = (xs: number[]) => percentile(sortedCopy(xs), 50);
@@ -47,7 +47,8 @@ const spread = (xs: number[]) => {
 };
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
-  const counts = smoke ? { warmup: 20, blocks: 2, perBlock: 20 } : { warmup: 400, blocks: 30, perBlock: 100 };
+  // Short blocks, many of them: on a shared machine whose load drifts by the second, a block's ratio pairs subjects timed a few ms apart.
+  const counts = smoke ? { warmup: 20, blocks: 2, perBlock: 20 } : { warmup: 400, blocks: 120, perBlock: 25 };
   const upstream = await startUpstream();
   const pkgUrl = await packageUrl();
   const results = new Map<string, PairedResult>();
@@ -106,14 +107,24 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
         const tr = ratios(g.fetch, g.baseline, r.ttft);
         headline.push({ figure: `router.fetch over ${LABEL[g.baseline]}, ${g.wire} upstream, p50 time to first chunk`, value: `${med(tr).toFixed(3)}× (blocks ${spread(tr)})`, target: '(context)', met: '' });
       }
-      if (g.subjects.includes('sdk-floor') && mode === 'unary') {
+      if (g.subjects.includes('sdk-floor')) {
         // The fetch path is the direct path plus the caller's SDK plus the handler: the SDK alone sets a floor.
         const floor = r.p50['sdk-floor']!.map((x, i) => (x + r.p50[g.baseline]![i]!) / r.p50[g.baseline]![i]!);
+        const cpuFloor = r.cpu['sdk-floor']!.map((x, i) => (x + r.cpu[g.baseline]![i]!) / r.cpu[g.baseline]![i]!);
         headline.push({
-          figure: `floor for ${g.wire}: (direct path + the caller's openai SDK alone) ÷ direct path`,
-          value: `${med(floor).toFixed(3)}× (the SDK alone: ${round(med(r.p50['sdk-floor']!))} µs per call)`,
+          figure: `floor for ${g.wire}, ${mode}: (direct path + the caller's openai SDK alone) ÷ direct path`,
+          value: `${med(floor).toFixed(3)}× (blocks ${spread(floor)}); CPU ${med(cpuFloor).toFixed(3)}×; the SDK alone: ${round(med(r.p50['sdk-floor']!))} µs per call`,
           target: '(context)',
           met: '',
+        });
+        // What the handler adds beyond that floor: the part of the fetch path this package controls.
+        const over = r.p50[g.fetch]!.map((x, i) => x / (r.p50[g.baseline]![i]! + r.p50['sdk-floor']![i]!));
+        const cpuOver = r.cpu[g.fetch]!.map((x, i) => x / (r.cpu[g.baseline]![i]! + r.cpu['sdk-floor']![i]!));
+        headline.push({
+          figure: `router.fetch ÷ (direct path + the caller's openai SDK alone), ${g.wire} upstream, ${mode === 'unary' ? 'p50 per call' : 'p50 whole stream'}`,
+          value: `${med(over).toFixed(3)}× (blocks ${spread(over)}); CPU per call ${med(cpuOver).toFixed(3)}× (blocks ${spread(cpuOver)})`,
+          target: mode === 'unary' ? '(context: ≤ 1.05× would meet the target once restated over the SDK floor)' : '(context)',
+          met: mode === 'unary' ? (med(over) <= 1.05 ? 'yes' : `no, by ${((med(over) - 1.05) * 100).toFixed(1)} points`) : '',
         });
       }
     }
@@ -121,7 +132,10 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   const method = `One Node process per upstream wire format and mode, holding every subject of the group; against one fake upstream process on 127.0.0.1 (keep-alive, recorded bodies, no delay). ${counts.warmup} warm-up calls per subject, then ${counts.blocks} blocks; each block runs ${counts.perBlock} sequential calls of every subject, in an order rotated per block. Ratio = the fetch path's block p50 ÷ its baseline's p50 in the same block (and the same for CPU µs per call, process.cpuUsage() over the block); the headline is the median over blocks, with min–max and interquartile range.`;
   return [
     { title: 'router.fetch: headline', method, iterations: counts.blocks * counts.perBlock, rows: headline, notes: failures.map((f) => `not run: ${f}`) },
-    { title: 'router.fetch per subject', method, iterations: counts.blocks * counts.perBlock, rows, notes: ['Router: priority route of two models on one provider, onDecision hook summing decision.cost.finalUsd (as in overhead.bench.ts).'] },
+    { title: 'router.fetch per subject', method, iterations: counts.blocks * counts.perBlock, rows, notes: [
+        'Router: priority route of two models on one provider, onDecision hook summing decision.cost.finalUsd (as in overhead.bench.ts).',
+        "sdk-floor answers with a standard `new Response(text)`; router.fetch answers a JSON body with a Response that serves text()/json() from the string it holds (src/http/buffered-response.ts), which the caller's SDK reads for less: the SDK's share of the fetch path is below this floor.",
+      ] },
   ];
 }
 
