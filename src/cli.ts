@@ -3,8 +3,8 @@
  * llm-switchboard CLI: offline routing evaluation and training on recorded outcomes.
  *
  *   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--svg <out.svg>] [--json]
- *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--length-prior cv|off|<alpha>]
- *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json> [--length-prior cv|off|<alpha>]
+ *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--length-prior cv|off|<alpha>] [--tune cv|off]
+ *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json> [--length-prior cv|off|<alpha>] [--tune cv|off]
  *
  * <file>: a RouteLLM CSV (.csv), an LLMRouter list (.json, with --models for prices), or
  * JSONL `{ prompt, outcomes: { model: { score } } }` (with --models `{ model: { input, output } }`).
@@ -26,13 +26,14 @@ import { datasetFromRecords, readRecordsJsonl } from './evaluation/records-datas
 
 const USAGE = `Usage:
   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--limit <n>] [--svg <out.svg>] [--json]
-  llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>] [--length-prior cv|off|<alpha>]
-  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>] [--length-prior cv|off|<alpha>]
+  llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>] [--length-prior cv|off|<alpha>] [--tune cv|off]
+  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>] [--length-prior cv|off|<alpha>] [--tune cv|off]
 
   --length-prior  blend "longer prompts → the pricier model" into the learned score at decision
                   time: cv (default) chooses its weight by 5-fold cross-validation on the training
                   rows (needs 50 rows with both the cheapest and the priciest model's outcome);
                   a number in [0, 1] fixes the learned score's weight; off leaves it out
+  --tune          cv (default): choose the step size by the same cross-validation; off: 0.03
 
   --from-records  DecisionRecords (one JSON per line, from onDecision), with feedback lines
                   (type: 'feedback', from onFeedback) in the same or a --feedback file; the
@@ -74,9 +75,11 @@ function lengthPriorOption(v: string | undefined): TrainRouterOptions['lengthPri
 }
 
 function priorLine(model: LearnedRouterModel): string {
+  const t = model.meta?.tune as { chosen?: number } | string | undefined;
+  const step = typeof t === 'object' && t.chosen !== undefined ? `; step size ${t.chosen} (by CV)` : typeof t === 'string' ? `; ${t}` : '';
   const lp = model.lengthPrior;
-  if (lp) return `length prior α = ${lp.alpha}${lp.cv ? ` (chosen by ${lp.cv.folds}-fold CV${lp.cv.byLabel ? ' split by label' : ''}; APGR per α ${lp.cv.alphas.map((a, i) => `${a}: ${lp.cv!.apgr[i]}`).join(', ')})` : ' (fixed)'}`;
-  return `length prior ${typeof model.meta?.lengthPrior === 'string' ? model.meta.lengthPrior : 'off'}`;
+  if (lp) return `length prior α = ${lp.alpha}${lp.cv ? ` (chosen by ${lp.cv.folds}-fold CV${lp.cv.byLabel ? ' split by label' : ''}; APGR per α ${lp.cv.alphas.map((a, i) => `${a}: ${lp.cv!.apgr[i]}`).join(', ')})` : ' (fixed)'}${step}`;
+  return `length prior ${typeof model.meta?.lengthPrior === 'string' ? model.meta.lengthPrior : 'off'}${step}`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -102,9 +105,12 @@ export async function main(argv: string[]): Promise<number> {
       'from-records': { type: 'string', multiple: true },
       feedback: { type: 'string', multiple: true },
       'length-prior': { type: 'string' },
+      tune: { type: 'string' },
     },
   });
   const lengthPrior = lengthPriorOption(values['length-prior']);
+  if (values.tune !== undefined && values.tune !== 'cv' && values.tune !== 'off') throw new Error(`--tune must be cv or off (got '${values.tune}')`);
+  const tune = values.tune !== 'off';
   if (values['from-records']) {
     if (command !== 'train') throw new Error('--from-records works with the train command');
     if (!values.out) throw new Error('--out is required');
@@ -115,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     if (ds.rows.length === 0) throw new Error(`no trainable rows: ${r.records} records, ${r.feedback} feedback (${r.unmatchedFeedback} for unknown decisions, ${r.withoutFeatures} records with neither routing features nor recorded content)`);
     const seed = num(values.seed, 'seed');
     const dim = num(values.dim, 'dim');
-    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior });
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune });
     const json = JSON.stringify(model);
     writeFileSync(values.out, json);
     const observed = Object.entries(model.observations ?? {}).map(([m, n]) => `${m}: ${n}`).join(', ');
@@ -128,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!values.out) throw new Error('--out is required');
     const seed = num(values.seed, 'seed');
     const dim = num(values.dim, 'dim');
-    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior });
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune });
     const json = JSON.stringify(model);
     writeFileSync(values.out, json);
     process.stdout.write(`trained on ${ds.rows.length} rows (${ds.excluded ?? 0} contaminated left out); ${priorLine(model)} → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);
