@@ -120,6 +120,18 @@ describe('length prior of the learned router', () => {
     expect(model.meta?.learningRate).toBe(t.chosen);
   });
 
+  it('cvFolds: by label when the rows carry enough labels, random on request; anything else is refused', () => {
+    const ds = lengthDataset(300);
+    const labelled = { ...ds, rows: ds.rows.map((r, i) => ({ ...r, group: `task-${i % 6}` })) };
+    const byLabel = trainRouter(labelled, { dim: 256, taskFeature: false, tune: { learningRates: [0.03], folds: 3 }, lengthPrior: { folds: 3 } });
+    expect(byLabel.lengthPrior!.cv!.byLabel).toBe(true);
+    expect((byLabel.meta?.tune as { byLabel: boolean }).byLabel).toBe(true);
+    const random = trainRouter(labelled, { dim: 256, taskFeature: false, tune: { learningRates: [0.03], folds: 3 }, lengthPrior: { folds: 3 }, cvFolds: 'random' });
+    expect(random.lengthPrior!.cv!.byLabel).toBe(false);
+    expect(random.lengthPrior!.cv!.rows).toBe(300);
+    expect(() => trainRouter(ds, { cvFolds: 'subjects' as never })).toThrow(/cvFolds must be 'by-label' or 'random'/);
+  });
+
   it('refuses a @3 model file and a broken length prior, naming the problem', () => {
     expect(() => learnedStrategy({ format: 'llm-switchboard/learned-router@3' } as never)).toThrow(/@3.*retrain with trainRouter/);
     const bad = flatWithPrior(0.5);

@@ -11,7 +11,7 @@
 import { DENSE_FEATURES, LEARNED_FORMAT, predictWith, weightCount, type LearnedRouterModel } from '../strategies/learned.js';
 import { DEFAULT_WINDOW, featurize, fromRecordedFeatures, type FeatureSpace, type Features } from '../strategies/learned-features.js';
 import { quantiles, cdfAt, type LengthPrior } from '../strategies/learned-length-prior.js';
-import { shuffled, withRows, type RoutingDataset, type RoutingRow } from './dataset.js';
+import { kFoldDisjoint, shuffled, withRows, type RoutingDataset, type RoutingRow } from './dataset.js';
 import { labelFolds } from './length-prior-blend.js';
 import { curveFromOrder, rankRows, shares, type PairOutcomes } from './pair-curves.js';
 import { apgr } from './metrics.js';
@@ -62,6 +62,15 @@ export interface TrainRouterOptions {
    * @example { learningRates: [0.005, 0.01, 0.03], folds: 5 }
    */
   tune?: boolean | { learningRates?: number[]; folds?: number };
+  /**
+   * How `tune` and `lengthPrior` split the rows for cross-validation. `by-label`: by `group`
+   * label when there are at least as many labels as folds (each fold's labels unseen by its
+   * training part: the choice suits traffic that brings new task labels), else random;
+   * `random`: random folds (the choice suits traffic like the training rows).
+   * @default 'by-label'
+   * @example 'random'
+   */
+  cvFolds?: 'by-label' | 'random';
 }
 
 /** Step sizes `tune: true` chooses among. */
@@ -85,6 +94,7 @@ function rowFeatures(r: RoutingRow, space: FeatureSpace): Features {
  */
 export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}): LearnedRouterModel {
   if (ds.rows.length === 0) throw new RangeError('trainRouter: the dataset has no rows');
+  if (options.cvFolds !== undefined && options.cvFolds !== 'by-label' && options.cvFolds !== 'random') throw new RangeError(`trainRouter: cvFolds must be 'by-label' or 'random' (got ${JSON.stringify(options.cvFolds)})`);
   if (options.tune) return tuned(ds, options);
   const recorded = ds.rows.find((r) => r.features)?.features;
   const dim = options.dim ?? recorded?.dim ?? 16384;
@@ -251,7 +261,7 @@ interface OutOfFold {
 /** Out-of-fold scores over `pairs` (rows of `ds`, whose features are `feats`): k models fitted with `options`. */
 function outOfFold(pairs: RoutingDataset, ds: RoutingDataset, feats: Features[], options: TrainRouterOptions, k: number, weak: string, strong: string): OutOfFold {
   const at = new Map(ds.rows.map((r, i) => [r, i]));
-  const { folds, byLabel } = labelFolds(pairs, k, options.seed ?? 1);
+  const { folds, byLabel } = options.cvFolds === 'random' ? { folds: kFoldDisjoint(pairs, k, options.seed ?? 1), byLabel: false } : labelFolds(pairs, k, options.seed ?? 1);
   const out: OutOfFold = { rows: [], oof: [], len: [], rank: [], byLabel };
   for (const { train, test } of folds) {
     if (train.rows.length === 0 || test.rows.length === 0) continue;
