@@ -120,6 +120,15 @@ describe('length prior of the learned router', () => {
     expect(model.meta?.learningRate).toBe(t.chosen);
   });
 
+  it('a minQuality target reads the predicted quality, not the length-shifted score the choice is made on', async () => {
+    const router = routerWith(flatWithPrior(0), { target: { minQuality: 0.9, minSamples: 10, every: 5 } });
+    for (let i = 0; i < 30; i++) await router.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'word '.repeat(1 + i * 13) }] });
+    const t = router.stats().targets[0]!;
+    expect(t.window).toBe(30);
+    // Every prediction of the flat model is 0.5; the shifted scores range over 0.5 ± 0.5.
+    expect(t.achieved).toBeCloseTo(0.5, 10);
+  });
+
   it('cvFolds: by label when the rows carry enough labels, random on request; anything else is refused', () => {
     const ds = lengthDataset(300);
     const labelled = { ...ds, rows: ds.rows.map((r, i) => ({ ...r, group: `task-${i % 6}` })) };
