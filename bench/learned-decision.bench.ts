@@ -57,6 +57,9 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   // Non-zero weights, so every bucket read does real work.
   const rnd = seededRandom(7);
   for (const m of models) model.weights[m] = model.weights[m]!.map(() => (rnd() - 0.5) * 0.2);
+  // A length prior as trainRouter stores it (101 quantiles each), so the blend is in the measured path.
+  const q = (a: number, b: number) => Array.from({ length: 101 }, (_, i) => a + ((b - a) * i) / 100);
+  model.lengthPrior = { alpha: 0.75, weak: 'cheap', strong: 'strong', margin: q(-0.4, 0.4), length: q(0.3, 1.05), blend: q(0.05, 0.95) };
   const learned = learnedStrategy(model, { lambda: 0.2 });
   const router = createRouter({
     providers: { m: { type: 'mock' } },
@@ -111,7 +114,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   return [
     {
       title: 'Learned routing decision cost by prompt length',
-      method: `In-process, Node ${process.version}. 3 candidates, a 16,384-bucket model with non-zero weights, a system prompt and a task label; the question is the end of a long user turn. Each cell: median / p99 over ${batches} timed batches of ${batch} decisions after a warm-up, cycling 8 different prompts. "learned strategy" = features + predictions + order + propensities + recorded features; decide() = resolve + requirements + filter + rank, the path of a real call (requirements count the prompt's tokens, which is why it grows with length for every strategy).`,
+      method: `In-process, Node ${process.version}. 3 candidates, a 16,384-bucket model with non-zero weights and a length prior (101 quantiles per lookup), a system prompt and a task label; the question is the end of a long user turn. Each cell: median / p99 over ${batches} timed batches of ${batch} decisions after a warm-up, cycling 8 different prompts. "learned strategy" = features + predictions + length-prior blend + order + propensities + recorded features; decide() = resolve + requirements + filter + rank, the path of a real call (requirements count the prompt's tokens, which is why it grows with length for every strategy).`,
       iterations: batches,
       rows,
       notes: [

@@ -3,8 +3,8 @@
  * llm-switchboard CLI: offline routing evaluation and training on recorded outcomes.
  *
  *   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--svg <out.svg>] [--json]
- *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>]
- *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json>
+ *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
+ *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json> [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
  *
  * <file>: a RouteLLM CSV (.csv), an LLMRouter list (.json, with --models for prices), or
  * JSONL `{ prompt, outcomes: { model: { score } } }` (with --models `{ model: { input, output } }`).
@@ -20,14 +20,22 @@ import { replay, singleModelPoints, type ReplayResult } from './evaluation/repla
 import { learnedCurve, learnedPoolCurve, summarizePair } from './evaluation/evaluate.js';
 import { aiq, costToReach } from './evaluation/metrics.js';
 import { costQualityChart } from './evaluation/svg.js';
-import { trainRouter } from './evaluation/train-router.js';
-import { assertLearnedModel, learnedStrategy } from './strategies/learned.js';
+import { trainRouter, type TrainRouterOptions } from './evaluation/train-router.js';
+import { assertLearnedModel, learnedStrategy, type LearnedRouterModel } from './strategies/learned.js';
 import { datasetFromRecords, readRecordsJsonl } from './evaluation/records-dataset.js';
 
 const USAGE = `Usage:
   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--limit <n>] [--svg <out.svg>] [--json]
-  llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>]
-  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>]
+  llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
+  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
+
+  --length-prior  blend "longer prompts → the pricier model" into the learned score at decision
+                  time: cv (default) chooses its weight by 5-fold cross-validation on the training
+                  rows (needs 50 rows with both the cheapest and the priciest model's outcome);
+                  a number in [0, 1] fixes the learned score's weight; off leaves it out
+  --tune          cv (default): choose the step size by the same cross-validation; off: 0.03
+  --cv-folds      by-label (default): folds split by label when there are enough (choices for traffic
+                  with new task labels); random: random folds (choices for traffic like these rows)
 
   --from-records  DecisionRecords (one JSON per line, from onDecision), with feedback lines
                   (type: 'feedback', from onFeedback) in the same or a --feedback file; the
@@ -60,6 +68,22 @@ const num = (v: string | undefined, name: string): number | undefined => {
   return n;
 };
 
+function lengthPriorOption(v: string | undefined): TrainRouterOptions['lengthPrior'] {
+  if (v === undefined || v === 'cv') return true;
+  if (v === 'off') return false;
+  const alpha = Number(v);
+  if (v.trim() === '' || !(alpha >= 0 && alpha <= 1)) throw new Error(`--length-prior must be cv, off or a number in [0, 1] (got '${v}')`);
+  return { alpha };
+}
+
+function priorLine(model: LearnedRouterModel): string {
+  const t = model.meta?.tune as { chosen?: number } | string | undefined;
+  const step = typeof t === 'object' && t.chosen !== undefined ? `; step size ${t.chosen} (by CV)` : typeof t === 'string' ? `; ${t}` : '';
+  const lp = model.lengthPrior;
+  if (lp) return `length prior α = ${lp.alpha}${lp.cv ? ` (chosen by ${lp.cv.folds}-fold CV${lp.cv.byLabel ? ' split by label' : ''}; APGR per α ${lp.cv.alphas.map((a, i) => `${a}: ${lp.cv!.apgr[i]}`).join(', ')})` : ' (fixed)'}${step}`;
+  return `length prior ${typeof model.meta?.lengthPrior === 'string' ? model.meta.lengthPrior : 'off'}${step}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -82,8 +106,16 @@ export async function main(argv: string[]): Promise<number> {
       dim: { type: 'string' },
       'from-records': { type: 'string', multiple: true },
       feedback: { type: 'string', multiple: true },
+      'length-prior': { type: 'string' },
+      tune: { type: 'string' },
+      'cv-folds': { type: 'string' },
     },
   });
+  const lengthPrior = lengthPriorOption(values['length-prior']);
+  if (values.tune !== undefined && values.tune !== 'cv' && values.tune !== 'off') throw new Error(`--tune must be cv or off (got '${values.tune}')`);
+  const tune = values.tune !== 'off';
+  const cvFolds = values['cv-folds'];
+  if (cvFolds !== undefined && cvFolds !== 'by-label' && cvFolds !== 'random') throw new Error(`--cv-folds must be by-label or random (got '${cvFolds}')`);
   if (values['from-records']) {
     if (command !== 'train') throw new Error('--from-records works with the train command');
     if (!values.out) throw new Error('--out is required');
@@ -94,11 +126,11 @@ export async function main(argv: string[]): Promise<number> {
     if (ds.rows.length === 0) throw new Error(`no trainable rows: ${r.records} records, ${r.feedback} feedback (${r.unmatchedFeedback} for unknown decisions, ${r.withoutFeatures} records with neither routing features nor recorded content)`);
     const seed = num(values.seed, 'seed');
     const dim = num(values.dim, 'dim');
-    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}) });
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune, ...(cvFolds ? { cvFolds } : {}) });
     const json = JSON.stringify(model);
     writeFileSync(values.out, json);
     const observed = Object.entries(model.observations ?? {}).map(([m, n]) => `${m}: ${n}`).join(', ');
-    process.stdout.write(`trained on ${ds.rows.length} rows from ${r.records} records and ${r.feedback} feedback (${r.unmatchedFeedback} feedback for unknown decisions, ${r.withoutFeatures} records without features or content left out); outcomes per model: ${observed} → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);
+    process.stdout.write(`trained on ${ds.rows.length} rows from ${r.records} records and ${r.feedback} feedback (${r.unmatchedFeedback} feedback for unknown decisions, ${r.withoutFeatures} records without features or content left out); outcomes per model: ${observed}; ${priorLine(model)} → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);
     return 0;
   }
   if (!values.data) throw new Error('--data is required');
@@ -107,10 +139,10 @@ export async function main(argv: string[]): Promise<number> {
     if (!values.out) throw new Error('--out is required');
     const seed = num(values.seed, 'seed');
     const dim = num(values.dim, 'dim');
-    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}) });
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune, ...(cvFolds ? { cvFolds } : {}) });
     const json = JSON.stringify(model);
     writeFileSync(values.out, json);
-    process.stdout.write(`trained on ${ds.rows.length} rows (${ds.excluded ?? 0} contaminated left out) → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);
+    process.stdout.write(`trained on ${ds.rows.length} rows (${ds.excluded ?? 0} contaminated left out); ${priorLine(model)} → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);
     return 0;
   }
   if (command !== 'eval') throw new Error(`unknown command '${command}'\n${USAGE}`);

@@ -137,7 +137,7 @@ export {
 } from 'openai';
 // Routing evaluation, learned routing, answer validators, shadow evaluation.
 export { learnedStrategy, predictLearned, featurize, promptParts, assertLearnedModel, createLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
-export type { LearnedRouterModel, LearnedStrategyOptions, LearnedStrategy, LearnedRouteOptions, PromptParts } from './strategies/learned.js';
+export type { LearnedRouterModel, LearnedStrategyOptions, LearnedStrategy, LearnedRouteOptions, PromptParts, LengthPrior } from './strategies/learned.js';
 export type { RecordedFeatures } from './strategies/learned-features.js';
 export type { Exploration } from './strategies/exploration.js';
 export type { RoutingTarget, TargetStats } from './strategies/routing-target.js';

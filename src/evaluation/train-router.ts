@@ -10,7 +10,11 @@
  */
 import { DENSE_FEATURES, LEARNED_FORMAT, predictWith, weightCount, type LearnedRouterModel } from '../strategies/learned.js';
 import { DEFAULT_WINDOW, featurize, fromRecordedFeatures, type FeatureSpace, type Features } from '../strategies/learned-features.js';
-import { shuffled, type RoutingDataset, type RoutingRow } from './dataset.js';
+import { quantiles, cdfAt, type LengthPrior } from '../strategies/learned-length-prior.js';
+import { kFoldDisjoint, shuffled, withRows, type RoutingDataset, type RoutingRow } from './dataset.js';
+import { labelFolds } from './length-prior-blend.js';
+import { curveFromOrder, rankRows, shares, type PairOutcomes } from './pair-curves.js';
+import { apgr } from './metrics.js';
 
 export interface TrainRouterOptions {
   /** Hash buckets for word n-grams. @default 16384 (or the recorded features' own) */
@@ -35,7 +39,45 @@ export interface TrainRouterOptions {
   precision?: number;
   /** Largest inverse-propensity weight (clipping keeps rare explorations from dominating). @default 10 */
   maxWeight?: number;
+  /**
+   * Store a length prior in the model ("longer prompts → the pricier model", blended with the
+   * learned score at decision time; see `LearnedStrategyOptions.lengthPrior`). `true`: its
+   * weight is chosen among `alphas` by `folds`-fold cross-validation on these rows alone
+   * (folds split by `group` label when there are enough labels, so each fold's labels are
+   * unseen by its training part, as new traffic's are), by APGR between the cheapest and the
+   * priciest model; needs rows with both models' outcomes. `{ alpha }` fixes the weight.
+   * @default false
+   * @example true
+   * @example { alphas: [0, 0.5, 1], folds: 3 }
+   */
+  lengthPrior?: boolean | { alpha?: number; alphas?: number[]; folds?: number };
+  /**
+   * Choose the AdaGrad step size by the same cross-validation on these rows (folds split by
+   * label when there are enough labels), by APGR between the cheapest and the priciest model,
+   * then fit on all rows with it. A smaller step keeps the n-gram weights closer to zero, which
+   * carries better to traffic unlike the training rows. Needs rows with both models' outcomes
+   * (else `learningRate` is used).
+   * @default false
+   * @example true
+   * @example { learningRates: [0.005, 0.01, 0.03], folds: 5 }
+   */
+  tune?: boolean | { learningRates?: number[]; folds?: number };
+  /**
+   * How `tune` and `lengthPrior` split the rows for cross-validation. `by-label`: by `group`
+   * label when there are at least as many labels as folds (each fold's labels unseen by its
+   * training part: the choice suits traffic that brings new task labels), else random;
+   * `random`: random folds (the choice suits traffic like the training rows).
+   * @default 'by-label'
+   * @example 'random'
+   */
+  cvFolds?: 'by-label' | 'random';
 }
+
+/** Step sizes `tune: true` chooses among. */
+export const TUNE_LEARNING_RATES = [0.005, 0.01, 0.03];
+
+/** Rows needed with both the weak and the strong model's outcome to choose the length-prior weight. */
+export const LENGTH_PRIOR_MIN_ROWS = 50;
 
 function rowFeatures(r: RoutingRow, space: FeatureSpace): Features {
   if (r.features) {
@@ -52,6 +94,8 @@ function rowFeatures(r: RoutingRow, space: FeatureSpace): Features {
  */
 export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}): LearnedRouterModel {
   if (ds.rows.length === 0) throw new RangeError('trainRouter: the dataset has no rows');
+  if (options.cvFolds !== undefined && options.cvFolds !== 'by-label' && options.cvFolds !== 'random') throw new RangeError(`trainRouter: cvFolds must be 'by-label' or 'random' (got ${JSON.stringify(options.cvFolds)})`);
+  if (options.tune) return tuned(ds, options);
   const recorded = ds.rows.find((r) => r.features)?.features;
   const dim = options.dim ?? recorded?.dim ?? 16384;
   const ngrams = options.ngrams ?? recorded?.ngrams ?? 2;
@@ -125,7 +169,7 @@ export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}
     const p = ds.pricing[m];
     prices[m] = p ? (p.input + p.output) / 2 : 0;
   }
-  return {
+  const model: LearnedRouterModel = {
     format: LEARNED_FORMAT,
     ...space,
     models: [...ds.models],
@@ -135,6 +179,148 @@ export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}
     observations,
     meta: { trainedOn: ds.name, rows: ds.rows.length, epochs, learningRate: lr, l2, seed, fromRecordedFeatures: recorded !== undefined },
   };
+  if (!options.lengthPrior) return model;
+  const fitted = fitLengthPrior(ds, model, feats, options);
+  if (typeof fitted === 'string') return { ...model, meta: { ...model.meta, lengthPrior: fitted } };
+  return { ...model, lengthPrior: fitted };
+}
+
+/** The pair the prior is defined on: the cheapest and the priciest model (dataset order breaks ties). */
+function priorPair(model: LearnedRouterModel): { weak: string; strong: string } {
+  let weak = model.models[0]!;
+  let strong = model.models[model.models.length - 1]!;
+  for (const m of model.models) {
+    if ((model.prices[m] ?? 0) < (model.prices[weak] ?? 0)) weak = m;
+    if ((model.prices[m] ?? 0) > (model.prices[strong] ?? 0)) strong = m;
+  }
+  return { weak, strong };
+}
+
+const marginOf = (m: LearnedRouterModel, f: Features, weak: string, strong: string) => predictWith(m.weights[strong]!, f, m.dim) - predictWith(m.weights[weak]!, f, m.dim);
+
+function apgrOn(rows: readonly RoutingRow[], scores: ArrayLike<number>, weak: string, strong: string): number {
+  const n = rows.length;
+  const o: PairOutcomes = { n, qWeak: new Float64Array(n), qStrong: new Float64Array(n), cWeak: new Float64Array(n), cStrong: new Float64Array(n) };
+  let qw = 0;
+  let qs = 0;
+  rows.forEach((r, i) => {
+    qw += o.qWeak[i] = r.outcomes[weak]!.score;
+    qs += o.qStrong[i] = r.outcomes[strong]!.score;
+  });
+  if (!(Math.abs(qs - qw) > 1e-9)) return 0.5;
+  return apgr(curveFromOrder(o, rankRows(scores), shares()), qw / n, qs / n);
+}
+
+/**
+ * The length prior's weight and quantiles. The learned score's quantiles come from
+ * out-of-fold scores (what new traffic looks like to the model), not from the rows the model
+ * was fitted on, whose scores are spread wider. Returns why not, when it cannot be fitted.
+ */
+function fitLengthPrior(ds: RoutingDataset, model: LearnedRouterModel, feats: Features[], options: TrainRouterOptions, oofOf?: OutOfFold): LengthPrior | string {
+  const spec = options.lengthPrior === true ? {} : (options.lengthPrior as Exclude<TrainRouterOptions['lengthPrior'], boolean | undefined>);
+  const { weak, strong } = priorPair(model);
+  if (weak === strong) return 'not fitted: the length prior needs two models';
+  const lengths = feats.map((f) => f.dense[0]!);
+  if (spec.alpha !== undefined) {
+    if (!(spec.alpha >= 0 && spec.alpha <= 1)) throw new RangeError(`trainRouter: lengthPrior.alpha must be in [0, 1] (got ${String(spec.alpha)})`);
+    const margins = feats.map((f) => marginOf(model, f, weak, strong));
+    return priorFrom(spec.alpha, weak, strong, margins, lengths, undefined);
+  }
+  const alphas = spec.alphas ?? [0, 0.25, 0.5, 0.75, 1];
+  if (alphas.length === 0 || !alphas.every((a) => a >= 0 && a <= 1)) throw new RangeError('trainRouter: lengthPrior.alphas must be numbers in [0, 1]');
+  const k = spec.folds ?? 5;
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`trainRouter: lengthPrior.folds must be an integer >= 2 (got ${String(k)})`);
+  const pairs = pairRows(ds, weak, strong);
+  if (pairs.rows.length < LENGTH_PRIOR_MIN_ROWS) return `not fitted: choosing its weight needs ${LENGTH_PRIOR_MIN_ROWS} rows with both '${weak}' and '${strong}' outcomes (had ${pairs.rows.length}); pass lengthPrior: { alpha } to fix it`;
+  const { rows, oof, len, byLabel } = oofOf ?? outOfFold(pairs, ds, feats, options, k, weak, strong);
+  const qm = quantiles(oof);
+  const ql = quantiles(lengths);
+  const um = oof.map((x) => cdfAt(qm, x));
+  const ul = len.map((x) => cdfAt(ql, x));
+  const cv = alphas.map((a) => apgrOn(rows, um.map((x, i) => a * x + (1 - a) * ul[i]!), weak, strong));
+  let best = 0;
+  for (let i = 1; i < cv.length; i++) if (cv[i]! > cv[best]! + 1e-12) best = i;
+  return priorFrom(alphas[best]!, weak, strong, oof, lengths, { alphas: [...alphas], apgr: cv.map((x) => Math.round(x * 1e4) / 1e4), folds: k, byLabel, rows: rows.length }, len);
+}
+
+function pairRows(ds: RoutingDataset, weak: string, strong: string): RoutingDataset {
+  return withRows(ds, ds.rows.filter((r) => r.outcomes[weak] && r.outcomes[strong]));
+}
+
+interface OutOfFold {
+  rows: RoutingRow[];
+  /** Out-of-fold learned score (strong − weak) per row of `rows`. */
+  oof: number[];
+  /** The length feature per row of `rows`. */
+  len: number[];
+  /** Per row of `rows`: its learned score's percentile within its own fold. */
+  rank: number[];
+  byLabel: boolean;
+}
+
+/** Out-of-fold scores over `pairs` (rows of `ds`, whose features are `feats`): k models fitted with `options`. */
+function outOfFold(pairs: RoutingDataset, ds: RoutingDataset, feats: Features[], options: TrainRouterOptions, k: number, weak: string, strong: string): OutOfFold {
+  const at = new Map(ds.rows.map((r, i) => [r, i]));
+  const { folds, byLabel } = options.cvFolds === 'random' ? { folds: kFoldDisjoint(pairs, k, options.seed ?? 1), byLabel: false } : labelFolds(pairs, k, options.seed ?? 1);
+  const out: OutOfFold = { rows: [], oof: [], len: [], rank: [], byLabel };
+  for (const { train, test } of folds) {
+    if (train.rows.length === 0 || test.rows.length === 0) continue;
+    const m = trainRouter(train, { ...options, lengthPrior: false, tune: false });
+    const scores = test.rows.map((r) => marginOf(m, feats[at.get(r)!]!, weak, strong));
+    const rank = new Array<number>(scores.length);
+    rankRows(scores).forEach((row, pos) => (rank[row] = 1 - pos / Math.max(1, scores.length - 1)));
+    test.rows.forEach((r, i) => {
+      out.rows.push(r);
+      out.oof.push(scores[i]!);
+      out.len.push(feats[at.get(r)!]!.dense[0]!);
+      out.rank.push(rank[i]!);
+    });
+  }
+  return out;
+}
+
+/** `tune`: the step size with the best cross-validated APGR, then the fit on all rows with it. */
+function tuned(ds: RoutingDataset, options: TrainRouterOptions): LearnedRouterModel {
+  const spec = options.tune === true ? {} : (options.tune as Exclude<TrainRouterOptions['tune'], boolean | undefined>);
+  const rates = spec.learningRates ?? TUNE_LEARNING_RATES;
+  if (rates.length === 0 || !rates.every((r) => r > 0 && Number.isFinite(r))) throw new RangeError('trainRouter: tune.learningRates must be positive numbers');
+  const k = spec.folds ?? 5;
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`trainRouter: tune.folds must be an integer >= 2 (got ${String(k)})`);
+  // The untuned fit gives the feature space (labels, recorded-feature shape) and the pair.
+  const probe = trainRouter(ds, { ...options, tune: false, lengthPrior: false, epochs: 0 });
+  const { weak, strong } = priorPair(probe);
+  const pairs = pairRows(ds, weak, strong);
+  if (weak === strong || pairs.rows.length < LENGTH_PRIOR_MIN_ROWS) {
+    const m = trainRouter(ds, { ...options, tune: false });
+    return { ...m, meta: { ...m.meta, tune: `not tuned: needs ${LENGTH_PRIOR_MIN_ROWS} rows with both the cheapest and the priciest model's outcome (had ${pairs.rows.length})` } };
+  }
+  const space: FeatureSpace = { dim: probe.dim, ngrams: probe.ngrams, window: probe.window, taskFeature: probe.taskFeature, tasks: probe.tasks };
+  const feats = ds.rows.map((r) => rowFeatures(r, space));
+  const runs = rates.map((learningRate) => {
+    const o = outOfFold(pairs, ds, feats, { ...options, learningRate }, k, weak, strong);
+    // Pooled as percentiles within each fold (as the in-domain tables pool theirs): each fold's model has its own scale.
+    return { learningRate, o, apgr: apgrOn(o.rows, o.rank, weak, strong) };
+  });
+  let best = 0;
+  for (let i = 1; i < runs.length; i++) if (runs[i]!.apgr > runs[best]!.apgr + 1e-12) best = i;
+  const chosen = runs[best]!;
+  const model = trainRouter(ds, { ...options, tune: false, learningRate: chosen.learningRate, lengthPrior: false });
+  const withTune: LearnedRouterModel = { ...model, meta: { ...model.meta, tune: { learningRates: [...rates], apgr: runs.map((r) => Math.round(r.apgr * 1e4) / 1e4), folds: k, byLabel: chosen.o.byLabel, chosen: chosen.learningRate } } };
+  if (!options.lengthPrior) return withTune;
+  const fitted = fitLengthPrior(ds, withTune, feats, { ...options, learningRate: chosen.learningRate }, k === lengthPriorFolds(options) ? chosen.o : undefined);
+  if (typeof fitted === 'string') return { ...withTune, meta: { ...withTune.meta, lengthPrior: fitted } };
+  return { ...withTune, lengthPrior: fitted };
+}
+
+function lengthPriorFolds(options: TrainRouterOptions): number {
+  return typeof options.lengthPrior === 'object' ? (options.lengthPrior.folds ?? 5) : 5;
+}
+
+function priorFrom(alpha: number, weak: string, strong: string, margins: number[], lengths: number[], cv: LengthPrior['cv'], marginLengths = lengths): LengthPrior {
+  const margin = quantiles(margins);
+  const length = quantiles(lengths);
+  const blend = quantiles(margins.map((x, i) => alpha * cdfAt(margin, x) + (1 - alpha) * cdfAt(length, marginLengths[i]!)));
+  return { alpha, weak, strong, margin, length, blend, ...(cv ? { cv } : {}) };
 }
 
 /**

@@ -18,16 +18,18 @@ import { DEFAULT_WINDOW, DENSE_FEATURES, featurize, fromRecordedFeatures, prompt
 import { checkExploration, explore, type Exploration } from './exploration.js';
 import { TargetCalibrator, targetKind, type RoutingTarget, type TargetStats } from './routing-target.js';
 import type { FeedbackEvent } from './feedback-event.js';
+import { assertLengthPrior, blendedMargin, type LengthPrior } from './learned-length-prior.js';
 
 export { DENSE_FEATURES, featurize, promptParts };
-export type { Features, PromptParts };
+export type { Features, PromptParts, LengthPrior };
 
-export const LEARNED_FORMAT = 'llm-switchboard/learned-router@3';
+export const LEARNED_FORMAT = 'llm-switchboard/learned-router@4';
 
 // Older model files hash other features: their weights would be read against the wrong buckets.
 const OLD_FORMATS: Record<string, string> = {
   'llm-switchboard/learned-router@1': 'format @1 (features from the first 3,000 characters) is no longer read',
   'llm-switchboard/learned-router@2': 'format @2 (1,500-character window, murmur-mixed buckets) is no longer read',
+  'llm-switchboard/learned-router@3': 'format @3 (no length prior, fewer shape features) is no longer read',
 };
 
 /** The JSON a `trainRouter()` run (or `createLearnedModel()`) produces. */
@@ -41,6 +43,12 @@ export interface LearnedRouterModel extends FeatureSpace {
   prices: Record<string, number>;
   /** λ used when the strategy is built without one. */
   lambda: number;
+  /**
+   * The length prior blended in at decision time (see `trainRouter({ lengthPrior })`):
+   * its weight, chosen by cross-validation on the training rows, and the training-set
+   * quantiles the blend maps through. Absent: the learned score alone.
+   */
+  lengthPrior?: LengthPrior;
   /** Outcomes each model was fitted on (Thompson sampling narrows as these grow). */
   observations?: Record<string, number>;
   /** How the model was fitted (data, seed, sizes), for the record. */
@@ -89,6 +97,14 @@ export interface LearnedStrategyOptions {
    * @example { learningRate: 0.05, maxWeight: 10 }
    */
   online?: boolean | { learningRate?: number; maxWeight?: number; l2?: number };
+  /**
+   * Blend in the model file's length prior (longer prompts lean to the pricier model, with
+   * the weight `trainRouter` chose by cross-validation). `false` routes on the learned score
+   * alone. Without a `lengthPrior` in the model file this does nothing.
+   * @default true
+   * @example false
+   */
+  lengthPrior?: boolean;
   /**
    * Put the routing features in the DecisionRecord (`routingFeatures`), so records plus
    * feedback can train a model without storing prompt text.
@@ -153,6 +169,7 @@ export function assertLearnedModel(value: unknown): asserts value is LearnedRout
     const w = m!.weights?.[id];
     if (!Array.isArray(w) || w.length !== n) fail(`weights['${id}'] must hold ${n} numbers`);
   }
+  if (m!.lengthPrior !== undefined) assertLengthPrior(m!.lengthPrior, m!.models!, fail);
 }
 
 /**
@@ -250,6 +267,21 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
     }
   };
   const observations: Record<string, number> = { ...(model.observations ?? {}) };
+  // The length prior shifts every known model's score by (blended − learned margin), scaled
+  // by where its training price sits between the prior's weak and strong model: for that pair
+  // the blended margin replaces the learned one exactly; models priced between move part way.
+  const prior = options.lengthPrior !== false ? model.lengthPrior : undefined;
+  const priorWeak = prior ? slot.get(prior.weak)! : -1;
+  const priorStrong = prior ? slot.get(prior.strong)! : -1;
+  const lean = new Float64Array(K);
+  if (prior) {
+    const pw = model.prices[prior.weak] ?? 0;
+    const ps = model.prices[prior.strong] ?? 0;
+    model.models.forEach((m, mi) => {
+      const pm = model.prices[m] ?? 0;
+      lean[mi] = mi === priorStrong ? 1 : mi === priorWeak ? 0 : ps > pw ? Math.min(1, Math.max(0, (pm - pw) / (ps - pw))) : 0;
+    });
+  }
   const calibrators = new Map<string | null, TargetCalibrator>();
   const routeOf = (route: string | null) => (route !== null ? options.routes?.[route] : undefined);
 
@@ -292,7 +324,19 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
       cost[i] = maxPrice > 0 ? prices[i]! / maxPrice : 0;
       seen[i] = observations[c.id] ?? 0;
     }
-    const e = explore(exploration, { p, cost, lambda: lam, observations: seen, random: info.random });
+    // u: what the choice is made on (the predictions, shifted by the length prior when on).
+    let u: Float64Array = p;
+    if (prior) {
+      const sig = (z: number) => 1 / (1 + Math.exp(-z));
+      const margin = sig(zs[priorStrong]!) - sig(zs[priorWeak]!);
+      const shift = blendedMargin(prior, margin, f.dense[0]!) - margin;
+      u = new Float64Array(k);
+      for (let i = 0; i < k; i++) {
+        const mi = slot.get(candidates[i]!.id);
+        u[i] = p[i]! + (mi !== undefined ? shift * lean[mi]! : 0);
+      }
+    }
+    const e = explore(exploration, { p: u, cost, lambda: lam, observations: seen, random: info.random });
     if (calibrator && !info.dryRun) {
       const usd = new Float64Array(k);
       const out = info.requirements.maxOutputTokens ?? calibrator.expectedOutputTokens;
@@ -300,7 +344,7 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
         const pr = candidates[i]!.pricing;
         usd[i] = pr ? (info.requirements.promptTokens * pr.input + out * pr.output) / 1e6 : (prices[i]! * (info.requirements.promptTokens + out)) / 1e6;
       }
-      calibrator.push({ p, cost, usd, strong, pick: e.pick });
+      calibrator.push({ p: u, quality: p, cost, usd, strong, pick: e.pick });
     }
     const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => e.utility[b]! - e.utility[a]!);
     const probabilities: Record<string, number> = {};
@@ -309,7 +353,7 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
     const explored = e.probabilities[e.pick]! < 1 ? ` explore=${exploration!.type}` : '';
     return {
       plan: order.map((i) => candidates[i]!),
-      reason: `learned: ${top.id} p=${p[e.pick]!.toFixed(2)} λ=${Number(lam.toPrecision(4))}${explored}`,
+      reason: `learned: ${top.id} p=${p[e.pick]!.toFixed(2)}${prior ? ` length-prior α=${prior.alpha}` : ''} λ=${Number(lam.toPrecision(4))}${explored}`,
       scores: p,
       probabilities,
       ...(recordOn ? { features: recordFeatures(f, model, context.taskType) } : {}),
@@ -363,9 +407,14 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
  * The λ at which a strong/weak decision flips for a prompt: the router picks `strong`
  * when λ is below it. Sorting prompts by this margin gives the routing curve.
  */
-export function learnedMargin(model: LearnedRouterModel, prompt: string | PromptParts, taskType: string | undefined, weak: string, strong: string, prices: Record<string, number>): number {
-  const p = predictLearned(model, prompt, taskType);
+export function learnedMargin(model: LearnedRouterModel, prompt: string | PromptParts, taskType: string | undefined, weak: string, strong: string, prices: Record<string, number>, options: { lengthPrior?: boolean } = {}): number {
+  const f = featurize(prompt, taskType, model);
+  const pOf = (m: string) => (model.weights[m] ? predictWith(model.weights[m], f, model.dim) : 0);
+  let margin = pOf(strong) - pOf(weak);
+  const prior = options.lengthPrior !== false ? model.lengthPrior : undefined;
+  // As the strategy applies it: the blend replaces the margin of the prior's own pair.
+  if (prior && prior.weak === weak && prior.strong === strong) margin = blendedMargin(prior, margin, f.dense[0]!);
   const maxPrice = Math.max(prices[weak] ?? 0, prices[strong] ?? 0);
   const dc = ((prices[strong] ?? 0) - (prices[weak] ?? 0)) / (maxPrice || 1);
-  return ((p[strong] ?? 0) - (p[weak] ?? 0)) / (dc || 1);
+  return margin / (dc || 1);
 }

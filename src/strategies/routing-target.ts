@@ -40,7 +40,10 @@ export function targetKind(t: RoutingTarget): { kind: TargetKind; value: number 
 }
 
 interface Sample {
+  /** What the choice is made on per candidate (predictions, with the length prior's shift when on). */
   p: Float64Array;
+  /** Predicted P(good) per candidate, when it differs from `p` (the minQuality target reads it). */
+  quality?: Float64Array;
   cost: Float64Array;
   usd: Float64Array;
   strong: number;
@@ -115,7 +118,7 @@ export class TargetCalibrator {
   private metric(s: Sample, pick: number): number {
     if (this.kind === 'strongShare') return pick === s.strong ? 1 : 0;
     if (this.kind === 'costPer1k') return s.usd[pick]! * 1000;
-    return s.p[pick]!;
+    return (s.quality ?? s.p)[pick]!;
   }
 
   /** Mean metric over the window if every decision had used λ (exploration aside). */
