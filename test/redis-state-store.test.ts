@@ -58,11 +58,12 @@ describe('Redis store operations', () => {
   it('get/set/increment/delete with TTLs and a key prefix, numbers exact', async () => {
     const s = await store();
     expect(await s.get('k')).toBeUndefined();
-    await s.set('k', 0.1, 50);
+    // A TTL long enough that a loaded machine cannot expire it before the next two commands.
+    await s.set('k', 0.1, 1000);
     expect(await s.increment('k', 0.2)).toBeCloseTo(0.3, 15);
     expect(await s.increment('c', 2, 60_000)).toBe(2);
     expect(await s.getMany(['k', 'c', 'none'])).toEqual([expect.closeTo(0.3, 15), 2, undefined]);
-    await wait(80);
+    await wait(1100);
     expect(await s.get('k')).toBeUndefined();
     await s.delete('c');
     expect(await s.get('c')).toBeUndefined();

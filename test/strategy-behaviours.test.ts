@@ -193,7 +193,7 @@ describe('round-robin and least-busy', () => {
 
   it('least-busy sends new calls to the model with the fewest in flight', async () => {
     const r = createRouter({
-      providers: { m: { type: 'mock', latencyMs: 40 } },
+      providers: { m: { type: 'mock', latencyMs: 400 } },
       models: [
         { id: 'a', provider: 'm' },
         { id: 'b', provider: 'm' },
