@@ -14,7 +14,7 @@ export const routingContextSchema = z.strictObject({
   /** For rules and reporting. @default none @example 'background' */
   priority: z.enum(['critical', 'standard', 'background']).optional(),
   /** Deadline for the whole call in ms (overrides the route's `timeouts.totalMs`). @default none @example 5000 */
-  maxLatencyMs: positiveMsNumber.optional(),
+  maxLatencyMs: positiveMsNumber().optional(),
   /** Cost ceiling for this request in USD; models estimated above it are excluded. @default none @example 0.002 */
   maxCostUsd: z.number().nonnegative().optional(),
   /** Budgets, policy, cache scope and cost reports are kept per tenant. @default none @example 'acme' */
