@@ -107,14 +107,14 @@ async function firstAnswer(smoke: boolean): Promise<BenchSection> {
   // CPU time (all threads) over the same span: on a shared machine a process waiting for a
   // core inflates its wall time, not its CPU time.
   const timed = (setup: string, call: string) => `
-const c0 = process.cpuUsage();
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 ${setup}
 const t1 = performance.now();
 ${call}
 const t2 = performance.now();
-const c = process.cpuUsage(c0);
-console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0, cpuMs: (c.user + c.system) / 1000 }));
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
   const pairs = [
     {
