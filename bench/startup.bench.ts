@@ -62,6 +62,12 @@ async function importCost(smoke: boolean): Promise<BenchSection> {
       name: "import('llm-switchboard') + createRouter(openai provider)",
       script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
     },
+    {
+      // No baseURL: the vendor's endpoint, which the price catalog lists, so an unpriced
+      // model loads it (on 127.0.0.1, above, the catalog could price nothing and is skipped).
+      name: "import('llm-switchboard') + createRouter(openai provider, vendor endpoint: price catalog loaded)",
+      script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
+    },
     // What the package's own import is made of: each runtime dependency alone.
     ...Object.keys(dependencies).map((dep) => ({ name: `dependency alone: import('${dep}')`, script: importScript(dep) })),
   ];
