@@ -62,6 +62,12 @@ async function importCost(smoke: boolean): Promise<BenchSection> {
       name: "import('llm-switchboard') + createRouter(openai provider)",
       script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
     },
+    {
+      // No baseURL: the vendor's endpoint, which the price catalog lists, so an unpriced
+      // model loads it (on 127.0.0.1, above, the catalog could price nothing and is skipped).
+      name: "import('llm-switchboard') + createRouter(openai provider, vendor endpoint: price catalog loaded)",
+      script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
+    },
     // What the package's own import is made of: each runtime dependency alone.
     ...Object.keys(dependencies).map((dep) => ({ name: `dependency alone: import('${dep}')`, script: importScript(dep) })),
   ];
@@ -100,17 +106,21 @@ async function importCost(smoke: boolean): Promise<BenchSection> {
  * by run, so the machine's load at any moment is shared between them.
  */
 async function firstAnswer(smoke: boolean): Promise<BenchSection> {
-  const runs = smoke ? 2 : 12;
+  const runs = smoke ? 2 : 16;
   const pkg = await packageUrl();
   const up = await serveUpstream();
   const msg = `messages: [{ role: 'user', content: 'hi' }], max_tokens: 16`;
+  // CPU time (all threads) over the same span: on a shared machine a process waiting for a
+  // core inflates its wall time, not its CPU time.
   const timed = (setup: string, call: string) => `
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 ${setup}
 const t1 = performance.now();
 ${call}
 const t2 = performance.now();
-console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0 }));
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
   const pairs = [
     {
@@ -159,6 +169,7 @@ console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0 }));
       }
       const ratios = raw.map((r, i) => ours[i]!.out.totalMs / r.out.totalMs);
       const sorted = sortedCopy(ratios);
+      const cpuRatios = sortedCopy(raw.map((r, i) => ours[i]!.out.cpuMs / r.out.cpuMs));
       rows.push({
         provider: p.name,
         'raw SDK: import + construct ms': round(med(raw.map((r) => r.out.readyMs))),
@@ -167,6 +178,10 @@ console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0 }));
         'router: to first answer ms': round(med(ours.map((r) => r.out.totalMs))),
         'ratio (paired), median': `${med(ratios).toFixed(2)}×`,
         'ratio p25–p75': `${percentile(sorted, 25).toFixed(2)}–${percentile(sorted, 75).toFixed(2)}×`,
+        'raw SDK: CPU ms to first answer': round(med(raw.map((r) => r.out.cpuMs))),
+        'router: CPU ms to first answer': round(med(ours.map((r) => r.out.cpuMs))),
+        'CPU ratio (paired), median': `${percentile(cpuRatios, 50).toFixed(2)}×`,
+        'CPU ratio p25–p75': `${percentile(cpuRatios, 25).toFixed(2)}–${percentile(cpuRatios, 75).toFixed(2)}×`,
       });
     }
   } finally {
@@ -174,7 +189,7 @@ console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0 }));
   }
   return {
     title: 'Start-up: import → construct → first answer vs the raw SDK',
-    method: `Plain \`node --input-type=module -e\` per run, fresh process each; one warm-up run per subject, then ${runs} pairs with the order alternating pair by pair; times are performance.now() inside the child from before the dynamic import to the first answer (one non-streaming request to the bench upstream on 127.0.0.1). Ratio = router / raw SDK within each pair.`,
+    method: `Plain \`node --input-type=module -e\` per run, fresh process each; one warm-up run per subject, then ${runs} pairs with the order alternating pair by pair; times are performance.now() inside the child from before the dynamic import to the first answer (one non-streaming request to the bench upstream on 127.0.0.1), CPU = process.cpuUsage() (user + system, all threads) over the same span. Ratio = router / raw SDK within each pair. On a loaded machine the CPU ratio is the steadier figure: a process waiting for a core adds wall time, not CPU time.`,
     iterations: runs,
     rows,
     notes: ['Target (issue 21): import → first answer ≤ 1.2× the raw SDK.'],

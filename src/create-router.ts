@@ -4,7 +4,7 @@
  */
 import type { ResolvedRouterOptions, RouterOptions } from './config/router-options.js';
 import { checkCrossReferences, checkEmbeddingConfig, checkRoutingReferences } from './config/cross-references.js';
-import { optionsSchema } from './config/options-schema.js';
+import { parseOptions } from './config/options-schema.js';
 import { formatIssues } from './config/format-issues.js';
 import { ConfigError, type ConfigIssue } from './errors/config-error.js';
 import type { ProviderConfig } from './config/provider-schema.js';
@@ -47,7 +47,7 @@ const KEY_ENV: Record<string, string[]> = {
  * });
  */
 export function createRouter(options: RouterOptions): Router {
-  const parsed = optionsSchema.safeParse(options);
+  const parsed = parseOptions(options);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
   const opts: ResolvedRouterOptions = parsed.data;
   const issues: ConfigIssue[] = [];

@@ -1,8 +1,9 @@
 /** Spend limits (budgets/budget-ledger.ts enforces them). */
 import * as z from 'zod';
 import { durationMs } from './duration-schema.js';
+import { lazy } from './lazy-schema.js';
 
-export const budgetSchema = z.strictObject({
+export const budgetSchema = lazy(() => z.strictObject({
   /** A name for records and errors. @default 'budget-<index>' @example 'acme-daily' */
   id: z.string().min(1).optional(),
   /**
@@ -20,7 +21,7 @@ export const budgetSchema = z.strictObject({
   /** @example 'month' @example { rollingMs: 3_600_000 } */
   period: z.union([z.enum(['day', 'month']), z.strictObject({
       /** The window's length in ms. @example 3_600_000 */
-      rollingMs: durationMs,
+      rollingMs: durationMs(),
     })]),
   /**
    * What happens when a request would exceed it: a BudgetExceededError, or the request is
@@ -32,6 +33,6 @@ export const budgetSchema = z.strictObject({
       /** The cheaper route that serves the request instead. @example 'cheap' */
       downgradeTo: z.string().min(1),
     })]).optional(),
-});
+}));
 
-export type BudgetConfig = z.input<typeof budgetSchema>;
+export type BudgetConfig = z.input<ReturnType<typeof budgetSchema>>;

@@ -2,19 +2,20 @@
 import * as z from 'zod';
 import { durationMs } from './duration-schema.js';
 import { fn } from './function-schema.js';
+import { lazy } from './lazy-schema.js';
 
-export const semanticCacheSchema = z.strictObject({
+export const semanticCacheSchema = lazy(() => z.strictObject({
   /** Turns the request's text into a vector; called on every cacheable miss. @example (text) => myEmbedder(text) */
   embed: fn<(text: string) => number[] | Promise<number[]>>('semantic.embed'),
   /** Cosine similarity at or above which a cached answer is reused. @default 0.95 @example 0.97 */
   threshold: z.number().min(0).max(1).optional(),
   /** Vectors kept for comparison. @default 500 @example 2000 */
   maxEntries: z.number().int().positive().optional(),
-});
+}));
 
-export const cacheSchema = z.strictObject({
+export const cacheSchema = lazy(() => z.strictObject({
   /** @default 300000 (5 minutes) @example 600000 */
-  ttlMs: durationMs.optional(),
+  ttlMs: durationMs().optional(),
   /** @default 1000 @example 5000 */
   maxEntries: z.number().int().positive().optional(),
   /** Upper bound on the JSON size of all cached answers. @default 52428800 (50 MiB) @example 10485760 */
@@ -29,8 +30,8 @@ export const cacheSchema = z.strictObject({
   /** Let tenants share cached answers. @default false @example true */
   shareAcrossTenants: z.boolean().optional(),
   /** Reuse answers to similar (not identical) requests. @default off @example { embed: (t) => myEmbedder(t), threshold: 0.97 } */
-  semantic: semanticCacheSchema.optional(),
-});
+  semantic: semanticCacheSchema().optional(),
+}));
 
-export type SemanticCacheOptions = z.input<typeof semanticCacheSchema>;
-export type CacheOptions = z.input<typeof cacheSchema>;
+export type SemanticCacheOptions = z.input<ReturnType<typeof semanticCacheSchema>>;
+export type CacheOptions = z.input<ReturnType<typeof cacheSchema>>;

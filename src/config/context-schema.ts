@@ -2,9 +2,10 @@ import * as z from 'zod';
 import type { RoutingContext } from '../spec/routing-context.js';
 import type { Assignable } from './assignable.js';
 import { positiveMsNumber } from './duration-schema.js';
+import { lazy } from './lazy-schema.js';
 
-/** The routing context (spec/routing-context.ts), validated per call and in `serve({ keys })`. */
-export const routingContextSchema = z.strictObject({
+/** The routing context (spec/routing-context.ts), validated per call and in `serve({ keys })`; built at the first use. */
+export const routingContextSchema = lazy(() => z.strictObject({
   /** Identifies a task across calls; `stickyBy: 'taskId'` keeps it on one arm. @default none @example 'ticket-4711' */
   taskId: z.string().optional(),
   /** What kind of work this is, for rules, learned strategies and cost reports. @default none @example 'classification' */
@@ -14,7 +15,7 @@ export const routingContextSchema = z.strictObject({
   /** For rules and reporting. @default none @example 'background' */
   priority: z.enum(['critical', 'standard', 'background']).optional(),
   /** Deadline for the whole call in ms (overrides the route's `timeouts.totalMs`). @default none @example 5000 */
-  maxLatencyMs: positiveMsNumber.optional(),
+  maxLatencyMs: positiveMsNumber().optional(),
   /** Cost ceiling for this request in USD; models estimated above it are excluded. @default none @example 0.002 */
   maxCostUsd: z.number().nonnegative().optional(),
   /** Budgets, policy, cache scope and cost reports are kept per tenant. @default none @example 'acme' */
@@ -31,8 +32,8 @@ export const routingContextSchema = z.strictObject({
   requiredCapabilities: z.array(z.enum(['tools', 'vision', 'json_schema', 'streaming', 'reasoning'])).optional(),
   /** Anything else, for rules (`metadata.<key>`) and records; merges key by key with a bound context. @default none @example { feature: 'search' } */
   metadata: z.record(z.string(), z.unknown()).optional(),
-});
+}));
 
 // A parsed context is what the pipeline reads as a RoutingContext (spec/routing-context.ts).
-type _ContextIsRoutingContext = Assignable<z.output<typeof routingContextSchema>, RoutingContext>;
-type _RoutingContextIsContext = Assignable<RoutingContext, z.input<typeof routingContextSchema>>;
+type _ContextIsRoutingContext = Assignable<z.output<ReturnType<typeof routingContextSchema>>, RoutingContext>;
+type _RoutingContextIsContext = Assignable<RoutingContext, z.input<ReturnType<typeof routingContextSchema>>>;

@@ -4,6 +4,7 @@
  * every call time out at once. Every duration a user configures goes through these.
  */
 import * as z from 'zod';
+import { lazy } from './lazy-schema.js';
 
 /** The longest delay setTimeout honours. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -11,10 +12,10 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 const tooLong = `must be at most ${MAX_TIMER_MS} ms (2^31−1, the longest timer Node supports)`;
 
 /** A positive whole number of milliseconds a timer can wait for. */
-export const durationMs = z.number().int().positive().max(MAX_TIMER_MS, tooLong);
+export const durationMs = lazy(() => z.number().int().positive().max(MAX_TIMER_MS, tooLong));
 
 /** Like durationMs, 0 allowed. */
-export const durationOrZeroMs = z.number().int().nonnegative().max(MAX_TIMER_MS, tooLong);
+export const durationOrZeroMs = lazy(() => z.number().int().nonnegative().max(MAX_TIMER_MS, tooLong));
 
 /** A positive number of milliseconds (fractions allowed), bounded like durationMs. */
-export const positiveMsNumber = z.number().positive().max(MAX_TIMER_MS, tooLong);
+export const positiveMsNumber = lazy(() => z.number().positive().max(MAX_TIMER_MS, tooLong));

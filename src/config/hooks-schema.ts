@@ -6,10 +6,11 @@ import * as z from 'zod';
 import type { RouterHooks } from '../spec/router-hooks.js';
 import type { Assignable } from './assignable.js';
 import { fn } from './function-schema.js';
+import { lazy } from './lazy-schema.js';
 
 const hook = <K extends keyof RouterHooks>(name: K) => fn<NonNullable<RouterHooks[K]>>(name).optional();
 
-export const hooksSchema = z.strictObject({
+export const hooksSchema = lazy(() => z.strictObject({
   /** Once per call, when it finishes (for streams: when the stream ends, fails or is aborted). @default none @example (decision) => logger.info(decision) */
   onDecision: hook('onDecision'),
   /** After every upstream attempt, successful or not. @default none @example ({ attempt }) => metrics.observe(attempt.latencyMs) */
@@ -38,8 +39,8 @@ export const hooksSchema = z.strictObject({
   onStateRecovered: hook('onStateRecovered'),
   /** When a hook throws. @default one console.warn per hook name @example ({ hook, error }) => logger.error({ hook, error }) */
   onHookError: hook('onHookError'),
-});
+}));
 
 // The hook bus consumes RouterHooks; the schema must accept exactly its hooks.
-type _HooksAreRouterHooks = Assignable<z.output<typeof hooksSchema>, RouterHooks>;
-type _RouterHooksAreHooks = Assignable<RouterHooks, z.input<typeof hooksSchema>>;
+type _HooksAreRouterHooks = Assignable<z.output<ReturnType<typeof hooksSchema>>, RouterHooks>;
+type _RouterHooksAreHooks = Assignable<RouterHooks, z.input<ReturnType<typeof hooksSchema>>>;

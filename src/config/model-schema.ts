@@ -6,21 +6,22 @@ import * as z from 'zod';
 import type { CapabilitySet } from '../spec/capability.js';
 import type { Pricing } from '../spec/pricing.js';
 import type { Assignable } from './assignable.js';
+import { lazy } from './lazy-schema.js';
 
-const usdPerMillion = z.number().nonnegative('a price cannot be negative');
+const usdPerMillion = lazy(() => z.number().nonnegative('a price cannot be negative'));
 
-export const pricingSchema = z.strictObject({
+export const pricingSchema = lazy(() => z.strictObject({
   /** USD per million uncached input tokens. @example 2.5 */
-  input: usdPerMillion,
+  input: usdPerMillion(),
   /** USD per million output tokens (reasoning tokens included, as providers bill them). @example 10 */
-  output: usdPerMillion,
+  output: usdPerMillion(),
   /** USD per million cached input tokens. @default input @example 1.25 */
-  cachedInput: usdPerMillion.optional(),
+  cachedInput: usdPerMillion().optional(),
   /** USD per million tokens written to the prompt cache (Anthropic). @default input @example 3.75 */
-  cacheWrite: usdPerMillion.optional(),
-});
+  cacheWrite: usdPerMillion().optional(),
+}));
 
-export const capabilitiesSchema = z.strictObject({
+export const capabilitiesSchema = lazy(() => z.strictObject({
   /** @default true (unknown: tried only when no model known to have it is available) @example false */
   tools: z.boolean().optional(),
   /** @default true (unknown, as tools) @example true */
@@ -31,9 +32,9 @@ export const capabilitiesSchema = z.strictObject({
   streaming: z.boolean().optional(),
   /** @default false @example true */
   reasoning: z.boolean().optional(),
-});
+}));
 
-export const modelSchema = z.strictObject({
+export const modelSchema = lazy(() => z.strictObject({
   /** The id requests and routes use. @example 'gpt-4o' */
   id: z.string().min(1),
   /** A key of `providers`. @example 'openai' */
@@ -45,7 +46,7 @@ export const modelSchema = z.strictObject({
    * @default the bundled catalog's, else unknown (cost 0, reported as unpriced)
    * @example { input: 2.5, output: 10 }
    */
-  pricing: pricingSchema.optional(),
+  pricing: pricingSchema().optional(),
   /**
    * Total tokens the model accepts (prompt + output).
    * @default the catalog's, else unknown (a model known to fit is preferred above 8,192 tokens)
@@ -69,7 +70,7 @@ export const modelSchema = z.strictObject({
    * @default the catalog's
    * @example { tools: false, vision: true }
    */
-  capabilities: capabilitiesSchema.optional(),
+  capabilities: capabilitiesSchema().optional(),
   /** Where the model is hosted. A request that requires a region never goes to a model that declares none. @default none @example 'eu' */
   region: z.string().min(1).optional(),
   /** Relative answer quality, 0..1, for quality and cost strategies. @default 0.5 @example 0.9 */
@@ -98,14 +99,14 @@ export const modelSchema = z.strictObject({
   latencyMs: z.number().nonnegative().optional(),
   /** Expected time to first token of a stream (ms), a hint as `latencyMs`. @default latencyMs @example 250 */
   ttftMs: z.number().nonnegative().optional(),
-});
+}));
 
-export type ModelPricing = z.input<typeof pricingSchema>;
-export type ModelCapabilities = z.input<typeof capabilitiesSchema>;
-export type ModelDescriptor = z.input<typeof modelSchema>;
+export type ModelPricing = z.input<ReturnType<typeof pricingSchema>>;
+export type ModelCapabilities = z.input<ReturnType<typeof capabilitiesSchema>>;
+export type ModelDescriptor = z.input<ReturnType<typeof modelSchema>>;
 
 // The registry turns validated descriptors into spec types: these fail to compile when the
 // schema and the spec drift apart.
-type _PricingFitsSpec = Assignable<z.output<typeof pricingSchema>, Pricing>;
-type _CapabilitiesAreSpecs = Assignable<keyof z.output<typeof capabilitiesSchema>, keyof CapabilitySet>;
-type _SpecCapabilitiesAreOptions = Assignable<keyof CapabilitySet, keyof z.output<typeof capabilitiesSchema>>;
+type _PricingFitsSpec = Assignable<z.output<ReturnType<typeof pricingSchema>>, Pricing>;
+type _CapabilitiesAreSpecs = Assignable<keyof z.output<ReturnType<typeof capabilitiesSchema>>, keyof CapabilitySet>;
+type _SpecCapabilitiesAreOptions = Assignable<keyof CapabilitySet, keyof z.output<ReturnType<typeof capabilitiesSchema>>>;

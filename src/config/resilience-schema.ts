@@ -8,8 +8,9 @@ import type { AcceptCheck, AcceptFunction } from './accept-check.js';
 import { durationMs as ms, durationOrZeroMs } from './duration-schema.js';
 import type { SelectFunction } from './ensemble-select.js';
 import { fn } from './function-schema.js';
+import { lazy } from './lazy-schema.js';
 
-export const retrySchema = z.strictObject({
+export const retrySchema = lazy(() => z.strictObject({
   /**
    * Tries per model, the first one included, for failures worth retrying on the same
    * model (408, 409, 429, 5xx, 529, connection reset, timeout). 1 = never retry. The
@@ -29,11 +30,11 @@ export const retrySchema = z.strictObject({
    */
   maxAttempts: z.number().int().min(1).max(100).optional(),
   /** Backoff before the first retry, before jitter (the openai SDK's 0.5 s). @default 500 @example 100 */
-  initialDelayMs: durationOrZeroMs.optional(),
+  initialDelayMs: durationOrZeroMs().optional(),
   /** Backoff growth per retry. @default 2 @example 1.5 */
   factor: z.number().min(1).max(100).optional(),
   /** Longest computed backoff (the openai SDK's 8 s). @default 8000 @example 2000 */
-  maxDelayMs: durationOrZeroMs.optional(),
+  maxDelayMs: durationOrZeroMs().optional(),
   /**
    * Longest provider-requested wait (retry-after-ms, retry-after, Gemini retryDelay)
    * the router sleeps for on the same model. A longer one moves on to the next model
@@ -42,7 +43,7 @@ export const retrySchema = z.strictObject({
    * @default 60000
    * @example 2000
    */
-  maxRetryAfterMs: durationOrZeroMs.optional(),
+  maxRetryAfterMs: durationOrZeroMs().optional(),
   /**
    * 'partial': up to 25 % taken off the backoff, as the openai SDK does;
    * 'full': a uniform delay in [0, backoff] (spreads a thundering herd best);
@@ -51,27 +52,27 @@ export const retrySchema = z.strictObject({
    * @example 'full'
    */
   jitter: z.enum(['partial', 'full', 'equal', 'none']).optional(),
-});
+}));
 
-export const timeoutsSchema = z.strictObject({
+export const timeoutsSchema = lazy(() => z.strictObject({
   /**
    * Per attempt (non-streaming: the whole answer; streams: up to the first chunk). The
    * caller's `timeout` request option overrides it.
    * @default none (the provider's configured timeout)
    * @example 30000
    */
-  attemptMs: ms.optional(),
+  attemptMs: ms().optional(),
   /**
    * The whole call: every attempt and backoff (a separate, overall deadline; `timeout`
    * stays per attempt, as in the openai SDK). `routing.maxLatencyMs` overrides it per call.
    * @default none
    * @example 60000
    */
-  totalMs: ms.optional(),
+  totalMs: ms().optional(),
   /** Streams: longest wait for the first chunk of an attempt. @default none @example 5000 */
-  firstTokenMs: ms.optional(),
+  firstTokenMs: ms().optional(),
   /** Streams: longest silence between two chunks once streaming. @default none @example 15000 */
-  idleMs: ms.optional(),
+  idleMs: ms().optional(),
   /**
    * Streams: a stream the consumer does not read from for this long (never iterated, or
    * left mid-iteration) is abandoned: the upstream request is cancelled, the concurrency
@@ -80,29 +81,29 @@ export const timeoutsSchema = z.strictObject({
    * @default 60000
    * @example 300000
    */
-  abandonMs: ms.optional(),
-});
+  abandonMs: ms().optional(),
+}));
 
-export const circuitBreakerSchema = z.strictObject({
+export const circuitBreakerSchema = lazy(() => z.strictObject({
   /** Opens after this many failures in a row. @default 5 @example 3 */
   consecutiveFailures: z.number().int().min(1).optional(),
   /** Opens when the failure rate over `windowMs` reaches this (with at least `minimumRequests`). @default 0.5 @example 0.3 */
   failureRate: z.number().gt(0).max(1).optional(),
   /** The window for the failure rate. @default 60000 @example 30000 */
-  windowMs: ms.optional(),
+  windowMs: ms().optional(),
   /** Requests in the window before the failure rate can open the circuit. @default 20 @example 10 */
   minimumRequests: z.number().int().min(1).optional(),
   /** How long an open circuit stays open before one probe is let through. A Retry-After extends it. @default 30000 @example 10000 */
-  cooldownMs: ms.optional(),
+  cooldownMs: ms().optional(),
   /** The longest a Retry-After can hold a circuit open. @default 300000 @example 60000 */
-  maxCooldownMs: ms.optional(),
+  maxCooldownMs: ms().optional(),
   /**
    * Time limit of a half-open probe (the attempt timeout, when shorter, wins): a probe
    * that hangs must not block the model for the provider SDK's 10-minute default.
    * @default 30000
    * @example 5000
    */
-  probeTimeoutMs: ms.optional(),
+  probeTimeoutMs: ms().optional(),
   /**
    * The largest share of a request's eligible models that open circuits may remove
    * (Envoy's max_ejection_percent). Beyond it, the least recently failed open models are
@@ -120,20 +121,20 @@ export const circuitBreakerSchema = z.strictObject({
    * @example false
    */
   panic: z.boolean().optional(),
-});
+}));
 
-export const modelLimitsSchema = z.strictObject({
+export const modelLimitsSchema = lazy(() => z.strictObject({
   /** Requests in flight to this model at once. @default unlimited @example 8 */
   maxConcurrent: z.number().int().min(1).optional(),
   /** Requests started per minute. @default unlimited @example 500 */
   requestsPerMinute: z.number().int().min(1).optional(),
   /** Tokens (prompt estimate + reported usage) per minute. @default unlimited @example 200000 */
   tokensPerMinute: z.number().int().min(1).optional(),
-});
+}));
 
-export const limitsSchema = z.strictObject({
+export const limitsSchema = lazy(() => z.strictObject({
   /** Per model id. @default none @example { 'gpt-4o': { maxConcurrent: 8, requestsPerMinute: 500 } } */
-  models: z.record(z.string().min(1), modelLimitsSchema).optional(),
+  models: z.record(z.string().min(1), modelLimitsSchema()).optional(),
   /** Per provider id: requests in flight across all its models. @default none @example { openai: { maxConcurrent: 32 } } */
   providers: z.record(z.string().min(1), z.strictObject({
       /** Requests in flight across the provider's models. @default unlimited @example 32 */
@@ -147,23 +148,23 @@ export const limitsSchema = z.strictObject({
    */
   whenLimited: z.enum(['next', 'queue']).optional(),
   /** Longest wait for a slot in 'queue' mode. @default 10000 @example 2000 */
-  queueTimeoutMs: ms.optional(),
-});
+  queueTimeoutMs: ms().optional(),
+}));
 
-export const stateStoreSchema = z.custom<StateStore>(
+export const stateStoreSchema = lazy(() => z.custom<StateStore>(
   (v) => !!v && typeof v === 'object' && ['get', 'set', 'increment', 'delete'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
   { message: 'must implement get, set, increment and delete' },
-);
+));
 
-export const resilienceSchema = z.strictObject({
+export const resilienceSchema = lazy(() => z.strictObject({
   /** Retry policy for every route (a route's own `retry` is merged over it). @default see RetryOptions @example { attemptsPerModel: 2 } */
-  retry: retrySchema.optional(),
+  retry: retrySchema().optional(),
   /** Timeouts for every route (a route's own `timeouts` is merged over it). @default see TimeoutOptions @example { attemptMs: 30000 } */
-  timeouts: timeoutsSchema.optional(),
+  timeouts: timeoutsSchema().optional(),
   /** Per-model circuit breakers; `false` turns them off. @default on, with the defaults of CircuitBreakerOptions @example { cooldownMs: 10000 } */
-  circuitBreaker: z.union([z.literal(false), circuitBreakerSchema]).optional(),
+  circuitBreaker: z.union([z.literal(false), circuitBreakerSchema()]).optional(),
   /** Concurrency and rate limits. @default none @example { models: { 'gpt-4o': { maxConcurrent: 8 } } } */
-  limits: limitsSchema.optional(),
+  limits: limitsSchema().optional(),
   /** A content-policy refusal moves on to the next model instead of failing the call. @default false @example true */
   contentPolicyFallback: z.boolean().optional(),
   /**
@@ -171,35 +172,35 @@ export const resilienceSchema = z.strictObject({
    * @default the router's `state` store, else an in-memory store (per process)
    * @example new MemoryStateStore()
    */
-  store: stateStoreSchema.optional(),
-});
+  store: stateStoreSchema().optional(),
+}));
 
-const acceptCheckSchema = z.union([
+const acceptCheckSchema = lazy(() => z.union([
   z.enum(['json', 'non-empty', 'not-truncated']),
   fn<AcceptFunction>('accept'),
   z.custom<Exclude<AcceptCheck, string | AcceptFunction>>((v) => !!v && typeof v === 'object' && typeof (v as { safeParse?: unknown }).safeParse === 'function', {
     message: "accept must be 'json', 'non-empty', 'not-truncated', a zod schema or a function",
   }),
-]);
+]));
 
-export const hedgeSchema = z.strictObject({
+export const hedgeSchema = lazy(() => z.strictObject({
   /**
    * Start the next candidate when the running one has produced no first byte after
    * this long. With `p95: true` the model's observed p95 is used once known.
    * @default 1000
    * @example 300
    */
-  afterMs: durationOrZeroMs.optional(),
+  afterMs: durationOrZeroMs().optional(),
   /** Use the running model's observed p95 latency (after 20 samples) instead of `afterMs`. @default true @example false */
   p95: z.boolean().optional(),
   /** Most candidates running at once. @default 2 @example 3 */
   maxParallel: z.number().int().min(2).max(8).optional(),
-});
+}));
 
-export const executionModeSchema = z.enum(['fallback', 'cascade', 'hedge', 'ensemble']);
+export const executionModeSchema = lazy(() => z.enum(['fallback', 'cascade', 'hedge', 'ensemble']));
 
 /** Spread into the route schema: the execution options a route may set. */
-export const routeExecutionShape = {
+export const routeExecutionShape = lazy(() => ({
   /**
    * How the plan is executed. 'fallback': one model at a time, moving on when one
    * fails. 'cascade': in plan order (list the cheapest first), each answer checked by
@@ -211,19 +212,19 @@ export const routeExecutionShape = {
    * @default 'fallback'
    * @example 'cascade'
    */
-  mode: executionModeSchema.optional(),
+  mode: executionModeSchema().optional(),
   /** Cascade: when an answer is good enough (all checks must pass). @default 'non-empty' @example ['json', 'not-truncated'] */
-  accept: z.union([acceptCheckSchema, z.array(acceptCheckSchema).min(1)]).optional(),
+  accept: z.union([acceptCheckSchema(), z.array(acceptCheckSchema()).min(1)]).optional(),
   /** Hedge settings. @default see HedgeOptions @example { afterMs: 300 } */
-  hedge: hedgeSchema.optional(),
+  hedge: hedgeSchema().optional(),
   /** Ensemble: how many models of the plan answer. @default 3 @example 5 */
   ensembleSize: z.number().int().min(2).max(16).optional(),
   /** Ensemble: picks the answer. @default 'majority' (most common trimmed content; ties go to plan order) @example (answers) => answers.length - 1 */
   select: z.union([z.literal('majority'), fn<SelectFunction>('select')]).optional(),
   /** This route's retry policy, merged over the router's. @default the router's @example { attemptsPerModel: 1 } */
-  retry: retrySchema.optional(),
+  retry: retrySchema().optional(),
   /** This route's timeouts, merged over the router's. @default the router's @example { totalMs: 20000 } */
-  timeouts: timeoutsSchema.optional(),
+  timeouts: timeoutsSchema().optional(),
   /**
    * Streams: when a model fails after chunks reached the caller (reset, SSE error event,
    * idle stall, malformed chunk, an end without a finish reason), continue on the next
@@ -240,16 +241,16 @@ export const routeExecutionShape = {
   resumeOnMidStreamFailure: z.boolean().optional(),
   /** A content-policy refusal moves on to the next model. @default the router's setting @example true */
   contentPolicyFallback: z.boolean().optional(),
-};
+}));
 
-export const routeExecutionSchema = z.strictObject(routeExecutionShape);
+export const routeExecutionSchema = lazy(() => z.strictObject(routeExecutionShape()));
 
-export type RetryOptions = z.input<typeof retrySchema>;
-export type TimeoutOptions = z.input<typeof timeoutsSchema>;
-export type CircuitBreakerOptions = z.input<typeof circuitBreakerSchema>;
-export type ModelLimits = z.input<typeof modelLimitsSchema>;
-export type LimitOptions = z.input<typeof limitsSchema>;
-export type ResilienceOptions = z.input<typeof resilienceSchema>;
-export type HedgeOptions = z.input<typeof hedgeSchema>;
-export type ExecutionMode = z.input<typeof executionModeSchema>;
-export type RouteExecutionOptions = z.input<typeof routeExecutionSchema>;
+export type RetryOptions = z.input<ReturnType<typeof retrySchema>>;
+export type TimeoutOptions = z.input<ReturnType<typeof timeoutsSchema>>;
+export type CircuitBreakerOptions = z.input<ReturnType<typeof circuitBreakerSchema>>;
+export type ModelLimits = z.input<ReturnType<typeof modelLimitsSchema>>;
+export type LimitOptions = z.input<ReturnType<typeof limitsSchema>>;
+export type ResilienceOptions = z.input<ReturnType<typeof resilienceSchema>>;
+export type HedgeOptions = z.input<ReturnType<typeof hedgeSchema>>;
+export type ExecutionMode = z.input<ReturnType<typeof executionModeSchema>>;
+export type RouteExecutionOptions = z.input<ReturnType<typeof routeExecutionSchema>>;

@@ -8,15 +8,16 @@ import type { Assignable } from './assignable.js';
 import { fn } from './function-schema.js';
 import { routeExecutionShape } from './resilience-schema.js';
 import { shadowSchema } from './shadow-schema.js';
+import { lazy } from './lazy-schema.js';
 
-export const complexityTierSchema = z.strictObject({
+export const complexityTierSchema = lazy(() => z.strictObject({
   /** Highest score served by this tier. @default 1 (the last tier) @example 0.35 */
   upTo: z.number().min(0).max(1).optional(),
   /** Model ids of this route. @example ['gpt-4o-mini'] */
   models: z.array(z.string().min(1)).min(1, 'a tier needs at least one model'),
-});
+}));
 
-export const routeSchema = z.strictObject({
+export const routeSchema = lazy(() => z.strictObject({
   /** Model ids, in priority order. @default every configured model, in declaration order @example ['gpt-4o-mini', 'gpt-4o'] */
   models: z.array(z.string().min(1)).min(1, 'a route needs at least one model').optional(),
   /**
@@ -59,7 +60,7 @@ export const routeSchema = z.strictObject({
    * tiers follow as fallbacks. @default tiers by model quality
    * @example [{ upTo: 0.35, models: ['mini'] }, { upTo: 0.7, models: ['4o'] }, { models: ['o3'] }]
    */
-  tiers: z.array(complexityTierSchema).min(1).optional(),
+  tiers: z.array(complexityTierSchema()).min(1).optional(),
   /**
    * `complexity`: scores a request in [0, 1]; replaces the built-in heuristic.
    * @default the built-in heuristic (length, code, reasoning cues, tools, schema)
@@ -77,21 +78,21 @@ export const routeSchema = z.strictObject({
    * @default none
    * @example { rate: 0.05, models: ['gpt-4o-mini'], budgetUsd: 5 }
    */
-  shadow: shadowSchema.optional(),
+  shadow: shadowSchema().optional(),
   // Execution mode, retries, timeouts (resilience-schema.ts).
-  ...routeExecutionShape,
-});
+  ...routeExecutionShape(),
+}));
 
 /**
  * A route: its models, the strategy that orders them, the strategy's options, and how
  * the ordered plan is executed (`mode`, `accept`, `hedge`, `retry`, `timeouts`, …; see
  * RouteExecutionOptions).
  */
-export type RouteConfig = z.input<typeof routeSchema>;
-export type ResolvedRouteConfig = z.output<typeof routeSchema>;
+export type RouteConfig = z.input<ReturnType<typeof routeSchema>>;
+export type ResolvedRouteConfig = z.output<ReturnType<typeof routeSchema>>;
 /** The route options a strategy reads (everything but `models` and `strategy`). */
 export type RouteStrategyOptions = Omit<RouteConfig, 'models' | 'strategy'>;
 
 // Strategies read a route's options through spec/strategy-options.ts.
 type _RouteOptionsServeStrategies = Assignable<Omit<ResolvedRouteConfig, 'models' | 'strategy'>, StrategyOptions>;
-type _TiersAreSpecTiers = Assignable<z.output<typeof complexityTierSchema>, NonNullable<StrategyOptions['tiers']>[number]>;
+type _TiersAreSpecTiers = Assignable<z.output<ReturnType<typeof complexityTierSchema>>, NonNullable<StrategyOptions['tiers']>[number]>;

@@ -5,5 +5,5 @@
 import type * as z from 'zod';
 import type { optionsSchema } from './options-schema.js';
 
-export type RouterOptions = z.input<typeof optionsSchema>;
-export type ResolvedRouterOptions = z.output<typeof optionsSchema>;
+export type RouterOptions = z.input<ReturnType<typeof optionsSchema>>;
+export type ResolvedRouterOptions = z.output<ReturnType<typeof optionsSchema>>;

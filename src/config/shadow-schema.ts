@@ -1,7 +1,8 @@
 /** A route's shadow evaluation against a challenger (shadow/shadow.ts runs it). */
 import * as z from 'zod';
+import { lazy } from './lazy-schema.js';
 
-export const shadowSchema = z.strictObject({
+export const shadowSchema = lazy(() => z.strictObject({
   /**
    * Share of the route's successful non-streaming requests that are shadowed, 0..1.
    * @example 0.05
@@ -34,6 +35,6 @@ export const shadowSchema = z.strictObject({
   maxInFlight: z.number().int().positive().optional(),
   /** Per shadow call timeout, ms. @default 60000 @example 10000 */
   timeoutMs: z.number().int().positive().optional(),
-});
+}));
 
-export type ShadowOptions = z.input<typeof shadowSchema>;
+export type ShadowOptions = z.input<ReturnType<typeof shadowSchema>>;

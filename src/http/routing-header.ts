@@ -17,7 +17,7 @@ export function routingFromHeader(raw: string | string[] | undefined): RoutingCo
     throw bad(`The ${ROUTING_HEADER} header must be a JSON object, e.g. {"tenant":"acme","taskType":"chat"}.`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw bad(`The ${ROUTING_HEADER} header must be a JSON object.`);
-  const r = routingContextSchema.safeParse(parsed);
+  const r = routingContextSchema().safeParse(parsed);
   if (!r.success) {
     const detail = r.error.issues.map((i) => `${[ROUTING_HEADER, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
     throw bad(`Invalid routing context: ${detail}`);

@@ -79,7 +79,7 @@ export function mergeRouting(bound: RoutingContext, routing: unknown): RoutingCo
 }
 
 export function parseRoutingContext(ctx: unknown): RoutingContext {
-  const r = routingContextSchema.safeParse(ctx);
+  const r = routingContextSchema().safeParse(ctx);
   if (!r.success) {
     const issues = formatIssues(r.error, 'routing');
     const message = `Invalid routing context: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;

@@ -30,7 +30,7 @@ const serveOptionsSchema = z.strictObject({
    * @default none: no authentication (allowed on loopback only, unless `allowUnauthenticated`)
    * @example { 'sk-team-a': { tenant: 'a' }, 'sk-team-b': { tenant: 'b', tier: 'free' } }
    */
-  keys: z.record(z.string().min(1, 'a key may not be empty'), routingContextSchema).optional(),
+  keys: z.record(z.string().min(1, 'a key may not be empty'), routingContextSchema()).optional(),
   /**
    * Serve without `keys` on a non-loopback host. Anyone who can reach the port then
    * spends your provider keys.

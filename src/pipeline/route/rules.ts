@@ -9,6 +9,7 @@ import type { RoutingRule } from '../../config/rule-schema.js';
 import type { RuleScalar } from '../../config/rule-condition.js';
 import type { ConfigIssue } from '../../errors/config-error.js';
 import { formatIssues } from '../../config/format-issues.js';
+import { lazy } from '../../config/lazy-schema.js';
 import { RouterError } from '../../errors/router-error.js';
 import type { Requirements } from '../../spec/requirements.js';
 
@@ -43,21 +44,25 @@ const GETTERS: Record<string, Getter> = Object.fromEntries([
   ...REQUEST_FIELDS.map((f) => [f, (_ctx: RoutingContext, req: Requirements) => req[f]] as const),
 ]);
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const operators = z.strictObject({
-  eq: scalar.optional(),
-  ne: scalar.optional(),
-  in: z.array(scalar).optional(),
-  notIn: z.array(scalar).optional(),
-  gt: z.number().optional(),
-  gte: z.number().optional(),
-  lt: z.number().optional(),
-  lte: z.number().optional(),
-  regex: z.union([z.string(), z.instanceof(RegExp)]).optional(),
-  exists: z.boolean().optional(),
-});
-const conditionValue = z.union([scalar, z.array(scalar), z.instanceof(RegExp), operators], {
-  error: () => 'must be a value, an array of values (one of), a RegExp, or an operator object { eq, ne, in, notIn, gt, gte, lt, lte, regex, exists }',
+/** Built at the first rule compiled: most routers have no rules (cold start). */
+const conditionSchemas = lazy(() => {
+  const scalar = z.union([z.string(), z.number(), z.boolean()]);
+  const operators = z.strictObject({
+    eq: scalar.optional(),
+    ne: scalar.optional(),
+    in: z.array(scalar).optional(),
+    notIn: z.array(scalar).optional(),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    regex: z.union([z.string(), z.instanceof(RegExp)]).optional(),
+    exists: z.boolean().optional(),
+  });
+  const conditionValue = z.union([scalar, z.array(scalar), z.instanceof(RegExp), operators], {
+    error: () => 'must be a value, an array of values (one of), a RegExp, or an operator object { eq, ne, in, notIn, gt, gte, lt, lte, regex, exists }',
+  });
+  return { operators, conditionValue };
 });
 
 type Atom = (v: unknown) => boolean;
@@ -91,7 +96,7 @@ export function compileRules(
         });
         continue;
       }
-      const parsed = conditionValue.safeParse(value);
+      const parsed = conditionSchemas().conditionValue.safeParse(value);
       if (!parsed.success) {
         issues.push(...formatIssues(parsed.error, fpath));
         continue;
@@ -138,7 +143,7 @@ function callPredicate(
   }
 }
 
-type ConditionValue = RuleScalar | RuleScalar[] | RegExp | z.infer<typeof operators>;
+type ConditionValue = RuleScalar | RuleScalar[] | RegExp | z.infer<ReturnType<typeof conditionSchemas>['operators']>;
 
 function toAtoms(value: ConditionValue, path: string, issues: ConfigIssue[]): Array<{ atom: Atom; negative: boolean; exists?: boolean }> {
   if (value instanceof RegExp) return [{ atom: regexAtom(value), negative: false }];
