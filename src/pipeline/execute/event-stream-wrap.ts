@@ -111,7 +111,12 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
     return true;
   };
   const away = () => held.watch?.away();
-  const stream = new Stream<E>(() => fastIterator({ begin, first, back, away, pull: next, take, slow: iterate, stop: stopEarly }), controller);
+  // Called by the Stream as its method: `this` is the stream, which the iterator holds (a
+  // closure here must not: the abandon watch's must let it be collected).
+  const handOut = function (this: unknown): AsyncIterator<E> {
+    return fastIterator({ begin, first, back, away, pull: next, take, slow: iterate, stop: stopEarly }, this);
+  };
+  const stream = new Stream<E>(handOut, controller);
   held.watch = watchAbandon(stream, policy.abandonMs, (why) => {
     if (settled) return;
     abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);

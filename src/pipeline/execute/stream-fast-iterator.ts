@@ -34,11 +34,17 @@ export interface FastPath<E> {
   stop(): void;
 }
 
+/**
+ * The stream the iterator came from, held by the iterator: a stream whose iterator is still
+ * read must not look garbage-collected (abandon-watch.ts), as a generator holds its `this`.
+ */
+const OWNER = Symbol('stream');
+
 const NOT_STARTED = 0;
 const FAST = 1;
 const OVER = 2;
 
-export function fastIterator<E>(p: FastPath<E>): AsyncIterableIterator<E> {
+export function fastIterator<E>(p: FastPath<E>, owner: unknown): AsyncIterableIterator<E> {
   let state = NOT_STARTED;
   let slow: AsyncGenerator<E> | undefined;
   let pending: Promise<IteratorResult<E>> | undefined;
@@ -74,7 +80,8 @@ export function fastIterator<E>(p: FastPath<E>): AsyncIterableIterator<E> {
     return (pending = next.then(settled, failed));
   };
 
-  const it: AsyncIterableIterator<E> = {
+  const it: AsyncIterableIterator<E> & { [OWNER]: unknown } = {
+    [OWNER]: owner,
     next: () => {
       if (slow) return slow.next();
       if (pending) return pending.then(it.next, it.next);

@@ -257,8 +257,11 @@ export function wrapStream(
     if (!wantsUsage && chunk.usage === null) delete (chunk as { usage?: unknown }).usage;
     return true;
   };
-  const iterator = (): AsyncIterator<ChatCompletionChunk> =>
-    joiner ? iterate() : fastIterator({ begin, first: cur.value.first, back, away, pull: next, take, slow: iterate, stop: stopEarly });
+  // Called by the Stream as its method: `this` is the stream, which the iterator holds (a
+  // closure here must not: the abandon watch's must let it be collected).
+  const iterator = function (this: unknown): AsyncIterator<ChatCompletionChunk> {
+    return joiner ? iterate.call(this) : fastIterator({ begin, first: cur.value.first, back, away, pull: next, take, slow: iterate, stop: stopEarly }, this);
+  };
   const stream = new Stream<ChatCompletionChunk>(iterator, controller);
   held.watch = watchAbandon(stream, policy.abandonMs, abandon);
   return stream;
