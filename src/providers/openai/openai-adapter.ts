@@ -54,7 +54,7 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
         stream =
           text !== undefined
             ? await direct!.stream(text, options)
-            : await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, requestOptions(options));
+            : abortOnceOpen(options, await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options)));
       } catch (err) {
         throw annotate(err);
       }
@@ -77,7 +77,7 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     async doResponsesStream(body, options) {
       let stream;
       try {
-        stream = await client.responses.create({ ...body, stream: true }, requestOptions(options));
+        stream = abortOnceOpen(options, await client.responses.create({ ...body, stream: true }, streamRequestOptions(options)));
       } catch (err) {
         throw annotate(err);
       }
@@ -114,6 +114,27 @@ function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
     ...(options.headers ? { headers: options.headers } : {}),
     maxRetries: 0,
   };
+}
+
+const ABORTED_ONLY_ONCE_OPEN = Symbol.for('llm-switchboard.aborted-only-once-open');
+const abortedOnlyOnceOpen = (options: AdapterCallOptions) => (options as unknown as Record<symbol, unknown>)[ABORTED_ONLY_ONCE_OPEN] === true;
+
+/**
+ * A stream attempt that nothing aborts before it opens (pipeline/execute/execute.ts,
+ * ABORTED_ONLY_ONCE_OPEN) leaves the signal out of the SDK call: the SDK would compose it
+ * with AbortSignal.any(), whose `aborted` getter it reads on every SSE message.
+ */
+function streamRequestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
+  return abortedOnlyOnceOpen(options) ? requestOptions({ ...options, [UNABORTABLE]: true } as AdapterCallOptions) : requestOptions(options);
+}
+
+/** ...and its signal then aborts the stream the SDK returned, as the composed signal would have. */
+function abortOnceOpen<S extends { controller: AbortController }>(options: AdapterCallOptions, stream: S): S {
+  if (!abortedOnlyOnceOpen(options)) return stream;
+  const { signal } = options;
+  if (signal.aborted) stream.controller.abort();
+  else signal.addEventListener('abort', () => stream.controller.abort(), { once: true });
+  return stream;
 }
 
 /**
