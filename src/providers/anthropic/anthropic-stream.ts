@@ -51,19 +51,33 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
   let sourceOver = false;
   let over = false;
   let pending: Promise<IteratorResult<ChatCompletionChunk>> | undefined;
-  // Chunks translated from one event (or the end) and not yet handed out.
-  const queue: ChatCompletionChunk[] = [];
+  // Chunks translated from one event (or the end) and not yet handed out: most events make
+  // one, which waits in `one` (no array touched); any after it in `more`.
+  let one: ChatCompletionChunk | undefined;
+  let more: ChatCompletionChunk[] | undefined;
   let head = 0;
   const emit = (c: ChatCompletionChunk | undefined) => {
-    if (c) queue.push(c);
+    if (!c) return;
+    if (one === undefined && more === undefined) one = c;
+    else (more ??= []).push(c);
   };
+  const queued = () => one !== undefined || more !== undefined;
   const shift = (): IteratorResult<ChatCompletionChunk> => {
-    const value = queue[head++]!;
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
+    let value = one;
+    if (value !== undefined) one = undefined;
+    else {
+      value = more![head++]!;
+      if (head === more!.length) {
+        more = undefined;
+        head = 0;
+      }
     }
     return { done: false, value };
+  };
+  const clear = () => {
+    one = undefined;
+    more = undefined;
+    head = 0;
   };
   const failWith = (err: unknown): never => {
     over = true;
@@ -79,7 +93,7 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
       } catch (err) {
         failWith(err);
       }
-      if (head < queue.length) return shift();
+      if (queued()) return shift();
       over = true;
       return DONE;
     }
@@ -94,7 +108,7 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
       };
       return it!.return ? Promise.resolve(it!.return()).then(failed, failed) : failed();
     }
-    return head < queue.length ? shift() : pull();
+    return queued() ? shift() : pull();
   };
   const onSourceError = (err: unknown): never => {
     pending = undefined;
@@ -118,7 +132,7 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
       // Calls made while one is pending wait their turn, as a generator's do.
       if (pending) return pending.then(chunks.next, chunks.next);
       started = true;
-      if (head < queue.length) return Promise.resolve(shift());
+      if (queued()) return Promise.resolve(shift());
       if (over || sourceOver) {
         over = true;
         return Promise.resolve(DONE);
@@ -134,8 +148,7 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
       const close = started && !over && !sourceOver && it?.return;
       over = true;
       sourceOver = true;
-      queue.length = 0;
-      head = 0;
+      clear();
       // Never started, or past the source's end: nothing upstream to close.
       if (!close) return Promise.resolve(result);
       return Promise.resolve(it!.return!()).then(
