@@ -18,7 +18,7 @@ import type { Call, Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
 import { streamController } from './stream-controller.js';
 import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
-import type { Opened, StreamEnd } from './stream-wrap.js';
+import { fusedNext, type Opened, type StreamEnd } from './stream-wrap.js';
 import { fastIterator, type Resume } from './stream-fast-iterator.js';
 
 export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, reader: EventReader<E>, onEnd: StreamEnd): Stream<E> {
@@ -114,7 +114,7 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
   // Called by the Stream as its method: `this` is the stream, which the iterator holds (a
   // closure here must not: the abandon watch's must let it be collected).
   const handOut = function (this: unknown): AsyncIterator<E> {
-    return fastIterator({ begin, first, back, away, pull: next, take, slow: iterate, stop: stopEarly }, this);
+    return fastIterator({ begin, first, back, away, pull: next, pullThen: fusedNext(iterator, policy), take, slow: iterate, stop: stopEarly }, this);
   };
   const stream = new Stream<E>(handOut, controller);
   held.watch = watchAbandon(stream, policy.abandonMs, (why) => {

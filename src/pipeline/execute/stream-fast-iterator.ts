@@ -12,6 +12,16 @@
  * (`stop`), and once over every call answers done.
  */
 
+/**
+ * An upstream iterator of our own (an adapter's translator) may offer `next().then(ok, bad)`
+ * fused under this key: it calls `ok` / `bad` from its own callback on the SDK's promise
+ * instead of resolving a promise of its own first. Read with Symbol.for, so adapters need
+ * no import of this file.
+ */
+export const NEXT_THEN = Symbol.for('llm-switchboard.next-then');
+
+export type NextThen<E> = <U>(ok: (r: IteratorResult<E>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>) => Promise<U>;
+
 /** Where the generator picks up: with this result (the end), or this failure thrown inside its `try`. */
 export type Resume<E> = { result: IteratorResult<E> } | { error: unknown };
 
@@ -26,6 +36,11 @@ export interface FastPath<E> {
   away(): void;
   /** The upstream's next item (within the idle limit and deadline). */
   pull(): Promise<IteratorResult<E>>;
+  /**
+   * When set: `pull().then(ok, bad)` in one step, the upstream running `ok` / `bad` in its own
+   * `.then` (see NEXT_THEN) — one promise and one microtask fewer per item.
+   */
+  pullThen?: (<U>(ok: (r: IteratorResult<E>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>) => Promise<U>) | undefined;
   /** Bookkeeping for one item; false: it is not for the consumer. A throw is a failure of the stream. */
   take(item: E): boolean;
   /** The stream's generator, picking up with `from`. */
@@ -73,6 +88,7 @@ export function fastIterator<E>(p: FastPath<E>, owner: unknown): AsyncIterableIt
   const request = (): Promise<IteratorResult<E>> => {
     let next: Promise<IteratorResult<E>>;
     try {
+      if (p.pullThen) return (pending = p.pullThen(settled, failed));
       next = p.pull();
     } catch (err) {
       return toSlow({ error: err });

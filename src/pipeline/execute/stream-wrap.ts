@@ -25,7 +25,7 @@ import { streamController } from './stream-controller.js';
 import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
 import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
 import { Segment, SegmentJoiner } from './stream-segments.js';
-import { fastIterator, type Resume } from './stream-fast-iterator.js';
+import { fastIterator, NEXT_THEN, type NextThen, type Resume } from './stream-fast-iterator.js';
 
 /** A stream whose first event has arrived (until then, a failure falls back transparently). */
 export interface Opened<E = ChatCompletionChunk> {
@@ -260,11 +260,16 @@ export function wrapStream(
   // Called by the Stream as its method: `this` is the stream, which the iterator holds (a
   // closure here must not: the abandon watch's must let it be collected).
   const iterator = function (this: unknown): AsyncIterator<ChatCompletionChunk> {
-    return joiner ? iterate.call(this) : fastIterator({ begin, first: cur.value.first, back, away, pull: next, take, slow: iterate, stop: stopEarly }, this);
+    return joiner ? iterate.call(this) : fastIterator({ begin, first: cur.value.first, back, away, pull: next, pullThen: fusedNext(cur.value.iterator, policy), take, slow: iterate, stop: stopEarly }, this);
   };
   const stream = new Stream<ChatCompletionChunk>(iterator, controller);
   held.watch = watchAbandon(stream, policy.abandonMs, abandon);
   return stream;
 }
 
-
+/** The upstream's fused next-then, when it has one and no timer bounds the wait (bounded-next.ts). */
+export function fusedNext<E>(iterator: AsyncIterator<E>, policy: Call['policy']): NextThen<E> | undefined {
+  if (policy.idleMs !== undefined || policy.deadline !== undefined) return undefined;
+  const fused = (iterator as { [NEXT_THEN]?: NextThen<E> })[NEXT_THEN];
+  return typeof fused === 'function' ? fused : undefined;
+}

@@ -40,6 +40,9 @@ export interface ChunkOptions {
 /** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
 const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
 
+/** The fused next-then the caller-facing stream uses when offered (pipeline/execute/stream-fast-iterator.ts). */
+const NEXT_THEN = Symbol.for('llm-switchboard.next-then');
+
 const DONE: IteratorResult<ChatCompletionChunk> = Object.freeze({ done: true, value: undefined });
 
 export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opts: ChunkOptions): AsyncIterableIterator<ChatCompletionChunk> {
@@ -50,7 +53,7 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
   /** The source ended (or failed): nothing upstream is left to close. */
   let sourceOver = false;
   let over = false;
-  let pending: Promise<IteratorResult<ChatCompletionChunk>> | undefined;
+  let pending: Promise<unknown> | undefined;
   // Chunks translated from one event (or the end) and not yet handed out: most events make
   // one, which waits in `one` (no array touched); any after it in `more`.
   let one: ChatCompletionChunk | undefined;
@@ -127,6 +130,40 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
     return (pending = next.then(onEvent, onSourceError));
   };
 
+  type Step = IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>>;
+  // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
+  // (the caller-facing stream's fast path, stream-fast-iterator.ts): one promise fewer per chunk.
+  const nextThen = <U>(ok: (r: IteratorResult<ChatCompletionChunk>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
+    if (pending || queued() || over || sourceOver || !it) return chunks.next().then(ok, bad);
+    let next: Promise<IteratorResult<RawMessageStreamEvent>>;
+    try {
+      next = it.next();
+    } catch (err) {
+      sourceOver = true;
+      over = true;
+      return Promise.reject(mapping(err)).then(ok, bad);
+    }
+    const onFused = (r: IteratorResult<RawMessageStreamEvent>): U | Promise<U> => {
+      let step: Step;
+      try {
+        step = onEvent(r);
+      } catch (err) {
+        return bad(err);
+      }
+      return step instanceof Promise ? step.then(ok, bad) : ok(step);
+    };
+    const onFusedError = (err: unknown): U | Promise<U> => {
+      try {
+        return onSourceError(err);
+      } catch (mapped) {
+        return bad(mapped);
+      }
+    };
+    const fused = next.then(onFused, onFusedError);
+    pending = fused;
+    return fused;
+  };
+
   const chunks: AsyncIterableIterator<ChatCompletionChunk> = {
     next: () => {
       // Calls made while one is pending wait their turn, as a generator's do.
@@ -160,6 +197,7 @@ export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opt
     },
     [Symbol.asyncIterator]: () => chunks,
   };
+  Object.defineProperty(chunks, NEXT_THEN, { value: nextThen });
   Object.defineProperty(chunks, COMPOSE_ERROR_MAP, {
     value: (outer: (err: unknown) => unknown) => {
       const inner = mapping;

@@ -181,6 +181,37 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
     },
     [Symbol.asyncIterator]: () => annotated,
   };
+  // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
+  // (the caller-facing stream's fast path, pipeline/execute/stream-fast-iterator.ts).
+  const nextThen = <U>(ok: (r: IteratorResult<T>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
+    if (over || !it) return annotated.next().then(ok, bad);
+    let next: Promise<IteratorResult<T>>;
+    try {
+      next = it.next();
+    } catch (err) {
+      over = true;
+      return Promise.reject(outer(annotate(err))).then(ok, bad);
+    }
+    return next.then(
+      (r) => {
+        let result: IteratorResult<T>;
+        try {
+          result = onResult(r);
+        } catch (err) {
+          return bad(err);
+        }
+        return ok(result);
+      },
+      (err: unknown) => {
+        try {
+          return onError(err);
+        } catch (mapped) {
+          return bad(mapped);
+        }
+      },
+    );
+  };
+  Object.defineProperty(annotated, NEXT_THEN, { value: nextThen });
   Object.defineProperty(annotated, COMPOSE_ERROR_MAP, {
     value: (map: (err: unknown) => unknown) => {
       const inner = outer;
@@ -190,6 +221,9 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
   });
   return annotated;
 }
+
+/** The fused next-then the caller-facing stream uses when offered (pipeline/execute/stream-fast-iterator.ts). */
+const NEXT_THEN = Symbol.for('llm-switchboard.next-then');
 
 /** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
 const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
