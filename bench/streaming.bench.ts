@@ -1,7 +1,9 @@
 /**
  * Streaming: time to first chunk through the router against the raw SDKs (over HTTP,
  * each client in its own process), stream throughput end to end through the adapters,
- * and the in-process translation throughput of the Anthropic → OpenAI and
+ * the whole-stream time of long streams against the raw SDK in paired blocks (both in one
+ * process, bench/lib/paired-client.ts; issue 21's target ≤ 1.05×), and the in-process
+ * translation throughput of the Anthropic → OpenAI and
  * Gemini → OpenAI stream translators on in-memory event arrays built from the
  * recorded fixtures.
  */
@@ -11,6 +13,7 @@ import { toOpenAIChunks } from '../src/providers/anthropic/anthropic-stream.js';
 import { translateGeminiStream } from '../src/providers/google/gemini-stream.js';
 import type { GeminiResponse } from '../src/providers/google/gemini-wire.js';
 import { packageUrl } from './lib/build-package.js';
+import type { PairedInput, PairedResult } from './lib/paired-client.js';
 import type { LoadInput, LoadResult, Variant } from './lib/load-client.js';
 import { fixtureEvents } from './lib/paths.js';
 import { runChild, startPortkey, startUpstream } from './lib/processes.js';
@@ -137,6 +140,62 @@ async function overHttp(smoke: boolean): Promise<BenchSection[]> {
   ];
 }
 
+/**
+ * Whole-stream time of the long recording, router vs raw SDK, in paired blocks: both clients
+ * in one process, each block running `perBlock` streams of each in turn (order rotated per
+ * block), so a block's ratio pairs two measurements taken side by side in time. On a shared
+ * machine whose load moves by the second, that is the figure that holds still.
+ */
+async function pairedWholeStream(smoke: boolean): Promise<BenchSection> {
+  const processes = smoke ? 1 : 3;
+  const upstream = await startUpstream();
+  const pkgUrl = await packageUrl();
+  const rows: Array<Record<string, string | number>> = [];
+  const notes: string[] = [];
+  const q = (xs: number[], p: number) => percentile(sortedCopy(xs), p).toFixed(3);
+  try {
+    for (const p of PAIRS) {
+      // Gemini's raw SDK takes ~5× longer per stream: fewer streams per block keep the runs comparable in length.
+      const perBlock = smoke ? 2 : p.wire === 'Gemini' ? 3 : 6;
+      const input: PairedInput = { subjects: [p.raw, p.routed], urls: upstream.urls, pkgUrl, mode: 'stream', long: true, warmup: smoke ? 2 : 10, blocks: smoke ? 2 : 20, perBlock };
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      let sample = '';
+      try {
+        for (let i = 0; i < processes; i++) {
+          const r = await runChild<PairedResult>('lib/paired-client.ts', input, { env: { BENCH_PAIRED_CLIENT: '1' }, timeoutMs: 600_000 });
+          if (!r.sample[p.routed] || !r.sample[p.raw]) throw new Error('a subject streamed no chunks');
+          sample = `${r.sample[p.raw]} → ${r.sample[p.routed]}`;
+          wall.push(...r.p50[p.routed]!.map((x, b) => x / r.p50[p.raw]![b]!));
+          cpu.push(...r.cpu[p.routed]!.map((x, b) => x / r.cpu[p.raw]![b]!));
+        }
+      } catch (err) {
+        notes.push(`${p.wire}: not run: ${(err as Error).message.split('\n')[0]}`);
+        if (smoke) throw err;
+        continue;
+      }
+      rows.push({
+        stream: `${p.wire}: router vs ${p.raw === 'genai-sdk' ? '@google/genai' : 'raw SDK'}`,
+        'whole-stream ratio (median of blocks)': `${q(wall, 50)}×`,
+        'p25–p75': `${q(wall, 25)}–${q(wall, 75)}`,
+        'p10–p90': `${q(wall, 10)}–${q(wall, 90)}`,
+        'CPU ratio (median, p25–p75)': `${q(cpu, 50)}× (${q(cpu, 25)}–${q(cpu, 75)})`,
+        chunks: sample,
+        'target ≤ 1.05×': Number(q(wall, 50)) <= 1.05 ? 'met' : 'not met',
+      });
+    }
+  } finally {
+    await upstream.stop();
+  }
+  return {
+    title: 'Streaming: whole-stream time, router vs raw SDK (paired blocks)',
+    method: `The long recording (~2,000 deltas per stream) from the bench upstream on 127.0.0.1. Router and raw SDK in one process (${processes} process(es) per wire format), 20 blocks; each block streams 6 long streams with each client (Gemini: 3), the order rotated per block. Ratio per block = the router's block p50 ÷ the raw SDK's block p50 (CPU: process.cpuUsage() per stream over the block, router ÷ raw), pooled over the processes; median with p25–p75 and p10–p90. Gemini's raw baseline is @google/genai, the SDK the adapter uses.`,
+    iterations: (smoke ? 2 : 20) * processes,
+    rows,
+    notes,
+  };
+}
+
 /** An in-memory upstream: the events as an async iterable, as the SDKs hand them over. */
 async function* fromArray<T>(events: T[]): AsyncGenerator<T> {
   for (const e of events) yield e;
@@ -223,7 +282,8 @@ async function translation(smoke: boolean): Promise<BenchSection> {
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
   const tr = await translation(smoke);
-  return [...(await overHttp(smoke)), tr];
+  const paired = await pairedWholeStream(smoke);
+  return [...(await overHttp(smoke)), paired, tr];
 }
 
 runIfMain(import.meta.url, run);

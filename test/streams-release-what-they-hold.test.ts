@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { sseFixture, startOpenAIFake, type OpenAIFake } from './fakes/openai-fake-server.js';
+import { hooksSettled } from './support/hooks-settled.js';
 
 const STREAM = 'openai/openai-node/openai-node-stream-works.sse.txt';
 const msg = [{ role: 'user' as const, content: 'hi' }];
@@ -92,6 +93,37 @@ describe('streams release what they hold', () => {
     expect(decisions.map((d) => d.outcome)).toEqual(['abandoned']);
     expect(decisions[0]!.attempts.at(-1)!.outcome).toBe('abandoned');
     expect(r.budgets()[0]!.reservedUsd).toBeCloseTo(0, 12);
+  });
+
+  it('a stream whose iterator is still being read is not released when the Stream object itself is collected (chat and Responses)', async () => {
+    const decisions: DecisionRecord[] = [];
+    const r = router(decisions, 600_000);
+    a.respond(() => sseFixture(STREAM, { eventDelayMs: 20 }));
+    // Only the iterator is kept, as `for await` keeps it: the Stream object is garbage.
+    const chat = (await r.chat.completions.create({ messages: msg, stream: true }))[Symbol.asyncIterator]();
+    let text = '';
+    let n = 0;
+    for (let c = await chat.next(); !c.done; c = await chat.next()) {
+      text += c.value.choices[0]?.delta?.content ?? '';
+      if (n++ % 4 === 0) gc();
+    }
+    expect(text.length).toBeGreaterThan(0);
+
+    const mock = createRouter({
+      providers: { m: { type: 'mock', reply: 'Hello there, friend.', chunkSize: 2, latencyMs: 5 } },
+      models: [{ id: 'mock', provider: 'm' }],
+      resilience: { timeouts: { abandonMs: 600_000 } },
+      hooks: { onDecision: (d) => void decisions.push(d) },
+    });
+    const events = (await mock.responses.create({ model: 'mock', input: 'hi', stream: true }))[Symbol.asyncIterator]();
+    let said = '';
+    for (let e = await events.next(); !e.done; e = await events.next()) {
+      if (e.value.type === 'response.output_text.delta') said += e.value.delta;
+      if (n++ % 4 === 0) gc();
+    }
+    expect(said).toBe('Hello there, friend.');
+    await hooksSettled();
+    expect(decisions.map((d) => d.outcome)).toEqual(['success', 'success']);
   });
 
   it('a stream read to the end, or broken out of, is not abandoned', async () => {

@@ -20,6 +20,8 @@ export interface PairedInput {
   urls: LoadInput['urls'];
   pkgUrl: string;
   mode: 'unary' | 'stream';
+  /** Streams: the upstream's long recording (~2,000 deltas) instead of the short one. */
+  long?: boolean;
   warmup: number;
   blocks: number;
   perBlock: number;
@@ -75,7 +77,7 @@ async function once(s: Subject, mode: 'unary' | 'stream'): Promise<{ us: number;
 export async function measurePaired(input: PairedInput): Promise<PairedResult> {
   const subjects = new Map<PairedSubject, Subject>();
   for (const name of input.subjects) {
-    subjects.set(name, name === 'sdk-floor' ? await floorClient(input.mode) : await makeClient({ variant: name, urls: input.urls, pkgUrl: input.pkgUrl, mode: input.mode, warmup: 0, sequential: 0, concurrent: 0, concurrency: 1 }));
+    subjects.set(name, name === 'sdk-floor' ? await floorClient(input.mode) : await makeClient({ variant: name, urls: input.urls, pkgUrl: input.pkgUrl, mode: input.mode, long: input.long, warmup: 0, sequential: 0, concurrent: 0, concurrency: 1 }));
   }
   const r: PairedResult = { p50: {}, ttft: {}, cpu: {}, sample: {} };
   for (const [name, s] of subjects) {

@@ -18,7 +18,8 @@ import type { Call, Lease } from './call.js';
 import { watchAbandon, type AbandonWatch } from './abandon-watch.js';
 import { streamController } from './stream-controller.js';
 import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
-import type { Opened, StreamEnd } from './stream-wrap.js';
+import { fusedNext, type Opened, type StreamEnd } from './stream-wrap.js';
+import { fastIterator, type Resume } from './stream-fast-iterator.js';
 
 export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, reader: EventReader<E>, onEnd: StreamEnd): Stream<E> {
   const policy = call.policy;
@@ -54,14 +55,29 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
   };
   const next = (): Promise<IteratorResult<E>> => boundedNext(iterator, policy, 'event', timer, onStall);
 
-  async function* iterate(): AsyncGenerator<E> {
+  const begin = () => {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
     if (abandoned) throw abandoned;
     held.watch?.back();
+  };
+  const back = () => {
+    held.watch?.back();
+    if (abandoned) throw abandoned;
+  };
+  // The consumer stopped early (break / return): cancel upstream, record it.
+  const stopEarly = () => {
+    controller.abort();
+    void iterator.return?.()?.catch(() => undefined);
+    settle('aborted');
+  };
+
+  /** The whole iteration as a generator; run only from the stream's end or first failure on (see fastIterator). */
+  async function* iterate(from: Resume<E>): AsyncGenerator<E> {
     let finished = false;
     try {
-      let r = first;
+      if ('error' in from) throw from.error;
+      let r = from.result;
       while (!r.done) {
         const event = r.value;
         answeredBy = reader.eventModel(event) ?? answeredBy;
@@ -85,16 +101,22 @@ export function wrapEvents<E>(call: Call<unknown>, lease: Lease<Opened<E>>, read
       settle('error', err);
       throw err;
     } finally {
-      if (!finished) {
-        // The consumer stopped early (break / return): cancel upstream, record it.
-        controller.abort();
-        void iterator.return?.()?.catch(() => undefined);
-        settle('aborted');
-      }
+      if (!finished) stopEarly();
     }
   }
 
-  const stream = new Stream<E>(iterate, controller);
+  const take = (event: E): boolean => {
+    answeredBy = reader.eventModel(event) ?? answeredBy;
+    usage = reader.eventUsage(event) ?? usage;
+    return true;
+  };
+  const away = () => held.watch?.away();
+  // Called by the Stream as its method: `this` is the stream, which the iterator holds (a
+  // closure here must not: the abandon watch's must let it be collected).
+  const handOut = function (this: unknown): AsyncIterator<E> {
+    return fastIterator({ begin, first, back, away, pull: next, pullThen: fusedNext(iterator, policy), take, slow: iterate, stop: stopEarly }, this);
+  };
+  const stream = new Stream<E>(handOut, controller);
   held.watch = watchAbandon(stream, policy.abandonMs, (why) => {
     if (settled) return;
     abandoned = new OpenAIError(`Stream abandoned: ${why}; the upstream request was cancelled and its resources released.`);

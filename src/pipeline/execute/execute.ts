@@ -44,11 +44,23 @@ function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>):
   };
 }
 
+/**
+ * Set on the call options of a stream attempt whose controller nothing links (no caller
+ * signal, no timer, not a hedge leg or continuation): nothing aborts it before the stream
+ * has opened, only afterwards (the consumer stopping, an idle stall). An adapter may then
+ * leave the signal out of its SDK call and abort the stream the SDK returns when the
+ * signal fires: a signal given to the openai SDK becomes an AbortSignal.any() composite,
+ * whose `aborted` the SDK reads on every SSE message.
+ */
+const ABORTED_ONLY_ONCE_OPEN = Symbol.for('llm-switchboard.aborted-only-once-open');
+
 /** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
 function streamOp<B, E>(input: ExecuteInput<B>, op: Operation<B, unknown, E>, bodyFor: (entry: ModelEntry) => B = () => input.body): Op<Opened<E>> {
   return async (entry, handle, timeoutMs) => {
     const started = Date.now();
-    const upstream = await op.stream!(entry, bodyFor(entry), callOptions(input, entry, handle, timeoutMs));
+    const options = callOptions(input, entry, handle, timeoutMs);
+    if (!handle.linked) (options as unknown as Record<symbol, boolean>)[ABORTED_ONLY_ONCE_OPEN] = true;
+    const upstream = await op.stream!(entry, bodyFor(entry), options);
     const iterator = upstream[Symbol.asyncIterator]();
     try {
       const first = await iterator.next();

@@ -25,6 +25,7 @@ import { streamController } from './stream-controller.js';
 import { boundedNext, disarm as disarmTimer, type StreamTimer } from './bounded-next.js';
 import { continuationBody, OverlapTrimmer } from './stream-continuation.js';
 import { Segment, SegmentJoiner } from './stream-segments.js';
+import { fastIterator, NEXT_THEN, type NextThen, type Resume } from './stream-fast-iterator.js';
 
 /** A stream whose first event has arrived (until then, a failure falls back transparently). */
 export interface Opened<E = ChatCompletionChunk> {
@@ -89,22 +90,42 @@ export function wrapStream(
     end('abandoned');
   };
 
-  async function* iterate(): AsyncGenerator<ChatCompletionChunk> {
+  const begin = () => {
     if (consumed) throw new OpenAIError('Cannot iterate over a consumed stream, use `.tee()` to split the stream.');
     consumed = true;
     if (abandoned) throw abandoned;
     held.watch?.back();
-    const onStall = (message: string) => {
-      stall = message;
-      cur.handle.controller.abort();
-    };
-    const next = (): Promise<IteratorResult<ChatCompletionChunk>> => boundedNext(cur.value.iterator, policy, 'chunk', timer, onStall);
-    // The consumer has the chunk: it is away until it asks for the next one.
-    const away = () => held.watch?.away();
-    const back = () => {
-      held.watch?.back();
-      if (abandoned) throw abandoned;
-    };
+  };
+  const onStall = (message: string) => {
+    stall = message;
+    cur.handle.controller.abort();
+  };
+  const next = (): Promise<IteratorResult<ChatCompletionChunk>> => boundedNext(cur.value.iterator, policy, 'chunk', timer, onStall);
+  // The consumer has the chunk: it is away until it asks for the next one.
+  const away = () => held.watch?.away();
+  const back = () => {
+    held.watch?.back();
+    if (abandoned) throw abandoned;
+  };
+  // The consumer stopped early (break / return): cancel upstream, record it.
+  const stopEarly = () => {
+    if (settled) return;
+    disarm();
+    controller.abort();
+    void cur.value.iterator.return?.().catch(() => undefined);
+    call.finishStream(cur, 'aborted', extra());
+    joiner?.close(seg, 'aborted', recordOf());
+    joiner?.publish();
+    end('aborted');
+  };
+
+  /**
+   * The whole iteration as a generator: a joined (resumable) stream runs in it from the
+   * start; any other stream only from its end or first failure on (see fastIterator), with
+   * `from` saying where it picks up.
+   */
+  async function* iterate(from?: Resume<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+    if (!from) begin();
     // A joined stream ends with one usage chunk summed over its segments (when asked for), then its record.
     function* publishJoined(j: SegmentJoiner, withUsage: boolean): Generator<ChatCompletionChunk> {
       const u = withUsage && wantsUsage ? j.usageChunk() : undefined;
@@ -116,10 +137,16 @@ export function wrapStream(
       j.publish();
     }
 
-    let r = cur.value.first;
+    let r = from && 'result' in from ? from.result : cur.value.first;
+    let failure = from && 'error' in from ? from : undefined;
     try {
       for (;;) {
         try {
+          if (failure) {
+            const { error } = failure;
+            failure = undefined;
+            throw error;
+          }
           while (!r.done) {
             const chunk = r.value;
             answeredBy ??= chunk.model;
@@ -217,22 +244,32 @@ export function wrapStream(
         }
       }
     } finally {
-      if (!settled) {
-        // The consumer stopped early (break / return): cancel upstream, record it.
-        disarm();
-        controller.abort();
-        void cur.value.iterator.return?.().catch(() => undefined);
-        call.finishStream(cur, 'aborted', extra());
-        joiner?.close(seg, 'aborted', recordOf());
-        joiner?.publish();
-        end('aborted');
-      }
+      stopEarly();
     }
   }
 
-  const stream = new Stream<ChatCompletionChunk>(iterate, controller);
+  // Bookkeeping for a chunk outside a joined stream; false: not for the consumer.
+  const take = (chunk: ChatCompletionChunk): boolean => {
+    answeredBy ??= chunk.model;
+    if (chunk.usage) usage = chunk.usage;
+    seg.observe(chunk);
+    if (chunk.choices.length === 0 && chunk.usage) return wantsUsage;
+    if (!wantsUsage && chunk.usage === null) delete (chunk as { usage?: unknown }).usage;
+    return true;
+  };
+  // Called by the Stream as its method: `this` is the stream, which the iterator holds (a
+  // closure here must not: the abandon watch's must let it be collected).
+  const iterator = function (this: unknown): AsyncIterator<ChatCompletionChunk> {
+    return joiner ? iterate.call(this) : fastIterator({ begin, first: cur.value.first, back, away, pull: next, pullThen: fusedNext(cur.value.iterator, policy), take, slow: iterate, stop: stopEarly }, this);
+  };
+  const stream = new Stream<ChatCompletionChunk>(iterator, controller);
   held.watch = watchAbandon(stream, policy.abandonMs, abandon);
   return stream;
 }
 
-
+/** The upstream's fused next-then, when it has one and no timer bounds the wait (bounded-next.ts). */
+export function fusedNext<E>(iterator: AsyncIterator<E>, policy: Call['policy']): NextThen<E> | undefined {
+  if (policy.idleMs !== undefined || policy.deadline !== undefined) return undefined;
+  const fused = (iterator as { [NEXT_THEN]?: NextThen<E> })[NEXT_THEN];
+  return typeof fused === 'function' ? fused : undefined;
+}

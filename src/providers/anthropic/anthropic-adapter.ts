@@ -3,7 +3,6 @@
  * through the real @anthropic-ai/sdk, OpenAI-shaped results and errors out.
  */
 import type * as AnthropicSDK from '@anthropic-ai/sdk';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { AdapterCallOptions, AdapterStream } from '../../spec/chat-model.js';
 import type { ProviderAdapter } from '../../spec/provider-adapter.js';
 import type { AnthropicProviderConfig } from '../../config/provider-schema.js';
@@ -85,7 +84,7 @@ export function createAnthropicAdapter(providerId: string, config: AnthropicProv
       } catch (err) {
         throw fail(err, options);
       }
-      return mapErrors<ChatCompletionChunk>(toOpenAIChunks(events, { signal: options.signal, jsonToolName }), (err) => fail(err, options));
+      return toOpenAIChunks(events, { signal: options.signal, jsonToolName, mapError: (err) => fail(err, options) });
     },
   };
 }
@@ -95,37 +94,3 @@ function isMessage(v: unknown): v is AnthropicSDK.Anthropic.Message {
   const m = v as { content?: unknown; error?: unknown; type?: unknown };
   return Array.isArray(m.content) && !m.error && m.type !== 'error';
 }
-
-/**
- * The translated chunks with their errors mapped. A hand-written iterator rather than an
- * async generator around `yield*`: one `.then` per chunk instead of a generator's queue and
- * await hops. The translator is itself a generator, so ordering and closing stay its own.
- */
-function mapErrors<T>(source: AsyncGenerator<T>, map: (err: unknown) => unknown): AsyncIterableIterator<T> {
-  let started = false;
-  let mapping = map;
-  const onError = (err: unknown): never => {
-    throw mapping(err);
-  };
-  const mapped: AsyncIterableIterator<T> = {
-    next: () => {
-      started = true;
-      return source.next().then(undefined, onError);
-    },
-    // Never started: the translator is not run (as a generator returned before its first next()).
-    return: (value?: unknown) => (started ? source.return(value as T).then(undefined, onError) : (source.return(value as T), Promise.resolve({ done: true, value: value as T }))),
-    [Symbol.asyncIterator]: () => mapped,
-  };
-  // The scrubbing wrapper (scrub-secrets.ts) composes its mapping in here rather than adding a layer.
-  Object.defineProperty(mapped, COMPOSE_ERROR_MAP, {
-    value: (outer: (err: unknown) => unknown) => {
-      const inner = mapping;
-      mapping = (err) => outer(inner(err));
-      return mapped;
-    },
-  });
-  return mapped;
-}
-
-/** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
-const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');

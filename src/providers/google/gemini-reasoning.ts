@@ -34,6 +34,11 @@ export class ReasoningCollector {
   private open: string[] = [];
   private next = 0;
 
+  /** Thought text is open (a part without thought or signature would close it). */
+  get holding(): boolean {
+    return this.open.length > 0;
+  }
+
   push(part: GeminiPart): ReasoningDetail[] {
     if (part.thought && typeof part.text === 'string') {
       this.open.push(part.text);

@@ -6,18 +6,23 @@
  * delta, after the upstream stream has ended; a stream that ends with no finishReason at
  * all was cut, and throws. Function calls arrive whole, so each
  * becomes a single tool_calls delta carrying id, name and the complete arguments.
+ *
+ * A hand-written iterator rather than an async generator (one `.then` per chunk on the
+ * SDK's own promise), closing as the generator it replaces did: `return()` mid-stream
+ * closes the SDK's iteration, as `for await` would, then `hooks.finish`; before the first
+ * `next()` it touches nothing. Every failure goes through `hooks.toError`, then
+ * `hooks.finish`, in that order.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { connectionError } from '../../errors/provider-error.js';
-import type { GeminiResponse } from './gemini-wire.js';
+import type { GeminiCandidate, GeminiResponse } from './gemini-wire.js';
 import { nonAnswer } from './gemini-errors.js';
-import { ReasoningCollector } from './gemini-reasoning.js';
+import { ReasoningCollector, type ReasoningDetail } from './gemini-reasoning.js';
 import {
   errorBody,
   failedFinish,
   isBlockedPrompt,
   newCompletionId,
-  splitParts,
   toFinishReason,
   toLogprobs,
   toToolCall,
@@ -40,82 +45,242 @@ export interface StreamHooks {
   finish(drained?: boolean): void;
 }
 
-export async function* translateGeminiStream(upstream: AsyncIterable<GeminiResponse>, hooks: StreamHooks): AsyncGenerator<ChatCompletionChunk> {
-  const created = Math.floor(Date.now() / 1000);
-  const candidates = new Map<number, { roleSent: boolean; toolCalls: number; reasoning: ReasoningCollector; finishReason?: string | undefined }>();
-  let id: string | undefined;
-  let model = hooks.requestedModel;
-  let usage: GeminiResponse['usageMetadata'];
-  let received = 0;
-  let blocked = false;
-  let answered = false;
-  let drained = false;
-  const chunk = (choices: ChatCompletionChunk.Choice[]): ChatCompletionChunk => ({ id: id ?? newCompletionId(), object: 'chat.completion.chunk', created, model, choices });
-  const state = (index: number) => {
-    let s = candidates.get(index);
-    if (!s) candidates.set(index, (s = { roleSent: false, toolCalls: 0, reasoning: new ReasoningCollector() }));
-    return s;
+const DONE: IteratorResult<ChatCompletionChunk> = Object.freeze({ done: true, value: undefined });
+
+export function translateGeminiStream(upstream: AsyncIterable<GeminiResponse>, hooks: StreamHooks): AsyncIterableIterator<ChatCompletionChunk> {
+  const t = new Translation(hooks);
+  let it: AsyncIterator<GeminiResponse> | undefined;
+  let started = false;
+  /** The upstream ended or failed: nothing is left to close. */
+  let upstreamOver = false;
+  let over = false;
+  let finished = false;
+  let pending: Promise<IteratorResult<ChatCompletionChunk>> | undefined;
+  // Chunks not yet handed out: each Gemini chunk makes at most one; the end makes two.
+  const queue: ChatCompletionChunk[] = [];
+  const emit = (c: ChatCompletionChunk) => void queue.push(c);
+  const shift = (): IteratorResult<ChatCompletionChunk> => ({ done: false, value: queue.shift()! });
+  const finish = (drained: boolean) => {
+    if (finished) return;
+    finished = true;
+    hooks.finish(drained);
+  };
+  // What the generator's catch and finally did with a failure inside its try.
+  const fail = (err: unknown, drained = false): never => {
+    over = true;
+    upstreamOver = true;
+    const e = hooks.toError(err);
+    finish(drained);
+    throw e;
   };
 
-  try {
-    for await (const r of upstream) {
-      const aborted = hooks.abortedError();
-      if (aborted) throw aborted;
-      received++;
-      const failure = errorBody(r) ?? (r.candidates ?? []).map(failedFinish).find((e) => e !== undefined);
-      if (failure) throw failure;
-      answered ||= !!r.candidates?.length || !!r.promptFeedback;
-      id ??= r.responseId ?? newCompletionId();
-      model = r.modelVersion ?? model;
-      usage = r.usageMetadata ?? usage;
-      blocked ||= isBlockedPrompt(r);
+  const onChunk = (r: IteratorResult<GeminiResponse>): IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>> => {
+    pending = undefined;
+    if (r.done) {
+      upstreamOver = true;
+      try {
+        t.checkEnd();
+      } catch (err) {
+        fail(err, true);
+      }
+      finish(true);
+      over = true;
+      t.closing(emit);
+      return shift();
+    }
+    try {
+      t.step(r.value, emit);
+    } catch (err) {
+      // As `for await` does when its body throws: close the upstream, then fail.
+      upstreamOver = true;
+      over = true;
+      const failed = () => fail(err);
+      return it!.return ? Promise.resolve(it!.return()).then(failed, failed) : failed();
+    }
+    return queue.length > 0 ? shift() : pull();
+  };
+  const onError = (err: unknown): never => {
+    pending = undefined;
+    return fail(err);
+  };
+  const pull = (): Promise<IteratorResult<ChatCompletionChunk>> => {
+    let next: Promise<IteratorResult<GeminiResponse>>;
+    try {
+      next = (it ??= upstream[Symbol.asyncIterator]()).next();
+    } catch (err) {
+      try {
+        return fail(err);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return (pending = next.then(onChunk, onError));
+  };
 
-      const choices: ChatCompletionChunk.Choice[] = [];
-      (r.candidates ?? []).forEach((c, position) => {
-        const index = c.index ?? position;
-        const s = state(index);
-        if (c.finishReason) s.finishReason = c.finishReason;
-        const { text, reasoning, calls, details } = splitParts(c.content?.parts, s.reasoning);
-        const delta: Delta = {};
-        // Gemini closes streams with an empty text part; an empty delta would be noise.
-        const reasoningText = reasoning.length > 0 ? reasoning.join('') : '';
-        if (reasoningText !== '') delta.reasoning_content = reasoningText;
-        if (details.length > 0) delta.reasoning_details = details;
-        const contentText = text.length === 1 ? text[0]! : text.join('');
-        if (contentText !== '') delta.content = contentText;
-        if (calls.length > 0) delta.tool_calls = calls.map((call) => ({ index: s.toolCalls++, ...toToolCall(call) }));
-        const content = toLogprobs(c);
-        if (Object.keys(delta).length === 0 && !content) return;
-        const first = !s.roleSent;
-        s.roleSent = true;
-        choices.push({ index, delta: first ? { role: 'assistant', ...delta } : delta, finish_reason: null, logprobs: content ? { content, refusal: null } : null });
-      });
-      if (choices.length > 0) yield chunk(choices);
-    }
-    drained = true;
-    if (received === 0) throw connectionError(undefined, 'Gemini: the stream ended before any response arrived.');
-    if (!answered) throw nonAnswer('Gemini streamed no candidates and no prompt feedback');
-    // Gemini sends no end marker: the last chunk's finishReason is the only sign the answer is whole.
-    if (!blocked && candidates.size > 0 && ![...candidates.values()].some((s) => s.finishReason)) {
-      throw connectionError(undefined, 'Gemini stream ended before a finishReason: the response is incomplete.');
-    }
-  } catch (err) {
-    throw hooks.toError(err);
-  } finally {
-    hooks.finish(drained);
+  const chunks: AsyncIterableIterator<ChatCompletionChunk> = {
+    next: () => {
+      // Calls made while one is pending wait their turn, as a generator's do.
+      if (pending) return pending.then(chunks.next, chunks.next);
+      started = true;
+      if (queue.length > 0) return Promise.resolve(shift());
+      if (over) return Promise.resolve(DONE);
+      return pull();
+    },
+    return: (value?: unknown) => {
+      if (pending) {
+        const again = () => chunks.return!(value);
+        return pending.then(again, again);
+      }
+      const result: IteratorResult<ChatCompletionChunk> = { done: true, value: value as ChatCompletionChunk };
+      const inLoop = started && !over && !upstreamOver;
+      over = true;
+      upstreamOver = true;
+      queue.length = 0;
+      // Never started, or past the upstream's end (finish already ran): nothing to close.
+      if (!inLoop) return Promise.resolve(result);
+      if (!it?.return) {
+        finish(false);
+        return Promise.resolve(result);
+      }
+      return Promise.resolve(it.return()).then(
+        () => {
+          finish(false);
+          return result;
+        },
+        (err: unknown) => fail(err),
+      );
+    },
+    [Symbol.asyncIterator]: () => chunks,
+  };
+  return chunks;
+}
+
+interface CandidateState {
+  roleSent: boolean;
+  toolCalls: number;
+  reasoning: ReasoningCollector;
+  finishReason?: string | undefined;
+}
+
+/** The translation's state across chunks. */
+class Translation {
+  private readonly created = Math.floor(Date.now() / 1000);
+  private readonly candidates = new Map<number, CandidateState>();
+  private id: string | undefined;
+  private model: string;
+  private usage: GeminiResponse['usageMetadata'];
+  private received = 0;
+  private blocked = false;
+  private answered = false;
+
+  constructor(private readonly hooks: StreamHooks) {
+    this.model = hooks.requestedModel;
   }
 
-  if (blocked && candidates.size === 0) state(0).finishReason = 'SAFETY';
-  const closing = [...candidates.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([index, s]): ChatCompletionChunk.Choice => {
-      // Thought text still open at the end (no signature followed it) completes here.
-      const rest = s.reasoning.end();
-      const delta: Delta = s.roleSent ? {} : { role: 'assistant' };
-      if (rest.length > 0) delta.reasoning_details = rest;
-      return { index, delta, finish_reason: toFinishReason(s.finishReason, s.toolCalls > 0), logprobs: null };
-    });
-  if (closing.length === 0) closing.push({ index: 0, delta: { role: 'assistant' }, finish_reason: 'stop', logprobs: null });
-  yield chunk(closing);
-  yield { ...chunk([]), usage: toUsage(usage) };
+  private chunk(choices: ChatCompletionChunk.Choice[]): ChatCompletionChunk {
+    return { id: this.id ?? newCompletionId(), object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
+  }
+
+  private state(index: number): CandidateState {
+    let s = this.candidates.get(index);
+    if (!s) this.candidates.set(index, (s = { roleSent: false, toolCalls: 0, reasoning: new ReasoningCollector() }));
+    return s;
+  }
+
+  /** One Gemini chunk: at most one OpenAI chunk. */
+  step(r: GeminiResponse, emit: (c: ChatCompletionChunk) => void): void {
+    const aborted = this.hooks.abortedError();
+    if (aborted) throw aborted;
+    this.received++;
+    const cands = r.candidates;
+    const failure = errorBody(r) ?? firstFailedFinish(cands);
+    if (failure) throw failure;
+    this.answered ||= !!cands?.length || !!r.promptFeedback;
+    this.id ??= r.responseId ?? newCompletionId();
+    this.model = r.modelVersion ?? this.model;
+    this.usage = r.usageMetadata ?? this.usage;
+    this.blocked ||= isBlockedPrompt(r);
+    if (!cands) return;
+    let choices: ChatCompletionChunk.Choice[] | undefined;
+    for (let position = 0; position < cands.length; position++) {
+      const c = cands[position]!;
+      const index = c.index ?? position;
+      const s = this.state(index);
+      if (c.finishReason) s.finishReason = c.finishReason;
+      const choice = toChoice(c, index, s);
+      if (choice) (choices ??= []).push(choice);
+    }
+    if (choices) emit(this.chunk(choices));
+  }
+
+  checkEnd(): void {
+    if (this.received === 0) throw connectionError(undefined, 'Gemini: the stream ended before any response arrived.');
+    if (!this.answered) throw nonAnswer('Gemini streamed no candidates and no prompt feedback');
+    // Gemini sends no end marker: the last chunk's finishReason is the only sign the answer is whole.
+    if (!this.blocked && this.candidates.size > 0 && ![...this.candidates.values()].some((s) => s.finishReason)) {
+      throw connectionError(undefined, 'Gemini stream ended before a finishReason: the response is incomplete.');
+    }
+  }
+
+  /** The closing chunk (each candidate's finish reason, once) and the usage chunk. */
+  closing(emit: (c: ChatCompletionChunk) => void): void {
+    if (this.blocked && this.candidates.size === 0) this.state(0).finishReason = 'SAFETY';
+    const closing = [...this.candidates.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, s]): ChatCompletionChunk.Choice => {
+        // Thought text still open at the end (no signature followed it) completes here.
+        const rest = s.reasoning.end();
+        const delta: Delta = s.roleSent ? {} : { role: 'assistant' };
+        if (rest.length > 0) delta.reasoning_details = rest;
+        return { index, delta, finish_reason: toFinishReason(s.finishReason, s.toolCalls > 0), logprobs: null };
+      });
+    if (closing.length === 0) closing.push({ index: 0, delta: { role: 'assistant' }, finish_reason: 'stop', logprobs: null });
+    emit(this.chunk(closing));
+    emit({ ...this.chunk([]), usage: toUsage(this.usage) });
+  }
+}
+
+function firstFailedFinish(cands: GeminiCandidate[] | undefined): Error | undefined {
+  if (cands) for (const c of cands) if (c.finishReason) {
+    const e = failedFinish(c);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/**
+ * One candidate's delta, or none when it carries nothing. Thought parts are reasoning,
+ * never content; functionResponse / code-execution parts have no OpenAI field. Gemini
+ * closes streams with an empty text part; an empty delta would be noise.
+ */
+function toChoice(c: GeminiCandidate, index: number, s: CandidateState): ChatCompletionChunk.Choice | undefined {
+  let text = '';
+  let reasoning = '';
+  let details: ReasoningDetail[] | undefined;
+  let calls: { name: string; args: Record<string, unknown>; signature?: string | undefined }[] | undefined;
+  const parts = c.content?.parts;
+  if (parts) {
+    for (const p of parts) {
+      // A plain part, with no thought text open, adds no reasoning detail (the collector's rule).
+      if (p.thought || p.thoughtSignature || s.reasoning.holding) {
+        const d = s.reasoning.push(p);
+        if (d.length > 0) (details ??= []).push(...d);
+      }
+      if (p.functionCall?.name) (calls ??= []).push({ name: p.functionCall.name, args: p.functionCall.args ?? {}, signature: p.thoughtSignature });
+      else if (typeof p.text === 'string') {
+        if (p.thought) reasoning += p.text;
+        else text += p.text;
+      }
+    }
+  }
+  const content = toLogprobs(c);
+  if (reasoning === '' && !details && text === '' && !calls && !content) return undefined;
+  // The first delta of a candidate carries its role (first among the keys, as before).
+  const delta: Delta = s.roleSent ? {} : { role: 'assistant' };
+  s.roleSent = true;
+  if (reasoning !== '') delta.reasoning_content = reasoning;
+  if (details) delta.reasoning_details = details;
+  if (text !== '') delta.content = text;
+  if (calls) delta.tool_calls = calls.map((call) => ({ index: s.toolCalls++, ...toToolCall(call) }));
+  return { index, delta, finish_reason: null, logprobs: content ? { content, refusal: null } : null };
 }

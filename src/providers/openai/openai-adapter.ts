@@ -56,7 +56,7 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
         stream =
           text !== undefined
             ? await direct!.stream(text, options)
-            : await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, requestOptions(options));
+            : abortOnceOpen(options, await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options)));
       } catch (err) {
         throw annotate(err);
       }
@@ -85,7 +85,10 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       let stream;
       try {
         const text = direct && (body as { stream?: unknown }).stream === true ? passThroughText(body, body.model as string, false) : undefined;
-        stream = text !== undefined ? await direct!.responsesStream(text, options) : await client.responses.create({ ...body, stream: true }, requestOptions(options));
+        stream =
+          text !== undefined
+            ? await direct!.responsesStream(text, options)
+            : abortOnceOpen(options, await client.responses.create({ ...body, stream: true }, streamRequestOptions(options)));
       } catch (err) {
         throw annotate(err);
       }
@@ -125,6 +128,27 @@ function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
     ...(options.headers ? { headers: options.headers } : {}),
     maxRetries: 0,
   };
+}
+
+const ABORTED_ONLY_ONCE_OPEN = Symbol.for('llm-switchboard.aborted-only-once-open');
+const abortedOnlyOnceOpen = (options: AdapterCallOptions) => (options as unknown as Record<symbol, unknown>)[ABORTED_ONLY_ONCE_OPEN] === true;
+
+/**
+ * A stream attempt that nothing aborts before it opens (pipeline/execute/execute.ts,
+ * ABORTED_ONLY_ONCE_OPEN) leaves the signal out of the SDK call: the SDK would compose it
+ * with AbortSignal.any(), whose `aborted` getter it reads on every SSE message.
+ */
+function streamRequestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
+  return abortedOnlyOnceOpen(options) ? requestOptions({ ...options, [UNABORTABLE]: true } as AdapterCallOptions) : requestOptions(options);
+}
+
+/** ...and its signal then aborts the stream the SDK returned, as the composed signal would have. */
+function abortOnceOpen<S extends { controller: AbortController }>(options: AdapterCallOptions, stream: S): S {
+  if (!abortedOnlyOnceOpen(options)) return stream;
+  const { signal } = options;
+  if (signal.aborted) stream.controller.abort();
+  else signal.addEventListener('abort', () => stream.controller.abort(), { once: true });
+  return stream;
 }
 
 /**
@@ -171,6 +195,37 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
     },
     [Symbol.asyncIterator]: () => annotated,
   };
+  // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
+  // (the caller-facing stream's fast path, pipeline/execute/stream-fast-iterator.ts).
+  const nextThen = <U>(ok: (r: IteratorResult<T>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
+    if (over || !it) return annotated.next().then(ok, bad);
+    let next: Promise<IteratorResult<T>>;
+    try {
+      next = it.next();
+    } catch (err) {
+      over = true;
+      return Promise.reject(outer(annotate(err))).then(ok, bad);
+    }
+    return next.then(
+      (r) => {
+        let result: IteratorResult<T>;
+        try {
+          result = onResult(r);
+        } catch (err) {
+          return bad(err);
+        }
+        return ok(result);
+      },
+      (err: unknown) => {
+        try {
+          return onError(err);
+        } catch (mapped) {
+          return bad(mapped);
+        }
+      },
+    );
+  };
+  Object.defineProperty(annotated, NEXT_THEN, { value: nextThen });
   Object.defineProperty(annotated, COMPOSE_ERROR_MAP, {
     value: (map: (err: unknown) => unknown) => {
       const inner = outer;
@@ -180,6 +235,9 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
   });
   return annotated;
 }
+
+/** The fused next-then the caller-facing stream uses when offered (pipeline/execute/stream-fast-iterator.ts). */
+const NEXT_THEN = Symbol.for('llm-switchboard.next-then');
 
 /** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
 const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
