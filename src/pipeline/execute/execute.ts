@@ -13,7 +13,7 @@ import type { ModelEntry } from '../../spec/model-entry.js';
 import type { Operation } from '../operation.js';
 import type { ExecutionMode } from '../../config/resilience-schema.js';
 import type { AttemptHandle } from './attempt.js';
-import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
+import { Call, type ExecuteInput, type Lease, type Op, type RunOptions } from './call.js';
 import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
 import { wrapEvents } from './event-stream-wrap.js';
 import { continuationBody } from './stream-continuation.js';
@@ -36,8 +36,32 @@ function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: At
  */
 const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
 
+/**
+ * The call options of an unlinked attempt for an adapter that says (with UNABORTABLE set
+ * on itself) it leaves such a signal out of its SDK call: the signal is made only if read.
+ */
+class UnabortableOptions {
+  readonly [UNABORTABLE] = true;
+  constructor(
+    private readonly handle: AttemptHandle,
+    readonly headers: Record<string, string> | undefined,
+    readonly maxOutputTokens: number | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.handle.controller.signal;
+  }
+
+  get timeoutMs(): undefined {
+    return undefined;
+  }
+}
+
 function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Op<R> {
   return (entry, handle, timeoutMs) => {
+    if (!handle.linked && (entry.adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
+      return op.generate(entry, input.body, new UnabortableOptions(handle, input.headers, entry.maxOutputTokens) as unknown as Parameters<typeof op.generate>[2]);
+    }
     const options = callOptions(input, entry, handle, timeoutMs);
     if (!handle.linked) (options as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
     return op.generate(entry, input.body, options);
@@ -80,8 +104,10 @@ export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R
   }
   // Not an async function: no suspended frame of its own per call in flight (the lease
   // carries `value` and `entry`, which is all the caller reads).
-  return (mode === 'hedge' ? runHedged(call, input.plan, generateOp(input, op), 'generate') : call.walk(input.plan, generateOp(input, op), { kind: 'generate' })).then(leaseOf);
+  return mode === 'hedge' ? runHedged(call, input.plan, generateOp(input, op), 'generate').then(leaseOf) : call.walkLease(input.plan, generateOp(input, op), GENERATE);
 }
+
+const GENERATE: RunOptions = { kind: 'generate' };
 
 function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
   return got.lease;

@@ -29,14 +29,13 @@ import type {
   UsageRecord,
 } from '../../spec/decision-record.js';
 
+/** What the record takes from the routing decision (the pipeline passes the Decision itself: nothing is copied per call). */
 export interface RecorderInit {
-  requested: string | null;
-  route: string | null;
+  readonly requested: string | null;
+  readonly routeName: string | null;
   /** The routing rule that chose the route, if any. */
-  rule?: MatchedRuleRecord | undefined;
-  stream: boolean;
-  operation: OperationName;
-  context: RoutingContext;
+  readonly rule?: MatchedRuleRecord | undefined;
+  readonly context: RoutingContext;
   candidates: CandidateRecord[];
   strategy: string;
   strategyReason: string;
@@ -108,6 +107,8 @@ export class Recorder {
 
   constructor(
     private init: RecorderInit,
+    private readonly stream: boolean,
+    private readonly operation: OperationName,
     private readonly hooks: HookBus,
   ) {}
 
@@ -179,11 +180,11 @@ export class Recorder {
       endedAt: isoTime(ended),
       durationMs: ended - this.started,
       requested: i.requested,
-      route: i.route,
+      route: i.routeName,
     } as DecisionRecord;
     if (i.rule) rec.rule = i.rule;
-    rec.stream = i.stream;
-    rec.operation = i.operation;
+    rec.stream = this.stream;
+    rec.operation = this.operation;
     rec.context = i.context;
     rec.candidates = i.candidates;
     rec.strategy = i.strategy;
@@ -350,7 +351,8 @@ function freezeContext(ctx: RoutingContext): void {
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
   // Every field finish() can set, frozen along its known shape (no generic walk of the
   // record: checking each field with Object.isFrozen cost more than freezing it).
-  freezeAll(rec.candidates);
+  // Usually a shared list the route decision froze once (route/filter.ts, decide.ts).
+  if (!Object.isFrozen(rec.candidates)) freezeAll(rec.candidates);
   for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
   freezeAll(rec.attempts);
   freezeAll(rec.events);

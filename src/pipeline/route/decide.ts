@@ -15,7 +15,7 @@ import type { CandidateRecord } from '../../spec/decision-record.js';
 import { inferRequirements } from './requirements.js';
 import type { Requirements, Tokenizer } from '../../spec/requirements.js';
 import { resolve } from './resolve.js';
-import { filterCandidates, keptRecordsOf } from './filter.js';
+import { filterCandidates, keptRecordsOf, writable } from './filter.js';
 import { rank } from './rank.js';
 import type { CompiledPolicy } from './policy.js';
 import type { MatchedRule, RuleSet } from './rules.js';
@@ -136,9 +136,10 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
   const whole = aligned !== undefined && !readmits && kept.length === shared.length && candidates.length === shared.length;
   if (whole) {
     const last = lastScored.get(route);
-    // One copy of the whole list (a memcpy), not one write per record.
-    if (last !== undefined && sameScores(last.scores, aligned)) return [...last.records];
+    // The same frozen list as last time: nothing copied, nothing for the record to freeze.
+    if (last !== undefined && sameScores(last.scores, aligned)) return last.records as CandidateRecord[];
   }
+  candidates = writable(candidates);
   let cache = scoredRecords.get(route);
   if (!cache) {
     cache = [];
@@ -165,7 +166,7 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
       } else candidates[i] = scored(c, s);
     }
   }
-  if (whole) lastScored.set(route, { scores: Float64Array.from(aligned), records: [...candidates] });
+  if (whole) lastScored.set(route, { scores: Float64Array.from(aligned), records: Object.freeze([...candidates]) });
   return candidates;
 }
 

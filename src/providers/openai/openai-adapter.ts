@@ -30,7 +30,7 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   // Bodies router.fetch marked are sent as the caller's text (see ../pass-through.ts); a client passed in is never bypassed.
   const direct = config.client ? undefined : passThroughTransport(client, config.defaultHeaders);
 
-  return {
+  const adapter: ProviderAdapter = {
     specificationVersion: 'v1',
     type: 'openai',
     providerId,
@@ -38,13 +38,15 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       // A client passed in may have its own fetch and pool: only our own client's is warmed.
       if (connect && !config.client) await openConnection(client.baseURL);
     },
-    async doGenerate(body, options) {
+    // Not an async function: while the request is in flight only the SDK's promise and one
+    // reaction with two module-level callbacks are held, not a suspended frame per call.
+    doGenerate(body, options) {
       try {
         const text = direct ? passThroughText(body, body.model, false) : undefined;
-        if (text !== undefined) return answer((await direct!.generate(text, options)) as ChatCompletion, 'choices', 'a chat completion');
-        return answer(await client.chat.completions.create(body, requestOptions(options)), 'choices', 'a chat completion');
+        const pending = text !== undefined ? direct!.generate(text, options) : client.chat.completions.create(body, requestOptions(options));
+        return (pending as Promise<ChatCompletion>).then(chatAnswer, rethrowAnnotated);
       } catch (err) {
-        throw annotate(err);
+        return Promise.reject(annotate(err));
       }
     },
     async doStream(body, options) {
@@ -84,6 +86,10 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       return annotateStream(stream, 'response event');
     },
   };
+  // Tells the pipeline that this adapter reads UNABORTABLE on its call options and then never
+  // touches their signal (requestOptions): the attempt's controller need not exist.
+  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+  return adapter;
 }
 
 /**
@@ -94,6 +100,19 @@ function answer<T>(value: T, field: string, what: string): T {
   const v = value as unknown;
   if (v !== null && typeof v === 'object' && !('error' in v && (v as { error?: unknown }).error) && Array.isArray((v as Record<string, unknown>)[field])) return value;
   throw nonAnswerError(`The provider answered 200 with ${describeBody(v)} instead of ${what}`, v);
+}
+
+function chatAnswer(value: ChatCompletion): ChatCompletion {
+  try {
+    return answer(value, 'choices', 'a chat completion');
+  } catch (err) {
+    // As in the other methods: what answer() throws is annotated too.
+    throw annotate(err);
+  }
+}
+
+function rethrowAnnotated(err: unknown): never {
+  throw annotate(err);
 }
 
 const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
