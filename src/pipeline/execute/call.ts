@@ -269,8 +269,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     try {
       const rt = this.policy.runtime;
       const reader = this.input.reader;
-      const answeredBy = reader.answeredBy(value);
-      const record = this.recorder.attempt(entry, started, 'success', answeredBy !== undefined ? { answeredBy, usage: reader.usage(value) } : { usage: reader.usage(value) });
+      const record = this.recorder.answered(entry, started, reader.answeredBy(value), reader.usage(value));
       observeSuccess(entry, record.latencyMs);
       rt.latency.observe(entry, record.latencyMs);
       void rt.breakers?.onSuccess(entry, started).catch(noop);

@@ -62,8 +62,8 @@ function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>):
     if (!handle.linked && (entry.adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
       return op.generate(entry, input.body, new UnabortableOptions(handle, input.headers, entry.maxOutputTokens) as unknown as Parameters<typeof op.generate>[2]);
     }
-    const options = callOptions(input, entry, handle, timeoutMs);
-    if (!handle.linked) (options as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+    // The mark in the literal itself (false when linked): adding it afterwards grew the object.
+    const options = { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens, [UNABORTABLE]: !handle.linked };
     return op.generate(entry, input.body, options);
   };
 }

@@ -99,7 +99,8 @@ export function decide(
   // Readmitted open circuits go after every healthy model, whatever the strategy said.
   if (readmitted) plan = [...plan.filter((m) => !readmitted.has(m)), ...plan.filter((m) => readmitted.has(m))];
   const first = plan[0]!;
-  return {
+  // Optional fields assigned after the literal, in the same order: no spread temporaries.
+  const decision: Decision = {
     requested,
     routeName,
     rule,
@@ -110,10 +111,11 @@ export function decide(
     strategyReason: ranked.reason,
     plan,
     estimatedUsd: estimateCost(requirements.promptTokens, requirements.maxOutputTokens ?? first.maxOutputTokens ?? 0, first.pricing),
-    ...(ranked.probabilities !== undefined ? { probabilities: ranked.probabilities } : {}),
-    ...(ranked.features !== undefined ? { features: ranked.features } : {}),
-    ...(readmitted ? { readmitted } : {}),
   };
+  if (ranked.probabilities !== undefined) decision.probabilities = ranked.probabilities;
+  if (ranked.features !== undefined) decision.features = ranked.features;
+  if (readmitted) decision.readmitted = readmitted;
+  return decision;
 }
 
 /**
