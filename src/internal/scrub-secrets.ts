@@ -136,13 +136,17 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
     specificationVersion: adapter.specificationVersion,
     type: adapter.type,
     providerId: adapter.providerId,
-    doGenerate: (body, options) => adapter.doGenerate(body, options).catch((err: unknown) => Promise.reject(clean(err))),
+    // `reject` is made once per adapter: no closure per request in flight.
+    doGenerate: (body, options) => adapter.doGenerate(body, options).then(undefined, reject),
     doStream: (body, options) =>
       adapter.doStream(body, options).then(
         (s): AdapterStream => guard(s),
         (err: unknown) => Promise.reject(clean(err)),
       ),
   };
+  // The pipeline's mark that the adapter leaves an unabortable signal alone (pipeline/execute/execute.ts).
+  const unabortable = Symbol.for('llm-switchboard.unabortable-signal');
+  if ((adapter as unknown as Record<symbol, unknown>)[unabortable] === true) (wrapped as unknown as Record<symbol, unknown>)[unabortable] = true;
   if (adapter.doEmbed) {
     const embed = adapter.doEmbed.bind(adapter);
     wrapped.doEmbed = (body, options) => embed(body, options).catch((err: unknown) => Promise.reject(clean(err)));

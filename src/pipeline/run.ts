@@ -292,5 +292,9 @@ function asCall(q: Decision): PlannedCall & { planned: Decision } {
 }
 
 function withAccept(policy: CallPolicy | undefined, extra: AcceptFunction | undefined): CallPolicy | undefined {
-  return policy && extra ? { ...policy, accept: [...policy.accept, extra] } : policy;
+  if (!policy || !extra) return policy;
+  // The call's policy as prototype (it inherits the route's fields: a spread would drop them).
+  const withExtra = Object.create(policy) as { accept: CallPolicy['accept'] };
+  withExtra.accept = [...policy.accept, extra];
+  return withExtra as unknown as CallPolicy;
 }

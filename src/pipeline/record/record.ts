@@ -48,7 +48,9 @@ export interface RecorderInit {
 export class Recorder {
   readonly id = newDecisionId();
   private readonly started = Date.now();
-  private readonly attempts: AttemptRecord[] = [];
+  // A shared frozen empty list until the first attempt (then a list of its own, sized by its
+  // first element: `[]` grew to 17 slots at the first push).
+  private attempts: AttemptRecord[] = NO_ATTEMPTS;
   // Allocated when first needed: a call in flight holds only what it has used so far.
   private events: DecisionEvent[] | undefined;
   private usage: UsageRecord | undefined;
@@ -64,7 +66,8 @@ export class Recorder {
   private downgradedFrom: string | undefined;
   private content: RecordedContent | undefined;
   private segments: StreamSegmentRecord[] | undefined;
-  private finishListeners: Array<(d: DecisionRecord) => void> | undefined;
+  // One listener held as is, more in a list: most calls have two, and `[]` grew to 17 slots.
+  private finishListeners: ((d: DecisionRecord) => void) | Array<(d: DecisionRecord) => void> | undefined;
   /** Hook events held until the call is finished (see the file comment). */
   private pending: Array<() => void> | undefined;
 
@@ -73,7 +76,10 @@ export class Recorder {
    * synchronously and before user hooks; unlike hooks they are not user code.
    */
   onFinish(fn: (d: DecisionRecord) => void): void {
-    (this.finishListeners ??= []).push(fn);
+    const l = this.finishListeners;
+    if (l === undefined) this.finishListeners = fn;
+    else if (typeof l === 'function') this.finishListeners = [l, fn];
+    else l.push(fn);
   }
 
   /** The finished record; pending until finish(). Created on first read (most calls read it only once finished). */
@@ -129,7 +135,7 @@ export class Recorder {
       rec.usage = u;
       rec.costUsd = costUsd;
     }
-    this.attempts.push(rec);
+    this.pushAttempt(rec);
     if (u) {
       this.usage = addUsage(this.usage, u);
       if (!entry.pricing) this.priced = false;
@@ -159,7 +165,7 @@ export class Recorder {
       usage: u,
       costUsd,
     };
-    this.attempts.push(rec);
+    this.pushAttempt(rec);
     this.usage = addUsage(this.usage, u);
     if (!entry.pricing) this.priced = false;
     this.finalUsd += costUsd;
@@ -203,15 +209,9 @@ export class Recorder {
       // and no spread temporaries are allocated per call.
       this.assembled(outcome, plan, ended, answer, error);
     this.done = freezeRecord(rec);
-    if (this.finishListeners) {
-      for (const fn of this.finishListeners) {
-        try {
-          fn(this.done);
-        } catch {
-          // Bookkeeping must never turn a finished call into a failed one.
-        }
-      }
-    }
+    const listeners = this.finishListeners;
+    if (typeof listeners === 'function') notify(listeners, this.done);
+    else if (listeners) for (const fn of listeners) notify(fn, this.done);
     this.resolveDecision?.(this.done);
     const done = this.done;
     const pending = this.pending;
@@ -324,6 +324,12 @@ export class Recorder {
     return rec;
   }
 
+  private pushAttempt(rec: AttemptRecord): void {
+    // After finish() the list is frozen (shared or not): a late push throws, as it always did.
+    if (this.attempts === NO_ATTEMPTS && !this.done) this.attempts = [rec];
+    else this.attempts.push(rec);
+  }
+
   /** Holds a hook event until finish(); after it, hands it over after the caller. */
   private later(fn: () => void): void {
     if (this.done) afterCaller(fn);
@@ -335,6 +341,15 @@ function idOf(m: ModelEntry): string {
   return m.id;
 }
 
+function notify(fn: (d: DecisionRecord) => void, d: DecisionRecord): void {
+  try {
+    fn(d);
+  } catch {
+    // Bookkeeping must never turn a finished call into a failed one.
+  }
+}
+
+const NO_ATTEMPTS: AttemptRecord[] = Object.freeze([]) as unknown as AttemptRecord[];
 // Shared by every record without events or budgets (records are frozen: nothing is added later).
 const EMPTY_EVENTS: DecisionEvent[] = Object.freeze([]) as unknown as DecisionEvent[];
 const EMPTY_BUDGETS: BudgetCheckRecord[] = Object.freeze([]) as unknown as BudgetCheckRecord[];
