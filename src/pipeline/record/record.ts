@@ -66,8 +66,10 @@ export class Recorder {
   private downgradedFrom: string | undefined;
   private content: RecordedContent | undefined;
   private segments: StreamSegmentRecord[] | undefined;
-  // One listener held as is, more in a list: most calls have two, and `[]` grew to 17 slots.
-  private finishListeners: ((d: DecisionRecord) => void) | Array<(d: DecisionRecord) => void> | undefined;
+  // Two listeners held as fields (most calls have two), more in a list: `[]` grew to 17 slots.
+  private finishFirst: ((d: DecisionRecord) => void) | undefined;
+  private finishSecond: ((d: DecisionRecord) => void) | undefined;
+  private finishMore: Array<(d: DecisionRecord) => void> | undefined;
   /** Hook events held until the call is finished (see the file comment). */
   private pending: Array<() => void> | undefined;
 
@@ -76,10 +78,9 @@ export class Recorder {
    * synchronously and before user hooks; unlike hooks they are not user code.
    */
   onFinish(fn: (d: DecisionRecord) => void): void {
-    const l = this.finishListeners;
-    if (l === undefined) this.finishListeners = fn;
-    else if (typeof l === 'function') this.finishListeners = [l, fn];
-    else l.push(fn);
+    if (this.finishFirst === undefined) this.finishFirst = fn;
+    else if (this.finishSecond === undefined) this.finishSecond = fn;
+    else (this.finishMore ??= []).push(fn);
   }
 
   /** The finished record; pending until finish(). Created on first read (most calls read it only once finished). */
@@ -209,9 +210,9 @@ export class Recorder {
       // and no spread temporaries are allocated per call.
       this.assembled(outcome, plan, ended, answer, error);
     this.done = freezeRecord(rec);
-    const listeners = this.finishListeners;
-    if (typeof listeners === 'function') notify(listeners, this.done);
-    else if (listeners) for (const fn of listeners) notify(fn, this.done);
+    if (this.finishFirst) notify(this.finishFirst, this.done);
+    if (this.finishSecond) notify(this.finishSecond, this.done);
+    if (this.finishMore) for (const fn of this.finishMore) notify(fn, this.done);
     this.resolveDecision?.(this.done);
     const done = this.done;
     const pending = this.pending;

@@ -30,6 +30,20 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   // Bodies router.fetch marked are sent as the caller's text (see ../pass-through.ts); a client passed in is never bypassed.
   const direct = config.client ? undefined : passThroughTransport(client, config.defaultHeaders);
 
+  // What a rejected chat completion is mapped with after annotate(): the scrubbing wrapper
+  // composes itself in (COMPOSE_GENERATE_ERRORS), so a call in flight carries no layer of it.
+  let outer = (err: unknown): unknown => err;
+  const rethrow = (err: unknown): never => {
+    throw outer(annotate(err));
+  };
+  const chatAnswer = (value: ChatCompletion): ChatCompletion => {
+    try {
+      return answer(value, 'choices', 'a chat completion');
+    } catch (err) {
+      // As in the other methods: what answer() throws is annotated too.
+      throw outer(annotate(err));
+    }
+  };
   const adapter: ProviderAdapter = {
     specificationVersion: 'v1',
     type: 'openai',
@@ -44,9 +58,9 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       try {
         const text = direct ? passThroughText(body, body.model, false) : undefined;
         const pending = text !== undefined ? direct!.generate(text, options) : client.chat.completions.create(body, requestOptions(options));
-        return (pending as Promise<ChatCompletion>).then(chatAnswer, rethrowAnnotated);
+        return (pending as Promise<ChatCompletion>).then(chatAnswer, rethrow);
       } catch (err) {
-        return Promise.reject(annotate(err));
+        return Promise.reject(outer(annotate(err)));
       }
     },
     async doStream(body, options) {
@@ -89,6 +103,12 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   // Tells the pipeline that this adapter reads UNABORTABLE on its call options and then never
   // touches their signal (requestOptions): the attempt's controller need not exist.
   (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+  Object.defineProperty(adapter, COMPOSE_GENERATE_ERRORS, {
+    value: (map: (err: unknown) => unknown) => {
+      const inner = outer;
+      outer = (err) => map(inner(err));
+    },
+  });
   return adapter;
 }
 
@@ -102,18 +122,8 @@ function answer<T>(value: T, field: string, what: string): T {
   throw nonAnswerError(`The provider answered 200 with ${describeBody(v)} instead of ${what}`, v);
 }
 
-function chatAnswer(value: ChatCompletion): ChatCompletion {
-  try {
-    return answer(value, 'choices', 'a chat completion');
-  } catch (err) {
-    // As in the other methods: what answer() throws is annotated too.
-    throw annotate(err);
-  }
-}
-
-function rethrowAnnotated(err: unknown): never {
-  throw annotate(err);
-}
+/** The scrubbing wrapper's hook into doGenerate's own error mapping (see scrub-secrets.ts). */
+const COMPOSE_GENERATE_ERRORS = Symbol.for('llm-switchboard.compose-generate-errors');
 
 const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
 
