@@ -64,8 +64,8 @@ export interface Lease<T> {
   by?: LimitSource;
 }
 
-/** Performs the upstream call of one attempt. */
-export type Op<T> = (entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined) => Promise<T>;
+/** Performs the upstream call of one attempt (for `call`, whose input it may read). */
+export type Op<T> = (entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined, call: Call<any>) => Promise<T>;
 
 export interface RunOptions {
   /** 'generate': the attempt is finished on success; 'stream': the caller finishes it when the stream ends. */
@@ -246,7 +246,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     entry.stats.inFlight++;
     let pending: Promise<T>;
     try {
-      pending = op(entry, handle, t.ms);
+      pending = op(entry, handle, t.ms, this);
     } catch (err) {
       // Thrown rather than rejected: the same failure path as a rejection.
       pending = Promise.reject(err);

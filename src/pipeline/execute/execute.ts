@@ -57,16 +57,28 @@ class UnabortableOptions {
   }
 }
 
-function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Op<R> {
-  return (entry, handle, timeoutMs) => {
-    if (!handle.linked && (entry.adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
-      return op.generate(entry, input.body, new UnabortableOptions(handle, input.headers, entry.maxOutputTokens) as unknown as Parameters<typeof op.generate>[2]);
-    }
-    // The mark in the literal itself (false when linked): adding it afterwards grew the object.
-    const options = { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens, [UNABORTABLE]: !handle.linked };
-    return op.generate(entry, input.body, options);
-  };
+/**
+ * The op of a whole-answer attempt. One per operation, reading the call it runs for (no
+ * closure per call held while the attempt is in flight).
+ */
+function generateOp<B, R>(op: Operation<B, R, unknown>): Op<R> {
+  let gen = generateOps.get(op) as Op<R> | undefined;
+  if (!gen) {
+    gen = (entry, handle, timeoutMs, call) => {
+      const input = call.input as ExecuteInput<B>;
+      if (!handle.linked && (entry.adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
+        return op.generate(entry, input.body, new UnabortableOptions(handle, input.headers, entry.maxOutputTokens) as unknown as Parameters<typeof op.generate>[2]);
+      }
+      // The mark in the literal itself (false when linked): adding it afterwards grew the object.
+      const options = { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens, [UNABORTABLE]: !handle.linked };
+      return op.generate(entry, input.body, options);
+    };
+    generateOps.set(op, gen as Op<unknown>);
+  }
+  return gen;
 }
+
+const generateOps = new WeakMap<object, Op<unknown>>();
 
 /** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
 function streamOp<B, E>(input: ExecuteInput<B>, op: Operation<B, unknown, E>, bodyFor: (entry: ModelEntry) => B = () => input.body): Op<Opened<E>> {
@@ -99,12 +111,12 @@ export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R
   if (mode === 'cascade' || mode === 'ensemble') {
     // Only chat completions reach here (judgedModes).
     const chat = call as unknown as Call;
-    const gen = generateOp(input, op) as unknown as Op<ChatCompletion>;
+    const gen = generateOp(op) as unknown as Op<ChatCompletion>;
     return (mode === 'cascade' ? runCascade(chat, gen) : runEnsemble(chat, gen)).then(({ completion, entry }) => ({ value: completion as R, entry }));
   }
   // Not an async function: no suspended frame of its own per call in flight (the lease
   // carries `value` and `entry`, which is all the caller reads).
-  return mode === 'hedge' ? runHedged(call, input.plan, generateOp(input, op), 'generate').then(leaseOf) : call.walkLease(input.plan, generateOp(input, op), GENERATE);
+  return mode === 'hedge' ? runHedged(call, input.plan, generateOp(op), 'generate').then(leaseOf) : call.walkLease(input.plan, generateOp(op), GENERATE);
 }
 
 const GENERATE: RunOptions = { kind: 'generate' };
@@ -137,7 +149,7 @@ export async function executeStream<B, E>(input: ExecuteInput<B>, op: Operation<
   const chatCall = call as unknown as Call;
   if (mode === 'cascade' || mode === 'ensemble') {
     // Both need whole answers to judge; the chosen one is replayed as a stream.
-    const gen = generateOp(chatInput, chatOp);
+    const gen = generateOp(chatOp);
     const { completion, entry } = mode === 'cascade' ? await runCascade(chatCall, gen) : await runEnsemble(chatCall, gen);
     onEnd('success', entry, completion.model);
     return { stream: replayAsStream(completion, wantsUsage) as unknown as Stream<E>, entry };
