@@ -21,7 +21,6 @@ export interface AttemptHandle {
   linked: boolean;
 }
 
-const never = (): undefined => undefined;
 
 /**
  * The common attempt (no caller signal, no timeout): no listener, no timer, no closures,
