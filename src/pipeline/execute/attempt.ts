@@ -21,7 +21,6 @@ export interface AttemptHandle {
   linked: boolean;
 }
 
-
 /**
  * The common attempt (no caller signal, no timeout): no listener, no timer, no closures,
  * and its controller made only when something asks for it — an adapter that leaves an
