@@ -32,6 +32,7 @@ export type RouterCreateParams<P extends ChatCompletionCreateParamsBase> = Omit<
 
 export function normalizeHeaders(h: RouterRequestOptions['headers']): Record<string, string> | undefined {
   if (!h) return undefined;
+  if (alreadyNormal(h)) return h as Record<string, string>;
   const out: Record<string, string> = {};
   const put = (k: string, v: unknown) => {
     if (v !== null && v !== undefined) out[k.toLowerCase()] = String(v);
@@ -40,4 +41,20 @@ export function normalizeHeaders(h: RouterRequestOptions['headers']): Record<str
   else if (Array.isArray(h)) for (const [k, v] of h as Array<[string, unknown]>) put(k, v);
   else if (typeof h === 'object') for (const [k, v] of Object.entries(h as Record<string, unknown>)) put(k, Array.isArray(v) ? v.join(', ') : v);
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * A plain object of lower-case names and string values (the usual request options) is
+ * already what normalizeHeaders() returns: it is used as is, not copied per request.
+ */
+function alreadyNormal(h: object): boolean {
+  if (Array.isArray(h) || h instanceof Headers || Object.getPrototypeOf(h) !== Object.prototype) return false;
+  let n = 0;
+  for (const k in h) {
+    if (!Object.hasOwn(h, k)) return false;
+    const v = (h as Record<string, unknown>)[k];
+    if (typeof v !== 'string' || k.toLowerCase() !== k) return false;
+    n++;
+  }
+  return n > 0;
 }

@@ -187,7 +187,8 @@ export class Router {
       ...(p.rule ? { rule: p.rule } : {}),
       context: p.context,
       requirements: p.requirements,
-      candidates: p.candidates,
+      // A copy: the decision's list may be the route's shared frozen one.
+      candidates: [...p.candidates],
       strategy: p.strategy,
       strategyReason: p.strategyReason,
       plan: p.plan.map((m) => ({

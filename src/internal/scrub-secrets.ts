@@ -136,13 +136,17 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
     specificationVersion: adapter.specificationVersion,
     type: adapter.type,
     providerId: adapter.providerId,
-    doGenerate: (body, options) => adapter.doGenerate(body, options).catch((err: unknown) => Promise.reject(clean(err))),
+    // `reject` is made once per adapter: no closure per request in flight.
+    doGenerate: composeGenerate(adapter, clean) ?? ((body, options) => adapter.doGenerate(body, options).then(undefined, reject)),
     doStream: (body, options) =>
       adapter.doStream(body, options).then(
         (s): AdapterStream => guard(s),
         (err: unknown) => Promise.reject(clean(err)),
       ),
   };
+  // The pipeline's mark that the adapter leaves an unabortable signal alone (pipeline/execute/execute.ts).
+  const unabortable = Symbol.for('llm-switchboard.unabortable-signal');
+  if ((adapter as unknown as Record<symbol, unknown>)[unabortable] === true) (wrapped as unknown as Record<symbol, unknown>)[unabortable] = true;
   if (adapter.doEmbed) {
     const embed = adapter.doEmbed.bind(adapter);
     wrapped.doEmbed = (body, options) => embed(body, options).catch((err: unknown) => Promise.reject(clean(err)));
@@ -156,6 +160,17 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
     wrapped.doResponsesStream = (body, options) => responsesStream(body, options).then(guard, (err: unknown) => Promise.reject(clean(err)));
   }
   return wrapped;
+}
+
+/**
+ * An adapter that maps its own doGenerate errors (the OpenAI adapter's) takes the
+ * scrubbing into that mapping: its doGenerate is used as is, no second promise per call.
+ */
+function composeGenerate(adapter: ProviderAdapter, clean: (err: unknown) => unknown): ProviderAdapter['doGenerate'] | undefined {
+  const compose = (adapter as unknown as Record<symbol, unknown>)[Symbol.for('llm-switchboard.compose-generate-errors')];
+  if (typeof compose !== 'function') return undefined;
+  compose.call(adapter, clean);
+  return adapter.doGenerate.bind(adapter);
 }
 
 /** What a guarded stream iterates after being closed before it started. */

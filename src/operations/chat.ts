@@ -30,7 +30,9 @@ export const chatOperation: Operation<ChatCompletionCreateParams, ChatCompletion
       const { stream: _stream, stream_options: _options, ...rest } = body;
       body = rest as ChatCompletionCreateParams;
     }
-    return entry.adapter.doGenerate({ ...body, model: entry.upstream } as ChatCompletionCreateParamsNonStreaming, options);
+    // The caller's own body when it already names the upstream model (adapters never change
+    // it): no copy held per request in flight.
+    return entry.adapter.doGenerate((body.model === entry.upstream ? body : { ...body, model: entry.upstream }) as ChatCompletionCreateParamsNonStreaming, options);
   },
   stream: (entry, body, options) => entry.adapter.doStream({ ...body, model: entry.upstream } as ChatCompletionCreateParamsStreaming, options),
   events: {

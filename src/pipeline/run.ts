@@ -22,9 +22,8 @@ import { ChunkAccumulator, toOpenAIUsage } from '../cache/replay-stream.js';
 import { maybeShadow } from '../shadow/shadow.js';
 import { decide, type Decision, type RoutingSetup } from './route/decide.js';
 import { mergeContext } from './route/merge-context.js';
-import { Recorder, type RecorderInit } from './record/record.js';
+import { Recorder } from './record/record.js';
 import type { DecisionRecord } from '../spec/decision-record.js';
-import type { OperationName } from '../spec/operation-name.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
 import { executeGenerate, executeStream } from './execute/execute.js';
 
@@ -122,7 +121,7 @@ export class Pipeline {
       const stream = op.isStream(body);
       const core = this.core;
       const acc = core.accounting;
-      const recorder = new Recorder(recorderInit(p, stream, op.name), core.hooks);
+      const recorder = new Recorder(p, stream, op.name, core.hooks);
       if (core.onRecord && op.strategyRouted) recorder.onFinish(core.onRecord);
       if (stream || (op.cacheable && acc.cache) || acc.budgets) return this.runFull(op, body, p, stream, req, recorder);
       acc.attach(recorder, undefined);
@@ -148,7 +147,7 @@ export class Pipeline {
       const budget = await acc.reserve(asCall(p), (route) => asCall(this.plan(op, op.onRoute(body, route), req.context)));
       if (budget.plan.planned !== p) {
         p = budget.plan.planned;
-        recorder.replan(recorderInit(p, stream, op.name));
+        recorder.replan(p);
       }
       recorder.setBudgets(budget.checks, budget.downgradedFrom);
       if (!lookup) acc.attach(recorder, budget.reservation);
@@ -292,24 +291,10 @@ function asCall(q: Decision): PlannedCall & { planned: Decision } {
   };
 }
 
-function recorderInit(q: Decision, stream: boolean, operation: OperationName): RecorderInit {
-  return {
-    requested: q.requested,
-    route: q.routeName,
-    rule: q.rule,
-    stream,
-    operation,
-    context: q.context,
-    candidates: q.candidates,
-    strategy: q.strategy,
-    strategyReason: q.strategyReason,
-    plan: q.plan,
-    estimatedUsd: q.estimatedUsd,
-    probabilities: q.probabilities,
-    features: q.features,
-  };
-}
-
 function withAccept(policy: CallPolicy | undefined, extra: AcceptFunction | undefined): CallPolicy | undefined {
-  return policy && extra ? { ...policy, accept: [...policy.accept, extra] } : policy;
+  if (!policy || !extra) return policy;
+  // The call's policy as prototype (it inherits the route's fields: a spread would drop them).
+  const withExtra = Object.create(policy) as { accept: CallPolicy['accept'] };
+  withExtra.accept = [...policy.accept, extra];
+  return withExtra as unknown as CallPolicy;
 }

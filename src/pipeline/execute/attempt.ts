@@ -21,12 +21,29 @@ export interface AttemptHandle {
   linked: boolean;
 }
 
-const never = (): undefined => undefined;
+/**
+ * The common attempt (no caller signal, no timeout): no listener, no timer, no closures,
+ * and its controller made only when something asks for it — an adapter that leaves an
+ * unabortable signal out of its SDK call never does (see execute.ts, UNABORTABLE).
+ */
+class UnlinkedAttempt implements AttemptHandle {
+  private made: AbortController | undefined;
+  readonly linked = false;
+
+  get controller(): AbortController {
+    return (this.made ??= new AbortController());
+  }
+
+  timedOut(): undefined {
+    return undefined;
+  }
+
+  release(): void {}
+}
 
 export function openAttempt(parent: AbortSignal | undefined, timeoutMs: number | undefined, timeoutMessage?: string): AttemptHandle {
+  if (parent === undefined && timeoutMs === undefined) return new UnlinkedAttempt();
   const controller = new AbortController();
-  // The common call (no caller signal, no timeout): no listener, no timer, no closures.
-  if (parent === undefined && timeoutMs === undefined) return { controller, timedOut: never, release: never, linked: false };
   let timedOut: string | undefined;
   const onAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);

@@ -64,8 +64,8 @@ export interface Lease<T> {
   by?: LimitSource;
 }
 
-/** Performs the upstream call of one attempt. */
-export type Op<T> = (entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined) => Promise<T>;
+/** Performs the upstream call of one attempt (for `call`, whose input it may read). */
+export type Op<T> = (entry: ModelEntry, handle: AttemptHandle, timeoutMs: number | undefined, call: Call<any>) => Promise<T>;
 
 export interface RunOptions {
   /** 'generate': the attempt is finished on success; 'stream': the caller finishes it when the stream ends. */
@@ -246,7 +246,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     entry.stats.inFlight++;
     let pending: Promise<T>;
     try {
-      pending = op(entry, handle, t.ms);
+      pending = op(entry, handle, t.ms, this);
     } catch (err) {
       // Thrown rather than rejected: the same failure path as a rejection.
       pending = Promise.reject(err);
@@ -269,8 +269,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     try {
       const rt = this.policy.runtime;
       const reader = this.input.reader;
-      const answeredBy = reader.answeredBy(value);
-      const record = this.recorder.attempt(entry, started, 'success', answeredBy !== undefined ? { answeredBy, usage: reader.usage(value) } : { usage: reader.usage(value) });
+      const record = this.recorder.answered(entry, started, reader.answeredBy(value), reader.usage(value));
       observeSuccess(entry, record.latencyMs);
       rt.latency.observe(entry, record.latencyMs);
       void rt.breakers?.onSuccess(entry, started).catch(noop);
@@ -417,25 +416,45 @@ export class Call<Body = ChatCompletionCreateParams> {
     // Not itself async: while the first attempt is in flight, only its then() callbacks are
     // held; the failure handling (walkOn) runs only after a failure.
     try {
-      for (let i = from; i < plan.length; i++) {
-        const entry = plan[i]!;
-        this.checkAbort(o.leg);
-        this.checkDeadline();
-        const pre = this.precheck(entry);
-        if (pre) {
-          this.recordSkip(entry, pre);
-          continue;
-        }
-        const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
-        return this.attemptOnce(entry, op, oi).then(
-          (lease) => ({ lease, index: i }),
-          (first: unknown) => this.walkOn(plan, op, o, i, oi, first),
-        );
-      }
-      throw this.exhausted();
+      const i = this.nextToTry(plan, o, from);
+      const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
+      return this.attemptOnce(plan[i]!, op, oi).then(
+        (lease) => ({ lease, index: i }),
+        (first: unknown) => this.walkOn(plan, op, o, i, oi, first),
+      );
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * walk() for a whole answer, where only the lease is read: a first attempt that succeeds
+   * settles it through no callback of ours (one reaction, one closure held in flight).
+   */
+  walkLease<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+    try {
+      const i = this.nextToTry(plan, o, 0);
+      const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
+      return this.attemptOnce(plan[i]!, op, oi).then(undefined, (first: unknown) => this.walkOn(plan, op, o, i, oi, first).then(leaseOf));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The index of the next model of `plan` from `from` on that may be tried (the others' skips recorded); throws when none is left. */
+  private nextToTry(plan: readonly ModelEntry[], o: RunOptions, from: number): number {
+    for (let i = from; i < plan.length; i++) {
+      const entry = plan[i]!;
+      this.checkAbort(o.leg);
+      this.checkDeadline();
+      const pre = this.precheck(entry);
+      if (pre) {
+        this.recordSkip(entry, pre);
+        continue;
+      }
+      return i;
+    }
+    throw this.exhausted();
   }
 
   /** walk() after the first attempt on plan[i] failed: its retries, else the next models. */
@@ -485,6 +504,10 @@ export class Call<Body = ChatCompletionCreateParams> {
 }
 
 const NO_SLOT: Slot = { release: () => undefined };
+
+function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
+  return got.lease;
+}
 
 /**
  * Settles with the op, or rejects when the attempt's signal aborts — even if an adapter

@@ -13,7 +13,7 @@ import type { ModelEntry } from '../../spec/model-entry.js';
 import type { Operation } from '../operation.js';
 import type { ExecutionMode } from '../../config/resilience-schema.js';
 import type { AttemptHandle } from './attempt.js';
-import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
+import { Call, type ExecuteInput, type Lease, type Op, type RunOptions } from './call.js';
 import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
 import { wrapEvents } from './event-stream-wrap.js';
 import { continuationBody } from './stream-continuation.js';
@@ -36,12 +36,25 @@ function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: At
  */
 const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
 
-function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Op<R> {
-  return (entry, handle, timeoutMs) => {
-    const options = callOptions(input, entry, handle, timeoutMs);
-    if (!handle.linked) (options as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
-    return op.generate(entry, input.body, options);
-  };
+/**
+ * The call options of an unlinked attempt for an adapter that says (with UNABORTABLE set
+ * on itself) it leaves such a signal out of its SDK call: the signal is made only if read.
+ */
+class UnabortableOptions {
+  readonly [UNABORTABLE] = true;
+  constructor(
+    private readonly handle: AttemptHandle,
+    readonly headers: Record<string, string> | undefined,
+    readonly maxOutputTokens: number | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.handle.controller.signal;
+  }
+
+  get timeoutMs(): undefined {
+    return undefined;
+  }
 }
 
 /**
@@ -53,6 +66,29 @@ function generateOp<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>):
  * whose `aborted` the SDK reads on every SSE message.
  */
 const ABORTED_ONLY_ONCE_OPEN = Symbol.for('llm-switchboard.aborted-only-once-open');
+
+/**
+ * The op of a whole-answer attempt. One per operation, reading the call it runs for (no
+ * closure per call held while the attempt is in flight).
+ */
+function generateOp<B, R>(op: Operation<B, R, unknown>): Op<R> {
+  let gen = generateOps.get(op) as Op<R> | undefined;
+  if (!gen) {
+    gen = (entry, handle, timeoutMs, call) => {
+      const input = call.input as ExecuteInput<B>;
+      if (!handle.linked && (entry.adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
+        return op.generate(entry, input.body, new UnabortableOptions(handle, input.headers, entry.maxOutputTokens) as unknown as Parameters<typeof op.generate>[2]);
+      }
+      // The mark in the literal itself (false when linked): adding it afterwards grew the object.
+      const options = { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens, [UNABORTABLE]: !handle.linked };
+      return op.generate(entry, input.body, options);
+    };
+    generateOps.set(op, gen as Op<unknown>);
+  }
+  return gen;
+}
+
+const generateOps = new WeakMap<object, Op<unknown>>();
 
 /** Opens a stream and waits for its first event: until then, a failure falls back transparently. */
 function streamOp<B, E>(input: ExecuteInput<B>, op: Operation<B, unknown, E>, bodyFor: (entry: ModelEntry) => B = () => input.body): Op<Opened<E>> {
@@ -87,13 +123,15 @@ export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R
   if (mode === 'cascade' || mode === 'ensemble') {
     // Only chat completions reach here (judgedModes).
     const chat = call as unknown as Call;
-    const gen = generateOp(input, op) as unknown as Op<ChatCompletion>;
+    const gen = generateOp(op) as unknown as Op<ChatCompletion>;
     return (mode === 'cascade' ? runCascade(chat, gen) : runEnsemble(chat, gen)).then(({ completion, entry }) => ({ value: completion as R, entry }));
   }
   // Not an async function: no suspended frame of its own per call in flight (the lease
   // carries `value` and `entry`, which is all the caller reads).
-  return (mode === 'hedge' ? runHedged(call, input.plan, generateOp(input, op), 'generate') : call.walk(input.plan, generateOp(input, op), { kind: 'generate' })).then(leaseOf);
+  return mode === 'hedge' ? runHedged(call, input.plan, generateOp(op), 'generate').then(leaseOf) : call.walkLease(input.plan, generateOp(op), GENERATE);
 }
+
+const GENERATE: RunOptions = { kind: 'generate' };
 
 function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
   return got.lease;
@@ -123,7 +161,7 @@ export async function executeStream<B, E>(input: ExecuteInput<B>, op: Operation<
   const chatCall = call as unknown as Call;
   if (mode === 'cascade' || mode === 'ensemble') {
     // Both need whole answers to judge; the chosen one is replayed as a stream.
-    const gen = generateOp(chatInput, chatOp);
+    const gen = generateOp(chatOp);
     const { completion, entry } = mode === 'cascade' ? await runCascade(chatCall, gen) : await runEnsemble(chatCall, gen);
     onEnd('success', entry, completion.model);
     return { stream: replayAsStream(completion, wantsUsage) as unknown as Stream<E>, entry };

@@ -8,13 +8,13 @@
  * after the caller's own continuation has run — so a hook that blocks for 50 ms delays
  * neither the answer nor a retry's response.
  */
-import { randomUUID } from 'node:crypto';
 import type { RoutingContext } from '../../spec/routing-context.js';
 import type { ModelEntry } from '../../spec/model-entry.js';
 import type { OperationName } from '../../spec/operation-name.js';
 import type { HookBus } from '../../observability/hooks.js';
 import { addUsage, priceUsage, toUsageRecord } from '../../observability/pricing.js';
 import { tagDecisionId } from '../../errors/decision-id.js';
+import { newDecisionId } from './new-decision-id.js';
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -29,14 +29,13 @@ import type {
   UsageRecord,
 } from '../../spec/decision-record.js';
 
+/** What the record takes from the routing decision (the pipeline passes the Decision itself: nothing is copied per call). */
 export interface RecorderInit {
-  requested: string | null;
-  route: string | null;
+  readonly requested: string | null;
+  readonly routeName: string | null;
   /** The routing rule that chose the route, if any. */
-  rule?: MatchedRuleRecord | undefined;
-  stream: boolean;
-  operation: OperationName;
-  context: RoutingContext;
+  readonly rule?: MatchedRuleRecord | undefined;
+  readonly context: RoutingContext;
   candidates: CandidateRecord[];
   strategy: string;
   strategyReason: string;
@@ -47,12 +46,11 @@ export interface RecorderInit {
 }
 
 export class Recorder {
-  // randomUUID() builds its string from about twenty concatenated pieces (a rope of ~500
-  // bytes per id, flattened again by every Map lookup of it); toLowerCase() returns the
-  // same (already lower-case) text as one flat string of ~60 bytes.
-  readonly id = `dec_${randomUUID()}`.toLowerCase();
+  readonly id = newDecisionId();
   private readonly started = Date.now();
-  private readonly attempts: AttemptRecord[] = [];
+  // A shared frozen empty list until the first attempt (then a list of its own, sized by its
+  // first element: `[]` grew to 17 slots at the first push).
+  private attempts: AttemptRecord[] = NO_ATTEMPTS;
   // Allocated when first needed: a call in flight holds only what it has used so far.
   private events: DecisionEvent[] | undefined;
   private usage: UsageRecord | undefined;
@@ -68,7 +66,10 @@ export class Recorder {
   private downgradedFrom: string | undefined;
   private content: RecordedContent | undefined;
   private segments: StreamSegmentRecord[] | undefined;
-  private finishListeners: Array<(d: DecisionRecord) => void> | undefined;
+  // Two listeners held as fields (most calls have two), more in a list: `[]` grew to 17 slots.
+  private finishFirst: ((d: DecisionRecord) => void) | undefined;
+  private finishSecond: ((d: DecisionRecord) => void) | undefined;
+  private finishMore: Array<(d: DecisionRecord) => void> | undefined;
   /** Hook events held until the call is finished (see the file comment). */
   private pending: Array<() => void> | undefined;
 
@@ -77,7 +78,9 @@ export class Recorder {
    * synchronously and before user hooks; unlike hooks they are not user code.
    */
   onFinish(fn: (d: DecisionRecord) => void): void {
-    (this.finishListeners ??= []).push(fn);
+    if (this.finishFirst === undefined) this.finishFirst = fn;
+    else if (this.finishSecond === undefined) this.finishSecond = fn;
+    else (this.finishMore ??= []).push(fn);
   }
 
   /** The finished record; pending until finish(). Created on first read (most calls read it only once finished). */
@@ -108,6 +111,8 @@ export class Recorder {
 
   constructor(
     private init: RecorderInit,
+    private readonly stream: boolean,
+    private readonly operation: OperationName,
     private readonly hooks: HookBus,
   ) {}
 
@@ -131,12 +136,40 @@ export class Recorder {
       rec.usage = u;
       rec.costUsd = costUsd;
     }
-    this.attempts.push(rec);
+    this.pushAttempt(rec);
     if (u) {
       this.usage = addUsage(this.usage, u);
       if (!entry.pricing) this.priced = false;
       this.finalUsd += costUsd!;
     }
+    if (this.hooks.has('onAttempt')) this.later(() => this.hooks.emit('onAttempt', { decisionId: this.id, attempt: rec }));
+    return rec;
+  }
+
+  /**
+   * attempt() for an answer: the common one (no region, the model that answered and the
+   * usage known) as one literal in the record's field order, the others through attempt().
+   */
+  answered(entry: ModelEntry, startedAt: number, answeredBy: string | undefined, usage: unknown): AttemptRecord {
+    const u = entry.region === undefined && answeredBy !== undefined ? toUsageRecord(usage) : undefined;
+    if (!u) return this.attempt(entry, startedAt, 'success', answeredBy !== undefined ? { answeredBy, usage } : { usage });
+    const costUsd = priceUsage(u, entry.pricing);
+    const rec: AttemptRecord = {
+      n: this.attempts.length + 1,
+      model: entry.id,
+      provider: entry.provider,
+      upstreamModel: entry.upstream,
+      outcome: 'success',
+      startedAt: isoTime(startedAt),
+      latencyMs: Date.now() - startedAt,
+      answeredBy,
+      usage: u,
+      costUsd,
+    };
+    this.pushAttempt(rec);
+    this.usage = addUsage(this.usage, u);
+    if (!entry.pricing) this.priced = false;
+    this.finalUsd += costUsd;
     if (this.hooks.has('onAttempt')) this.later(() => this.hooks.emit('onAttempt', { decisionId: this.id, attempt: rec }));
     return rec;
   }
@@ -169,60 +202,17 @@ export class Recorder {
     if (this.done) return this.done;
     const ended = Date.now();
     const i = this.init;
-    // map() allocates the array once at its final length (push() grew it step by step).
-    const plan = i.plan.map(idOf);
-    // Built by assignment in the record's field order: optional fields keep their place,
-    // and no spread temporaries are allocated per call.
-    const rec = {
-      id: this.id,
-      startedAt: isoTime(this.started),
-      endedAt: isoTime(ended),
-      durationMs: ended - this.started,
-      requested: i.requested,
-      route: i.route,
-    } as DecisionRecord;
-    if (i.rule) rec.rule = i.rule;
-    rec.stream = i.stream;
-    rec.operation = i.operation;
-    rec.context = i.context;
-    rec.candidates = i.candidates;
-    rec.strategy = i.strategy;
-    rec.strategyReason = i.strategyReason;
-    rec.plan = plan;
-    if (i.probabilities !== undefined) rec.routingProbabilities = { ...i.probabilities };
-    if (i.features !== undefined) rec.routingFeatures = i.features;
-    rec.attempts = this.attempts;
-    if (this.segments) rec.segments = this.segments;
-    rec.events = this.events ??= [];
-    rec.outcome = outcome;
-    if (answer) {
-      rec.model = answer.entry.id;
-      rec.provider = answer.entry.provider;
-      if (answer.answeredBy) rec.answeredBy = answer.answeredBy;
-    }
-    if (this.usage) rec.usage = this.usage;
-    const cost: DecisionRecord['cost'] = { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced };
-    if (this.savedUsd !== undefined) cost.savedUsd = this.savedUsd;
-    rec.cost = cost;
-    rec.cache = this.cache;
-    if (this.cacheSemantic !== undefined) rec.cacheSemantic = this.cacheSemantic;
-    rec.budgets = this.budgets ?? [];
-    if (this.downgradedFrom !== undefined) rec.downgradedFrom = this.downgradedFrom;
-    if (this.content) rec.content = this.content;
-    if (error !== undefined) {
-      rec.error = describeError(error);
-      tagDecisionId(error, this.id);
-    }
+    const plan = planIds(i.plan);
+    this.events ??= EMPTY_EVENTS;
+    const rec =
+      this.plain(outcome, plan, ended, answer, error) ??
+      // Built by assignment in the record's field order: optional fields keep their place,
+      // and no spread temporaries are allocated per call.
+      this.assembled(outcome, plan, ended, answer, error);
     this.done = freezeRecord(rec);
-    if (this.finishListeners) {
-      for (const fn of this.finishListeners) {
-        try {
-          fn(this.done);
-        } catch {
-          // Bookkeeping must never turn a finished call into a failed one.
-        }
-      }
-    }
+    if (this.finishFirst) notify(this.finishFirst, this.done);
+    if (this.finishSecond) notify(this.finishSecond, this.done);
+    if (this.finishMore) for (const fn of this.finishMore) notify(fn, this.done);
     this.resolveDecision?.(this.done);
     const done = this.done;
     const pending = this.pending;
@@ -240,6 +230,107 @@ export class Recorder {
     return this.done;
   }
 
+  /**
+   * The record of the common call (no rule, probabilities, features, segments, cache hit,
+   * downgrade, content or error; an answer with its model and usage) as one literal in
+   * the record's field order: one allocation of its final size, where assigning field by
+   * field grew its out-of-object properties six times. Undefined for any other call.
+   */
+  private plain(outcome: DecisionRecord['outcome'], plan: readonly string[], ended: number, answer: { entry: ModelEntry; answeredBy: string | undefined } | undefined, error: unknown): DecisionRecord | undefined {
+    const i = this.init;
+    if (
+      i.rule ||
+      i.probabilities !== undefined ||
+      i.features !== undefined ||
+      this.segments ||
+      !answer?.answeredBy ||
+      !this.usage ||
+      this.savedUsd !== undefined ||
+      this.cacheSemantic !== undefined ||
+      this.downgradedFrom !== undefined ||
+      this.content ||
+      error !== undefined
+    ) {
+      return undefined;
+    }
+    return {
+      id: this.id,
+      startedAt: isoTime(this.started),
+      endedAt: isoTime(ended),
+      durationMs: ended - this.started,
+      requested: i.requested,
+      route: i.routeName,
+      stream: this.stream,
+      operation: this.operation,
+      context: i.context,
+      candidates: i.candidates,
+      strategy: i.strategy,
+      strategyReason: i.strategyReason,
+      plan: plan as string[],
+      attempts: this.attempts,
+      events: this.events!,
+      outcome,
+      model: answer.entry.id,
+      provider: answer.entry.provider,
+      answeredBy: answer.answeredBy,
+      usage: this.usage,
+      cost: { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced },
+      cache: this.cache,
+      budgets: this.budgets ?? EMPTY_BUDGETS,
+    };
+  }
+
+  private assembled(outcome: DecisionRecord['outcome'], plan: readonly string[], ended: number, answer: { entry: ModelEntry; answeredBy: string | undefined } | undefined, error: unknown): DecisionRecord {
+    const i = this.init;
+    const rec = {
+      id: this.id,
+      startedAt: isoTime(this.started),
+      endedAt: isoTime(ended),
+      durationMs: ended - this.started,
+      requested: i.requested,
+      route: i.routeName,
+    } as DecisionRecord;
+    if (i.rule) rec.rule = i.rule;
+    rec.stream = this.stream;
+    rec.operation = this.operation;
+    rec.context = i.context;
+    rec.candidates = i.candidates;
+    rec.strategy = i.strategy;
+    rec.strategyReason = i.strategyReason;
+    rec.plan = plan as string[];
+    if (i.probabilities !== undefined) rec.routingProbabilities = { ...i.probabilities };
+    if (i.features !== undefined) rec.routingFeatures = i.features;
+    rec.attempts = this.attempts;
+    if (this.segments) rec.segments = this.segments;
+    rec.events = this.events!;
+    rec.outcome = outcome;
+    if (answer) {
+      rec.model = answer.entry.id;
+      rec.provider = answer.entry.provider;
+      if (answer.answeredBy) rec.answeredBy = answer.answeredBy;
+    }
+    if (this.usage) rec.usage = this.usage;
+    const cost: DecisionRecord['cost'] = { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced };
+    if (this.savedUsd !== undefined) cost.savedUsd = this.savedUsd;
+    rec.cost = cost;
+    rec.cache = this.cache;
+    if (this.cacheSemantic !== undefined) rec.cacheSemantic = this.cacheSemantic;
+    rec.budgets = this.budgets ?? EMPTY_BUDGETS;
+    if (this.downgradedFrom !== undefined) rec.downgradedFrom = this.downgradedFrom;
+    if (this.content) rec.content = this.content;
+    if (error !== undefined) {
+      rec.error = describeError(error);
+      tagDecisionId(error, this.id);
+    }
+    return rec;
+  }
+
+  private pushAttempt(rec: AttemptRecord): void {
+    // After finish() the list is frozen (shared or not): a late push throws, as it always did.
+    if (this.attempts === NO_ATTEMPTS && !this.done) this.attempts = [rec];
+    else this.attempts.push(rec);
+  }
+
   /** Holds a hook event until finish(); after it, hands it over after the caller. */
   private later(fn: () => void): void {
     if (this.done) afterCaller(fn);
@@ -249,6 +340,41 @@ export class Recorder {
 
 function idOf(m: ModelEntry): string {
   return m.id;
+}
+
+function notify(fn: (d: DecisionRecord) => void, d: DecisionRecord): void {
+  try {
+    fn(d);
+  } catch {
+    // Bookkeeping must never turn a finished call into a failed one.
+  }
+}
+
+const NO_ATTEMPTS: AttemptRecord[] = Object.freeze([]) as unknown as AttemptRecord[];
+// Shared by every record without events or budgets (records are frozen: nothing is added later).
+const EMPTY_EVENTS: DecisionEvent[] = Object.freeze([]) as unknown as DecisionEvent[];
+const EMPTY_BUDGETS: BudgetCheckRecord[] = Object.freeze([]) as unknown as BudgetCheckRecord[];
+
+/**
+ * The last plan's ids by its first model: the same models in the same order (call after
+ * call on a route, for static strategies) give the same frozen list. Weak: a router that
+ * is dropped takes its entries with it.
+ */
+const lastPlans = new WeakMap<ModelEntry, { plan: readonly ModelEntry[]; ids: readonly string[] }>();
+
+function planIds(plan: readonly ModelEntry[]): readonly string[] {
+  const first = plan[0];
+  if (first === undefined) return Object.freeze([]);
+  const last = lastPlans.get(first);
+  if (last !== undefined && last.plan.length === plan.length) {
+    let same = true;
+    for (let k = 1; same && k < plan.length; k++) same = plan[k] === last.plan[k];
+    if (same) return last.ids;
+  }
+  // map() allocates the array once at its final length (push() grew it step by step).
+  const ids = Object.freeze(plan.map(idOf));
+  lastPlans.set(first, { plan: [...plan], ids });
+  return ids;
 }
 
 /**
@@ -350,12 +476,13 @@ function freezeContext(ctx: RoutingContext): void {
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
   // Every field finish() can set, frozen along its known shape (no generic walk of the
   // record: checking each field with Object.isFrozen cost more than freezing it).
-  freezeAll(rec.candidates);
+  // Usually a shared list the route decision froze once (route/filter.ts, decide.ts).
+  if (!Object.isFrozen(rec.candidates)) freezeAll(rec.candidates);
   for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
   freezeAll(rec.attempts);
   freezeAll(rec.events);
   freezeAll(rec.budgets);
-  Object.freeze(rec.plan);
+  Object.freeze(rec.plan); // already frozen when shared (planIds)
   Object.freeze(rec.cost);
   if (rec.usage) Object.freeze(rec.usage);
   if (rec.error) Object.freeze(rec.error);

@@ -15,7 +15,7 @@ import type { CandidateRecord } from '../../spec/decision-record.js';
 import { inferRequirements } from './requirements.js';
 import type { Requirements, Tokenizer } from '../../spec/requirements.js';
 import { resolve } from './resolve.js';
-import { filterCandidates, keptRecordsOf } from './filter.js';
+import { filterCandidates, keptRecordsOf, writable } from './filter.js';
 import { rank } from './rank.js';
 import type { CompiledPolicy } from './policy.js';
 import type { MatchedRule, RuleSet } from './rules.js';
@@ -99,7 +99,8 @@ export function decide(
   // Readmitted open circuits go after every healthy model, whatever the strategy said.
   if (readmitted) plan = [...plan.filter((m) => !readmitted.has(m)), ...plan.filter((m) => readmitted.has(m))];
   const first = plan[0]!;
-  return {
+  // Optional fields assigned after the literal, in the same order: no spread temporaries.
+  const decision: Decision = {
     requested,
     routeName,
     rule,
@@ -110,10 +111,11 @@ export function decide(
     strategyReason: ranked.reason,
     plan,
     estimatedUsd: estimateCost(requirements.promptTokens, requirements.maxOutputTokens ?? first.maxOutputTokens ?? 0, first.pricing),
-    ...(ranked.probabilities !== undefined ? { probabilities: ranked.probabilities } : {}),
-    ...(ranked.features !== undefined ? { features: ranked.features } : {}),
-    ...(readmitted ? { readmitted } : {}),
   };
+  if (ranked.probabilities !== undefined) decision.probabilities = ranked.probabilities;
+  if (ranked.features !== undefined) decision.features = ranked.features;
+  if (readmitted) decision.readmitted = readmitted;
+  return decision;
 }
 
 /**
@@ -136,9 +138,10 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
   const whole = aligned !== undefined && !readmits && kept.length === shared.length && candidates.length === shared.length;
   if (whole) {
     const last = lastScored.get(route);
-    // One copy of the whole list (a memcpy), not one write per record.
-    if (last !== undefined && sameScores(last.scores, aligned)) return [...last.records];
+    // The same frozen list as last time: nothing copied, nothing for the record to freeze.
+    if (last !== undefined && sameScores(last.scores, aligned)) return last.records as CandidateRecord[];
   }
+  candidates = writable(candidates);
   let cache = scoredRecords.get(route);
   if (!cache) {
     cache = [];
@@ -165,7 +168,7 @@ function attachScores(candidates: CandidateRecord[], scores: StrategyScores, kep
       } else candidates[i] = scored(c, s);
     }
   }
-  if (whole) lastScored.set(route, { scores: Float64Array.from(aligned), records: [...candidates] });
+  if (whole) lastScored.set(route, { scores: Float64Array.from(aligned), records: Object.freeze([...candidates]) });
   return candidates;
 }
 

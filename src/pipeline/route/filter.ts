@@ -14,7 +14,10 @@ import { policyFor, type CompiledPolicy, type PolicyGate } from './policy.js';
 
 export interface Filtered {
   kept: ModelEntry[];
-  /** One record per route model; kept ones are shared frozen objects (replace, never mutate). */
+  /**
+   * One record per route model; kept ones are shared frozen objects (replace, never mutate).
+   * When every model is kept, the route's own frozen list (copy it with writable() to change it).
+   */
   candidates: CandidateRecord[];
   /** Open-circuit models kept anyway (see FilterEnv.readmit); they come last in `kept`. */
   readmitted?: ReadonlySet<ModelEntry> | undefined;
@@ -111,8 +114,10 @@ export function filterCandidates(
   }
   if (kept === undefined) {
     // Every route model kept, in route order: the strategies may read the route's columns.
+    // The route's own frozen list of kept records stands for the candidates (copied only if
+    // something below must change one): the record then freezes nothing of its own.
     const whole = [...models];
-    const result = finish(whole, [...shared], open, models, env, req, need);
+    const result = finish(whole, shared as CandidateRecord[], open, models, env, req, need);
     if (result.kept === whole) markWholeRoute(whole, route);
     return result;
   }
@@ -130,6 +135,7 @@ function finish(kept: ModelEntry[], candidates: CandidateRecord[], open: number[
       kept.length,
     );
     if (back.length > 0) {
+      candidates = writable(candidates);
       const why = kept.length === 0 ? 'panic' : 'ejection-cap';
       for (const m of back) {
         const i = models.indexOf(m);
@@ -156,6 +162,11 @@ function copyHead<T>(items: readonly T[], n: number): T[] {
   return out;
 }
 
+/** `list` itself, or a copy when it is a shared frozen list (the route's kept records). */
+export function writable<T>(list: T[]): T[] {
+  return Object.isFrozen(list) ? [...list] : list;
+}
+
 function excluded(m: ModelEntry, reason: ExclusionReason, detail: string): CandidateRecord {
   return m.explainedSources
     ? { model: m.id, provider: m.provider, kept: false, reason, detail, sources: m.explainedSources }
@@ -176,10 +187,11 @@ const UNKNOWN_NAMES: ReadonlyArray<readonly [number, string]> = [
  * router never refuses a call the raw SDK might have served.
  */
 function preferKnown(filtered: Filtered, mask: number): Filtered {
-  const { kept, candidates } = filtered;
+  const kept = filtered.kept;
   let known = 0;
   for (const m of kept) if ((m.unknown & mask) === 0) known++;
   if (known === 0 || known === kept.length) return filtered;
+  const candidates = writable(filtered.candidates);
   const keep: ModelEntry[] = [];
   for (const m of kept) {
     const missing = m.unknown & mask;

@@ -32,7 +32,21 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   // Bodies router.fetch marked are sent as the caller's text (see ../pass-through.ts); a client passed in is never bypassed.
   const direct = config.client ? undefined : passThroughTransport(client, config.defaultHeaders);
 
-  return {
+  // What a rejected chat completion is mapped with after annotate(): the scrubbing wrapper
+  // composes itself in (COMPOSE_GENERATE_ERRORS), so a call in flight carries no layer of it.
+  let outer = (err: unknown): unknown => err;
+  const rethrow = (err: unknown): never => {
+    throw outer(annotate(err));
+  };
+  const chatAnswer = (value: ChatCompletion): ChatCompletion => {
+    try {
+      return answer(value, 'choices', 'a chat completion');
+    } catch (err) {
+      // As in the other methods: what answer() throws is annotated too.
+      throw outer(annotate(err));
+    }
+  };
+  const adapter: ProviderAdapter = {
     specificationVersion: 'v1',
     type: 'openai',
     providerId,
@@ -40,13 +54,15 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       // A client passed in may have its own fetch and pool: only our own client's is warmed.
       if (connect && !config.client) await openConnection(client.baseURL);
     },
-    async doGenerate(body, options) {
+    // Not an async function: while the request is in flight only the SDK's promise and one
+    // reaction with two module-level callbacks are held, not a suspended frame per call.
+    doGenerate(body, options) {
       try {
         const text = direct ? passThroughText(body, body.model, false) : undefined;
-        if (text !== undefined) return answer((await direct!.generate(text, options)) as ChatCompletion, 'choices', 'a chat completion');
-        return answer(await client.chat.completions.create(body, requestOptions(options)), 'choices', 'a chat completion');
+        const pending = text !== undefined ? direct!.generate(text, options) : client.chat.completions.create(body, requestOptions(options));
+        return (pending as Promise<ChatCompletion>).then(chatAnswer, rethrow);
       } catch (err) {
-        throw annotate(err);
+        return Promise.reject(outer(annotate(err)));
       }
     },
     async doStream(body, options) {
@@ -95,6 +111,16 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       return annotateStream(stream, 'response event');
     },
   };
+  // Tells the pipeline that this adapter reads UNABORTABLE on its call options and then never
+  // touches their signal (requestOptions): the attempt's controller need not exist.
+  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+  Object.defineProperty(adapter, COMPOSE_GENERATE_ERRORS, {
+    value: (map: (err: unknown) => unknown) => {
+      const inner = outer;
+      outer = (err) => map(inner(err));
+    },
+  });
+  return adapter;
 }
 
 /** The Responses operation sets `stream: false` on a body the caller sent without it: the same request. */
@@ -110,24 +136,21 @@ function answer<T>(value: T, field: string, what: string): T {
   throw nonAnswerError(`The provider answered 200 with ${describeBody(v)} instead of ${what}`, v);
 }
 
+/** The scrubbing wrapper's hook into doGenerate's own error mapping (see scrub-secrets.ts). */
+const COMPOSE_GENERATE_ERRORS = Symbol.for('llm-switchboard.compose-generate-errors');
+
 const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
 
 function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
+  // Assigned rather than spread: no temporary objects per request.
+  const o: OpenAI.RequestOptions = {};
   // A signal nothing can abort (pipeline/execute/execute.ts, UNABORTABLE) stays out of the
   // SDK call: the SDK wraps every signal it is given in AbortSignal.any().
-  if ((options as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
-    return {
-      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      maxRetries: 0,
-    };
-  }
-  return {
-    signal: options.signal,
-    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-    ...(options.headers ? { headers: options.headers } : {}),
-    maxRetries: 0,
-  };
+  if ((options as unknown as Record<symbol, unknown>)[UNABORTABLE] !== true) o.signal = options.signal;
+  if (options.timeoutMs !== undefined) o.timeout = options.timeoutMs;
+  if (options.headers) o.headers = options.headers;
+  o.maxRetries = 0;
+  return o;
 }
 
 const ABORTED_ONLY_ONCE_OPEN = Symbol.for('llm-switchboard.aborted-only-once-open');
