@@ -78,7 +78,10 @@ export const embeddingsOperation: Operation<RouterEmbeddingCreateParams, CreateE
     if (plan.length === decision.plan.length) return decision;
     return { ...decision, plan, strategyReason: `${decision.strategyReason}; fallback only to ${want}-dimension models` };
   },
-  generate: (entry, body, options) => entry.adapter.doEmbed!({ ...body, model: entry.upstream } as EmbeddingCreateParams, { ...options, dimensions: declared.get(entry) }),
+  // The options keep their prototype: the pipeline may hand a signal made only when read (a
+  // getter), which a spread would drop.
+  generate: (entry, body, options) =>
+    entry.adapter.doEmbed!({ ...body, model: entry.upstream } as EmbeddingCreateParams, Object.assign(Object.create(options) as typeof options, { dimensions: declared.get(entry) })),
   answeredBy: (r) => r.model,
   usage: (r) => r.usage,
   totalTokens: (r) => r.usage?.total_tokens,
