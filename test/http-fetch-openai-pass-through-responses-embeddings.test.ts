@@ -11,34 +11,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { errorReply, useOpenAIFakes, type FakeReply } from './fakes/openai-fake-server.js';
 import { reply as anthropicReply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
 import { hooksSettled } from './support/hooks-settled.js';
+import { passThroughRouter } from './support/pass-through-router.js';
 
 const KEY = 'sk-proj-Rb4Tn8Yq2Lm6Xc1Vz9Kd3Hw7Fs5Ja0Pe-ZZZZ';
 const [primary, secondary] = useOpenAIFakes(2, () => errorReply(500, { message: 'fake: no reply scripted', type: 'server_error' }));
 const anthropic = useAnthropicFake();
 
 function makeRouter() {
-  const decisions: DecisionRecord[] = [];
-  const router = createRouter({
-    providers: {
-      a: { type: 'openai', apiKey: KEY, baseURL: primary!.url },
-      b: { type: 'openai', apiKey: 'sk-other-provider-key-000000', baseURL: secondary!.url },
-      claude: { type: 'anthropic', apiKey: 'sk-ant-test-key-0000000000', baseURL: anthropic.url },
+  return passThroughRouter(
+    { primary: primary!.url, secondary: secondary!.url, anthropic: anthropic.url, key: KEY },
+    {
+      models: [
+        { id: 'embed-a', provider: 'a', model: 'text-embedding-3-small', kind: 'embedding', dimensions: 3, pricing: { input: 0.02, output: 0 } },
+        { id: 'embed-b', provider: 'b', model: 'text-embedding-3-small-b', kind: 'embedding', dimensions: 3, pricing: { input: 0.02, output: 0 } },
+      ],
+      routes: { vectors: { models: ['embed-a', 'embed-b'] } },
     },
-    models: [
-      { id: 'first', provider: 'a', model: 'gpt-4o-upstream', pricing: { input: 1, output: 2 } },
-      { id: 'second', provider: 'b', model: 'gpt-4o-mini-upstream', pricing: { input: 1, output: 2 } },
-      { id: 'claude', provider: 'claude', model: 'claude-sonnet-4-6', pricing: { input: 3, output: 15 } },
-      { id: 'embed-a', provider: 'a', model: 'text-embedding-3-small', kind: 'embedding', dimensions: 3, pricing: { input: 0.02, output: 0 } },
-      { id: 'embed-b', provider: 'b', model: 'text-embedding-3-small-b', kind: 'embedding', dimensions: 3, pricing: { input: 0.02, output: 0 } },
-    ],
-    routes: { main: { models: ['first', 'second'] }, mixed: { models: ['first', 'claude'] }, vectors: { models: ['embed-a', 'embed-b'] } },
-    hooks: { onDecision: (d) => void decisions.push(d) },
-  });
-  return { router, decisions };
+  );
 }
 
 const post = (router: ReturnType<typeof makeRouter>['router'], path: string, body: string, signal?: AbortSignal) =>

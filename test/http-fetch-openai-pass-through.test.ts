@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { createRouter, type DecisionRecord } from 'llm-switchboard';
 import { errorReply, useOpenAIFakes, type FakeReply } from './fakes/openai-fake-server.js';
 import { reply as anthropicReply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
 import { readFixture } from './fakes/fixtures.js';
 import { hooksSettled } from './support/hooks-settled.js';
+import { passThroughRouter } from './support/pass-through-router.js';
 
 const JSON_FIXTURE = 'openai/pydantic-ai/test_openai_model_without_system_prompt.i0.response.json';
 /** A real OpenAI stream with `"usage": null` in every chunk and a final usage chunk (include_usage). */
@@ -23,22 +23,7 @@ const [primary, secondary] = useOpenAIFakes(2, () => rawJson(JSON_FIXTURE));
 const anthropic = useAnthropicFake();
 
 function makeRouter() {
-  const decisions: DecisionRecord[] = [];
-  const router = createRouter({
-    providers: {
-      a: { type: 'openai', apiKey: KEY, baseURL: primary!.url },
-      b: { type: 'openai', apiKey: 'sk-other-provider-key-000000', baseURL: secondary!.url },
-      claude: { type: 'anthropic', apiKey: 'sk-ant-test-key-0000000000', baseURL: anthropic.url },
-    },
-    models: [
-      { id: 'first', provider: 'a', model: 'gpt-4o-upstream', pricing: { input: 1, output: 2 } },
-      { id: 'second', provider: 'b', model: 'gpt-4o-mini-upstream', pricing: { input: 1, output: 2 } },
-      { id: 'claude', provider: 'claude', model: 'claude-sonnet-4-6', pricing: { input: 3, output: 15 } },
-    ],
-    routes: { main: { models: ['first', 'second'] }, mixed: { models: ['first', 'claude'] } },
-    hooks: { onDecision: (d) => void decisions.push(d) },
-  });
-  return { router, decisions };
+  return passThroughRouter({ primary: primary!.url, secondary: secondary!.url, anthropic: anthropic.url, key: KEY });
 }
 
 const messages = [{ role: 'user' as const, content: 'Say "model": "evil" back to me.' }];
