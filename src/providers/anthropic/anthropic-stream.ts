@@ -13,12 +13,9 @@
  * `delta.annotations` when the block ends. In JSON-tool mode, text is held back until
  * it is known whether the JSON tool answers (then the text was a preamble, not content).
  *
- * A hand-written iterator rather than an async generator: one `.then` per event on the
- * SDK's own promise (a generator adds a request queue, an await and a yield hop per
- * chunk). It closes like the generator it replaces: `return()` mid-stream closes the SDK
- * stream, as `for await` would; a throw while translating closes it too; before the first
- * `next()` it touches nothing. Its errors go through `mapError`, and the scrubbing wrapper
- * composes its own mapping into that one (scrub-secrets.ts) instead of adding a layer.
+ * The iterator itself is the shared one (../translating-iterator.ts), offering the
+ * caller-facing stream's fused next-then and the scrubbing wrapper's hook into `mapError`
+ * (scrub-secrets.ts composes its mapping into this one instead of adding a layer).
  */
 import type { MessageDeltaUsage, RawMessageStreamEvent, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
@@ -26,6 +23,7 @@ import { abortError, connectionError, nonAnswerError } from '../../errors/provid
 import { type Annotation, type FinishReason, toAnnotations, toFinishReason, toUsage } from './from-anthropic-response.js';
 import { redactedDetail, thinkingDetail, type ReasoningDetail, type ReasoningFields } from './anthropic-reasoning.js';
 import type { TextCitation } from '@anthropic-ai/sdk/resources/messages';
+import { translatingIterator, type ChunkTranslator, type Emit } from '../translating-iterator.js';
 
 type Delta = ChatCompletionChunk.Choice.Delta & ReasoningFields & { annotations?: Annotation[] };
 type StreamUsage = Pick<Usage, 'input_tokens' | 'output_tokens'> & Partial<Pick<MessageDeltaUsage, 'cache_creation_input_tokens' | 'cache_read_input_tokens' | 'output_tokens_details'>>;
@@ -37,179 +35,16 @@ export interface ChunkOptions {
   mapError?: ((err: unknown) => unknown) | undefined;
 }
 
-/** The scrubbing wrapper's hook into a stream's own error mapping (see scrub-secrets.ts). */
-const COMPOSE_ERROR_MAP = Symbol.for('llm-switchboard.compose-error-map');
-
-/** The fused next-then the caller-facing stream uses when offered (pipeline/execute/stream-fast-iterator.ts). */
-const NEXT_THEN = Symbol.for('llm-switchboard.next-then');
-
-const DONE: IteratorResult<ChatCompletionChunk> = Object.freeze({ done: true, value: undefined });
-
 export function toOpenAIChunks(source: AsyncIterable<RawMessageStreamEvent>, opts: ChunkOptions): AsyncIterableIterator<ChatCompletionChunk> {
-  const t = new Translation(opts.jsonToolName);
-  let mapping = opts.mapError ?? ((err: unknown) => err);
-  let it: AsyncIterator<RawMessageStreamEvent> | undefined;
-  let started = false;
-  /** The source ended (or failed): nothing upstream is left to close. */
-  let sourceOver = false;
-  let over = false;
-  let pending: Promise<unknown> | undefined;
-  // Chunks translated from one event (or the end) and not yet handed out: most events make
-  // one, which waits in `one` (no array touched); any after it in `more`.
-  let one: ChatCompletionChunk | undefined;
-  let more: ChatCompletionChunk[] | undefined;
-  let head = 0;
-  const emit = (c: ChatCompletionChunk | undefined) => {
-    if (!c) return;
-    if (one === undefined && more === undefined) one = c;
-    else (more ??= []).push(c);
-  };
-  const queued = () => one !== undefined || more !== undefined;
-  const shift = (): IteratorResult<ChatCompletionChunk> => {
-    let value = one;
-    if (value !== undefined) one = undefined;
-    else {
-      value = more![head++]!;
-      if (head === more!.length) {
-        more = undefined;
-        head = 0;
-      }
-    }
-    return { done: false, value };
-  };
-  const clear = () => {
-    one = undefined;
-    more = undefined;
-    head = 0;
-  };
-  const failWith = (err: unknown): never => {
-    over = true;
-    throw mapping(err);
-  };
-
-  const onEvent = (r: IteratorResult<RawMessageStreamEvent>): IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>> => {
-    pending = undefined;
-    if (r.done) {
-      sourceOver = true;
-      try {
-        t.end(opts.signal, emit);
-      } catch (err) {
-        failWith(err);
-      }
-      if (queued()) return shift();
-      over = true;
-      return DONE;
-    }
-    try {
-      t.step(r.value, emit);
-    } catch (err) {
-      // As `for await` does when its body throws: close the source, then fail.
-      over = true;
-      sourceOver = true;
-      const failed = () => {
-        throw mapping(err);
-      };
-      return it!.return ? Promise.resolve(it!.return()).then(failed, failed) : failed();
-    }
-    return queued() ? shift() : pull();
-  };
-  const onSourceError = (err: unknown): never => {
-    pending = undefined;
-    sourceOver = true;
-    return failWith(err);
-  };
-  const pull = (): Promise<IteratorResult<ChatCompletionChunk>> => {
-    let next: Promise<IteratorResult<RawMessageStreamEvent>>;
-    try {
-      next = (it ??= source[Symbol.asyncIterator]()).next();
-    } catch (err) {
-      sourceOver = true;
-      over = true;
-      return Promise.reject(mapping(err));
-    }
-    return (pending = next.then(onEvent, onSourceError));
-  };
-
-  type Step = IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>>;
-  // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
-  // (the caller-facing stream's fast path, stream-fast-iterator.ts): one promise fewer per chunk.
-  const nextThen = <U>(ok: (r: IteratorResult<ChatCompletionChunk>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
-    if (pending || queued() || over || sourceOver || !it) return chunks.next().then(ok, bad);
-    let next: Promise<IteratorResult<RawMessageStreamEvent>>;
-    try {
-      next = it.next();
-    } catch (err) {
-      sourceOver = true;
-      over = true;
-      return Promise.reject(mapping(err)).then(ok, bad);
-    }
-    const onFused = (r: IteratorResult<RawMessageStreamEvent>): U | Promise<U> => {
-      let step: Step;
-      try {
-        step = onEvent(r);
-      } catch (err) {
-        return bad(err);
-      }
-      return step instanceof Promise ? step.then(ok, bad) : ok(step);
-    };
-    const onFusedError = (err: unknown): U | Promise<U> => {
-      try {
-        return onSourceError(err);
-      } catch (mapped) {
-        return bad(mapped);
-      }
-    };
-    const fused = next.then(onFused, onFusedError);
-    pending = fused;
-    return fused;
-  };
-
-  const chunks: AsyncIterableIterator<ChatCompletionChunk> = {
-    next: () => {
-      // Calls made while one is pending wait their turn, as a generator's do.
-      if (pending) return pending.then(chunks.next, chunks.next);
-      started = true;
-      if (queued()) return Promise.resolve(shift());
-      if (over || sourceOver) {
-        over = true;
-        return Promise.resolve(DONE);
-      }
-      return pull();
-    },
-    return: (value?: unknown) => {
-      if (pending) {
-        const again = () => chunks.return!(value);
-        return pending.then(again, again);
-      }
-      const result: IteratorResult<ChatCompletionChunk> = { done: true, value: value as ChatCompletionChunk };
-      const close = started && !over && !sourceOver && it?.return;
-      over = true;
-      sourceOver = true;
-      clear();
-      // Never started, or past the source's end: nothing upstream to close.
-      if (!close) return Promise.resolve(result);
-      return Promise.resolve(it!.return!()).then(
-        () => result,
-        (err: unknown) => {
-          throw mapping(err);
-        },
-      );
-    },
-    [Symbol.asyncIterator]: () => chunks,
-  };
-  Object.defineProperty(chunks, NEXT_THEN, { value: nextThen });
-  Object.defineProperty(chunks, COMPOSE_ERROR_MAP, {
-    value: (outer: (err: unknown) => unknown) => {
-      const inner = mapping;
-      mapping = (err) => outer(inner(err));
-      return chunks;
-    },
+  return translatingIterator(source, new Translation(opts.jsonToolName, opts.signal), {
+    mapError: opts.mapError ?? ((err: unknown) => err),
+    nextThen: true,
+    composableErrors: true,
   });
-  return chunks;
 }
 
 /** The translation's state across events. */
-class Translation {
+class Translation implements ChunkTranslator<RawMessageStreamEvent> {
   private id = '';
   private model = '';
   private readonly created = Math.floor(Date.now() / 1000);
@@ -235,7 +70,10 @@ class Translation {
   /** JSON-tool mode: text waits until we know whether the JSON tool answers. */
   private held: string[] | undefined;
 
-  constructor(private readonly jsonToolName: string | undefined) {
+  constructor(
+    private readonly jsonToolName: string | undefined,
+    private readonly signal: AbortSignal | undefined,
+  ) {
     this.held = jsonToolName ? [] : undefined;
   }
 
@@ -268,7 +106,7 @@ class Translation {
   }
 
   /** One event's chunks, in order. */
-  step(ev: RawMessageStreamEvent, emit: (c: ChatCompletionChunk | undefined) => void): void {
+  step(ev: RawMessageStreamEvent, emit: Emit): void {
     this.events++;
     switch (ev.type) {
       case 'message_start':
@@ -363,9 +201,9 @@ class Translation {
   }
 
   /** The source ended: the closing chunks, or why the stream is not an answer. */
-  end(signal: AbortSignal | undefined, emit: (c: ChatCompletionChunk | undefined) => void): void {
+  end(emit: Emit): void {
     // The SDK ends the iteration quietly when the request is aborted.
-    if (signal?.aborted) throw abortError();
+    if (this.signal?.aborted) throw abortError();
     if (this.events === 0) throw nonAnswerError('The Anthropic stream ended without a single event: the 200 carried no answer');
     if (!this.stopped) throw connectionError(undefined, 'Anthropic stream ended before message_stop: the response is incomplete');
     emit(this.release());

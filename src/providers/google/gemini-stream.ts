@@ -7,13 +7,12 @@
  * all was cut, and throws. Function calls arrive whole, so each
  * becomes a single tool_calls delta carrying id, name and the complete arguments.
  *
- * A hand-written iterator rather than an async generator (one `.then` per chunk on the
- * SDK's own promise), closing as the generator it replaces did: `return()` mid-stream
- * closes the SDK's iteration, as `for await` would, then `hooks.finish`; before the first
- * `next()` it touches nothing. Every failure goes through `hooks.toError`, then
- * `hooks.finish`, in that order.
+ * The iterator itself is the shared one (../translating-iterator.ts): `return()` mid-stream
+ * closes the SDK's iteration, as `for await` would, then `hooks.finish`; every failure goes
+ * through `hooks.toError`, then `hooks.finish`, in that order.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { translatingIterator, type ChunkTranslator, type Emit } from '../translating-iterator.js';
 import { connectionError } from '../../errors/provider-error.js';
 import type { GeminiCandidate, GeminiResponse } from './gemini-wire.js';
 import { nonAnswer } from './gemini-errors.js';
@@ -45,114 +44,11 @@ export interface StreamHooks {
   finish(drained?: boolean): void;
 }
 
-const DONE: IteratorResult<ChatCompletionChunk> = Object.freeze({ done: true, value: undefined });
-
 export function translateGeminiStream(upstream: AsyncIterable<GeminiResponse>, hooks: StreamHooks): AsyncIterableIterator<ChatCompletionChunk> {
-  const t = new Translation(hooks);
-  let it: AsyncIterator<GeminiResponse> | undefined;
-  let started = false;
-  /** The upstream ended or failed: nothing is left to close. */
-  let upstreamOver = false;
-  let over = false;
-  let finished = false;
-  let pending: Promise<IteratorResult<ChatCompletionChunk>> | undefined;
-  // Chunks not yet handed out: each Gemini chunk makes at most one; the end makes two.
-  const queue: ChatCompletionChunk[] = [];
-  const emit = (c: ChatCompletionChunk) => void queue.push(c);
-  const shift = (): IteratorResult<ChatCompletionChunk> => ({ done: false, value: queue.shift()! });
-  const finish = (drained: boolean) => {
-    if (finished) return;
-    finished = true;
-    hooks.finish(drained);
-  };
-  // What the generator's catch and finally did with a failure inside its try.
-  const fail = (err: unknown, drained = false): never => {
-    over = true;
-    upstreamOver = true;
-    const e = hooks.toError(err);
-    finish(drained);
-    throw e;
-  };
-
-  const onChunk = (r: IteratorResult<GeminiResponse>): IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>> => {
-    pending = undefined;
-    if (r.done) {
-      upstreamOver = true;
-      try {
-        t.checkEnd();
-      } catch (err) {
-        fail(err, true);
-      }
-      finish(true);
-      over = true;
-      t.closing(emit);
-      return shift();
-    }
-    try {
-      t.step(r.value, emit);
-    } catch (err) {
-      // As `for await` does when its body throws: close the upstream, then fail.
-      upstreamOver = true;
-      over = true;
-      const failed = () => fail(err);
-      return it!.return ? Promise.resolve(it!.return()).then(failed, failed) : failed();
-    }
-    return queue.length > 0 ? shift() : pull();
-  };
-  const onError = (err: unknown): never => {
-    pending = undefined;
-    return fail(err);
-  };
-  const pull = (): Promise<IteratorResult<ChatCompletionChunk>> => {
-    let next: Promise<IteratorResult<GeminiResponse>>;
-    try {
-      next = (it ??= upstream[Symbol.asyncIterator]()).next();
-    } catch (err) {
-      try {
-        return fail(err);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    }
-    return (pending = next.then(onChunk, onError));
-  };
-
-  const chunks: AsyncIterableIterator<ChatCompletionChunk> = {
-    next: () => {
-      // Calls made while one is pending wait their turn, as a generator's do.
-      if (pending) return pending.then(chunks.next, chunks.next);
-      started = true;
-      if (queue.length > 0) return Promise.resolve(shift());
-      if (over) return Promise.resolve(DONE);
-      return pull();
-    },
-    return: (value?: unknown) => {
-      if (pending) {
-        const again = () => chunks.return!(value);
-        return pending.then(again, again);
-      }
-      const result: IteratorResult<ChatCompletionChunk> = { done: true, value: value as ChatCompletionChunk };
-      const inLoop = started && !over && !upstreamOver;
-      over = true;
-      upstreamOver = true;
-      queue.length = 0;
-      // Never started, or past the upstream's end (finish already ran): nothing to close.
-      if (!inLoop) return Promise.resolve(result);
-      if (!it?.return) {
-        finish(false);
-        return Promise.resolve(result);
-      }
-      return Promise.resolve(it.return()).then(
-        () => {
-          finish(false);
-          return result;
-        },
-        (err: unknown) => fail(err),
-      );
-    },
-    [Symbol.asyncIterator]: () => chunks,
-  };
-  return chunks;
+  return translatingIterator(upstream, new Translation(hooks), {
+    mapError: (err) => hooks.toError(err),
+    finish: (drained) => hooks.finish(drained),
+  });
 }
 
 interface CandidateState {
@@ -163,7 +59,7 @@ interface CandidateState {
 }
 
 /** The translation's state across chunks. */
-class Translation {
+class Translation implements ChunkTranslator<GeminiResponse> {
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly candidates = new Map<number, CandidateState>();
   private id: string | undefined;
@@ -188,7 +84,7 @@ class Translation {
   }
 
   /** One Gemini chunk: at most one OpenAI chunk. */
-  step(r: GeminiResponse, emit: (c: ChatCompletionChunk) => void): void {
+  step(r: GeminiResponse, emit: Emit): void {
     const aborted = this.hooks.abortedError();
     if (aborted) throw aborted;
     this.received++;
@@ -213,7 +109,13 @@ class Translation {
     if (choices) emit(this.chunk(choices));
   }
 
-  checkEnd(): void {
+  /** The upstream ended: the closing chunks, or why the stream is not a whole answer. */
+  end(emit: Emit): void {
+    this.checkEnd();
+    this.closing(emit);
+  }
+
+  private checkEnd(): void {
     if (this.received === 0) throw connectionError(undefined, 'Gemini: the stream ended before any response arrived.');
     if (!this.answered) throw nonAnswer('Gemini streamed no candidates and no prompt feedback');
     // Gemini sends no end marker: the last chunk's finishReason is the only sign the answer is whole.
@@ -223,7 +125,7 @@ class Translation {
   }
 
   /** The closing chunk (each candidate's finish reason, once) and the usage chunk. */
-  closing(emit: (c: ChatCompletionChunk) => void): void {
+  private closing(emit: Emit): void {
     if (this.blocked && this.candidates.size === 0) this.state(0).finishReason = 'SAFETY';
     const closing = [...this.candidates.entries()]
       .sort(([a], [b]) => a - b)
