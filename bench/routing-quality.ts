@@ -478,7 +478,7 @@ const ATTEMPTS = [
   '| step 0.03, n-gram step × 0.3 | 0.579 | 0.600 | — | 0.649 | 0.602 | no |',
   '| step 0.01, 65,536 buckets | 0.584 | 0.577 | 0.675 | 0.655 | 0.592 | no (4× the model file, loses GSM8K → MMLU) |',
   '| step 0.01, 2,000-character question window | 0.556 | 0.601 | 0.676 | 0.646 | 0.595 | no (about 3× the feature pass, loses MMLU → GSM8K) |',
-  '| step 0.01, `ngrams: 3` | 0.574 | 0.604 | — | 0.646 | 0.602 | no: identical to `ngrams: 2`, the feature pass hashes words and pairs only |',
+  '| step 0.01, `ngrams: 3` | 0.574 | 0.604 | — | 0.646 | 0.602 | no: identical to `ngrams: 2`, the feature pass hashes words and pairs only (since refused: `ngrams` is 1 or 2) |',
   '| shape features only, no n-grams | 0.557 | 0.512 | — | — | — | no |',
   '| shape + generic features only, no n-grams | 0.600 | 0.573 | — | — | — | no (loses GSM8K → MMLU) |',
   '| `tune` pooling raw out-of-fold scores (first version; chose 0.01 / 0.03) + length prior | 0.591 | 0.605 | — | — | — | no: replaced by within-fold percentiles, the convention of the in-domain tables |',

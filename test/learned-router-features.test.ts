@@ -70,4 +70,18 @@ describe('learned router features', () => {
   it('refuses a @2 model file (other window and bucket hash), naming the format and asking for a retrain', () => {
     expect(() => learnedStrategy({ format: 'llm-switchboard/learned-router@2' } as never)).toThrow(/@2.*retrain/);
   });
+
+  it('refuses an n-gram length the feature pass does not hash (it reads words and word pairs), naming it', () => {
+    const ds: RoutingDataset = {
+      name: 'synthetic',
+      models: ['mini', 'large'],
+      pricing: { mini: { input: 0.1, output: 0.4 }, large: { input: 5, output: 15 } },
+      rows: Array.from({ length: 20 }, (_, i) => ({ id: String(i), prompt: `question ${i} ${'x'.repeat(i)}`, outcomes: { mini: { score: i % 2 }, large: { score: 1 } } })),
+    };
+    expect(() => trainRouter(ds, { ngrams: 3 as never })).toThrow(/trainRouter: ngrams must be 1 \(words\) or 2 \(words and word pairs\), got 3/);
+    expect(() => createLearnedModel({ models: ['mini', 'large'], ngrams: 3 as never })).toThrow(/createLearnedModel: ngrams must be 1 .* got 3/);
+    const model = createLearnedModel({ models: ['mini', 'large'], ngrams: 1 });
+    expect(() => learnedStrategy({ ...model, ngrams: 3 } as never)).toThrow(/ngrams must be 1 \(words\) or 2 .* got 3/);
+    expect(trainRouter(ds, { ngrams: 1, dim: 256 }).ngrams).toBe(1);
+  });
 });

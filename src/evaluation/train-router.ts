@@ -8,7 +8,7 @@
  * by 1 / propensity (the probability the router logged for showing that model), so a model
  * seen mostly on the prompts the old policy sent it is still fitted for all prompts.
  */
-import { DENSE_FEATURES, LEARNED_FORMAT, predictWith, weightCount, type LearnedRouterModel } from '../strategies/learned.js';
+import { checkNgrams, DENSE_FEATURES, LEARNED_FORMAT, predictWith, weightCount, type LearnedRouterModel } from '../strategies/learned.js';
 import { DEFAULT_WINDOW, featurize, fromRecordedFeatures, type FeatureSpace, type Features } from '../strategies/learned-features.js';
 import { quantiles, cdfAt, type LengthPrior } from '../strategies/learned-length-prior.js';
 import { kFoldDisjoint, shuffled, withRows, type RoutingDataset, type RoutingRow } from './dataset.js';
@@ -19,8 +19,8 @@ import { apgr } from './metrics.js';
 export interface TrainRouterOptions {
   /** Hash buckets for word n-grams. @default 16384 (or the recorded features' own) */
   dim?: number;
-  /** Longest word n-gram. @default 2 */
-  ngrams?: number;
+  /** Longest word n-gram hashed: 1 (words) or 2 (words and word pairs). @default 2 */
+  ngrams?: 1 | 2;
   /** Characters read from the end of the question. @default 600 */
   window?: number;
   /** Use `routing.taskType` (the row's group) as a feature: one weight per label seen here. @default true */
@@ -95,6 +95,7 @@ function rowFeatures(r: RoutingRow, space: FeatureSpace): Features {
 export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}): LearnedRouterModel {
   if (ds.rows.length === 0) throw new RangeError('trainRouter: the dataset has no rows');
   if (options.cvFolds !== undefined && options.cvFolds !== 'by-label' && options.cvFolds !== 'random') throw new RangeError(`trainRouter: cvFolds must be 'by-label' or 'random' (got ${JSON.stringify(options.cvFolds)})`);
+  checkNgrams('trainRouter', options.ngrams);
   if (options.tune) return tuned(ds, options);
   const recorded = ds.rows.find((r) => r.features)?.features;
   const dim = options.dim ?? recorded?.dim ?? 16384;

@@ -160,7 +160,7 @@ export function assertLearnedModel(value: unknown): asserts value is LearnedRout
     fail(old ? `${old}; retrain with trainRouter()` : `format is ${JSON.stringify(m!.format)}`);
   }
   if (!Number.isInteger(m!.dim) || m!.dim! <= 0) fail('dim must be a positive integer');
-  if (!Number.isInteger(m!.ngrams) || m!.ngrams! < 1) fail('ngrams must be a positive integer');
+  if (m!.ngrams !== 1 && m!.ngrams !== 2) fail(`ngrams must be 1 (words) or 2 (words and word pairs), got ${JSON.stringify(m!.ngrams)}`);
   if (!Number.isInteger(m!.window) || m!.window! < 1) fail('window must be a positive integer');
   if (!Array.isArray(m!.tasks)) fail('tasks must be an array of labels');
   if (!Array.isArray(m!.models) || m!.models.length === 0) fail('models must list at least one model');
@@ -185,8 +185,8 @@ export function createLearnedModel(options: {
   priors?: Record<string, number>;
   /** @default 16384 */
   dim?: number;
-  /** @default 2 */
-  ngrams?: number;
+  /** Longest word n-gram hashed: 1 (words) or 2 (words and word pairs). @default 2 */
+  ngrams?: 1 | 2;
   /** @default 600 */
   window?: number;
   /** Task labels to give a weight of their own. @default [] */
@@ -197,6 +197,7 @@ export function createLearnedModel(options: {
   const dim = options.dim ?? 16384;
   const tasks = options.tasks ?? [];
   if (!Array.isArray(options.models) || options.models.length === 0) throw new RangeError('createLearnedModel: models must list at least one model');
+  checkNgrams('createLearnedModel', options.ngrams);
   const weights: Record<string, number[]> = {};
   const prices: Record<string, number> = {};
   for (const m of options.models) {
@@ -207,6 +208,14 @@ export function createLearnedModel(options: {
     prices[m] = options.prices?.[m] ?? 0;
   }
   return { format: LEARNED_FORMAT, dim, ngrams: options.ngrams ?? 2, window: options.window ?? DEFAULT_WINDOW, taskFeature: tasks.length > 0, tasks, models: [...options.models], weights, prices, lambda: options.lambda ?? 0.1, observations: {}, meta: { createdBy: 'createLearnedModel' } };
+}
+
+/**
+ * The feature pass hashes words and word pairs only: a longer n-gram would be accepted and
+ * routed exactly like 2, so it is refused rather than silently ignored.
+ */
+export function checkNgrams(who: string, ngrams: unknown): void {
+  if (ngrams !== undefined && ngrams !== 1 && ngrams !== 2) throw new RangeError(`${who}: ngrams must be 1 (words) or 2 (words and word pairs), got ${JSON.stringify(ngrams)}`);
 }
 
 function price(c: Candidate, model: LearnedRouterModel): number {
