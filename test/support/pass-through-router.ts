@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import { createRouter, type DecisionRecord } from 'llm-switchboard';
+import { hooksSettled } from './hooks-settled.js';
 
 /**
  * The router both pass-through suites use: two OpenAI-format upstreams (a, b) and an Anthropic
@@ -26,4 +28,22 @@ export function passThroughRouter(
     hooks: { onDecision: (d) => void decisions.push(d) },
   });
   return { router, decisions };
+}
+
+/**
+ * After the caller aborted mid-stream: the body's next read fails as an abort, the upstream
+ * connection is closed early once, and the decision is recorded as aborted.
+ */
+export async function expectAbortReachedUpstream(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  upstream: { closedEarly: number },
+  closedBefore: number,
+  decisions: DecisionRecord[],
+): Promise<void> {
+  await expect(reader.read()).rejects.toMatchObject({ name: 'AbortError' });
+  for (let i = 0; i < 100 && upstream.closedEarly === closedBefore; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(upstream.closedEarly).toBe(closedBefore + 1);
+  for (let i = 0; i < 100 && decisions.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await hooksSettled();
+  expect(decisions[0]!.outcome).toBe('aborted');
 }
