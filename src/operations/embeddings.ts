@@ -78,8 +78,7 @@ export const embeddingsOperation: Operation<RouterEmbeddingCreateParams, CreateE
     if (plan.length === decision.plan.length) return decision;
     return { ...decision, plan, strategyReason: `${decision.strategyReason}; fallback only to ${want}-dimension models` };
   },
-  // The options keep their prototype: the pipeline may hand a signal made only when read (a
-  // getter), which a spread would drop.
+  // Layered over the pipeline's options, as spec/operation.ts asks (a spread drops a lazy signal).
   generate: (entry, body, options) =>
     entry.adapter.doEmbed!({ ...body, model: entry.upstream } as EmbeddingCreateParams, Object.assign(Object.create(options) as typeof options, { dimensions: declared.get(entry) })),
   answeredBy: (r) => r.model,

@@ -60,7 +60,11 @@ export interface OperationSpec<Body, Result, Event, Env, Plan extends RoutedPlan
    * no chat equivalent: OpenAI-type models only). Throws a BadRequestError when none is left.
    */
   narrow?(decision: Plan, body: Body): Plan;
-  /** One attempt for a whole answer. */
+  /**
+   * One attempt for a whole answer. `options` may hold its `signal` as an accessor (made
+   * only when read, pipeline/execute/execute.ts): extend it by layering over it
+   * (`Object.create(options)`), never by spreading it, which would drop the signal.
+   */
   generate(entry: ModelEntry, body: Body, options: AdapterCallOptions): Promise<Result>;
   /** One attempt for a stream; absent when the operation has no streams. */
   stream?(entry: ModelEntry, body: Body, options: AdapterCallOptions): Promise<AsyncIterable<Event>>;
