@@ -145,6 +145,31 @@ export function translatingIterator<E>(source: AsyncIterable<E>, tr: ChunkTransl
   };
 
   type Step = IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>>;
+  type Ok = (r: IteratorResult<ChatCompletionChunk>) => unknown;
+  type Bad = (err: unknown) => unknown;
+  // The callbacks of the one fused call in flight (calls never overlap: `pending` holds the
+  // others back), so the two reactions below are made once per stream, not once per chunk.
+  let fusedOk: Ok | undefined;
+  let fusedBad: Bad | undefined;
+  const onFused = (r: IteratorResult<E>): unknown => {
+    const ok = fusedOk!;
+    const bad = fusedBad!;
+    let step: Step;
+    try {
+      step = onEvent(r);
+    } catch (err) {
+      return bad(err);
+    }
+    return step instanceof Promise ? step.then(ok, bad) : ok(step);
+  };
+  const onFusedError = (err: unknown): unknown => {
+    const bad = fusedBad!;
+    try {
+      return onSourceError(err);
+    } catch (mapped) {
+      return bad(mapped);
+    }
+  };
   // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
   // (the caller-facing stream's fast path, stream-fast-iterator.ts): one promise fewer per chunk.
   const nextThen = <U>(ok: (r: IteratorResult<ChatCompletionChunk>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
@@ -155,23 +180,9 @@ export function translatingIterator<E>(source: AsyncIterable<E>, tr: ChunkTransl
     } catch (err) {
       return failedNext(err).then(ok, bad);
     }
-    const onFused = (r: IteratorResult<E>): U | Promise<U> => {
-      let step: Step;
-      try {
-        step = onEvent(r);
-      } catch (err) {
-        return bad(err);
-      }
-      return step instanceof Promise ? step.then(ok, bad) : ok(step);
-    };
-    const onFusedError = (err: unknown): U | Promise<U> => {
-      try {
-        return onSourceError(err);
-      } catch (mapped) {
-        return bad(mapped);
-      }
-    };
-    const fused = next.then(onFused, onFusedError);
+    fusedOk = ok;
+    fusedBad = bad;
+    const fused = next.then(onFused, onFusedError) as Promise<U>;
     pending = fused;
     return fused;
   };

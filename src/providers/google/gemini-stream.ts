@@ -9,7 +9,9 @@
  *
  * The iterator itself is the shared one (../translating-iterator.ts): `return()` mid-stream
  * closes the SDK's iteration, as `for await` would, then `hooks.finish`; every failure goes
- * through `hooks.toError`, then `hooks.finish`, in that order.
+ * through `hooks.toError`, then `hooks.finish`, in that order. It offers the caller-facing
+ * stream's fused next-then and the scrubbing wrapper's hook into its error mapping, as the
+ * Anthropic translator does: no promise of its own and no wrapper layer per chunk.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { translatingIterator, type ChunkTranslator, type Emit } from '../translating-iterator.js';
@@ -48,6 +50,8 @@ export function translateGeminiStream(upstream: AsyncIterable<GeminiResponse>, h
   return translatingIterator(upstream, new Translation(hooks), {
     mapError: (err) => hooks.toError(err),
     finish: (drained) => hooks.finish(drained),
+    nextThen: true,
+    composableErrors: true,
   });
 }
 
