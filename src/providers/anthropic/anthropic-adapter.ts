@@ -11,6 +11,7 @@ import { openConnection } from '../open-connection.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
 import { fromAnthropicMessage } from './from-anthropic-response.js';
 import { toOpenAIChunks } from './anthropic-stream.js';
+import { anthropicEvents } from './anthropic-sse.js';
 import { toOpenAIError } from './anthropic-errors.js';
 import { describeBody, nonAnswerError } from '../../errors/provider-error.js';
 
@@ -80,7 +81,11 @@ export function createAnthropicAdapter(providerId: string, config: AnthropicProv
       let events: AsyncIterable<AnthropicSDK.Anthropic.RawMessageStreamEvent>;
       try {
         const anthropic = await getClient();
-        events = await anthropic.messages.create({ ...params, stream: true }, requestOptions(options));
+        // The SDK makes the request and reads its status and headers; its Stream is not
+        // iterated: the body is read as that Stream would read it, without its three
+        // generator layers per event (anthropic-sse.ts).
+        const { data, response } = await anthropic.messages.create({ ...params, stream: true }, requestOptions(options)).withResponse();
+        events = anthropicEvents({ response, controller: data.controller, sdk: sdk!, client: anthropic });
       } catch (err) {
         throw fail(err, options);
       }
