@@ -8,12 +8,18 @@
  * Besides the load-client variants, `sdk-floor` is the openai SDK over a fetch that
  * answers at once with the upstream's recorded bytes: what the caller's own SDK costs
  * per call with nothing behind it, the floor of any path that goes through it.
+ * `forward-floor` is the openai SDK over the least an in-process OpenAI HTTP face can do
+ * for an OpenAI-format upstream: parse the caller's body (routing needs it), send its text
+ * on, parse the answer (pricing needs it) and answer its bytes, read back from the string
+ * as router.fetch's answers are (src/http/buffered-response.ts). No routing, no headers
+ * beyond the upstream's request id: router.fetch's floor for an OpenAI upstream.
  */
 import { childMain } from './processes.js';
 import { makeClient, type LoadInput, type Variant } from './load-client.js';
 import { upstreamBodies } from './fake-upstream.js';
+import { BufferedResponse } from '../../src/http/buffered-response.js';
 
-export type PairedSubject = Variant | 'sdk-floor';
+export type PairedSubject = Variant | 'sdk-floor' | 'forward-floor';
 
 export interface PairedInput {
   subjects: PairedSubject[];
@@ -55,6 +61,33 @@ async function floorClient(mode: 'unary' | 'stream'): Promise<Subject> {
   };
 }
 
+async function forwardFloorClient(urls: LoadInput['urls']): Promise<Subject> {
+  const { default: OpenAI } = await import('openai');
+  const upstream = `${urls.openai}/chat/completions`;
+  const fetch = async (_input: unknown, init?: RequestInit): Promise<Response> => {
+    const text = String(init?.body);
+    const body = JSON.parse(text) as { stream?: boolean };
+    const res = await globalThis.fetch(upstream, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer sk-bench-not-a-real-key' },
+      body: text.replace('"model":"main"', '"model":"gpt-4o-mini"'),
+      signal: init?.signal ?? null,
+    });
+    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/json', 'x-request-id': res.headers.get('x-request-id') ?? '' };
+    // Streams: the upstream's bytes forwarded unparsed (below what the router must do: it reads every chunk).
+    if (body.stream) return new Response(res.body, { status: res.status, headers });
+    const answer = await res.text();
+    JSON.parse(answer);
+    return new BufferedResponse(answer, res.status, headers);
+  };
+  const client = new OpenAI({ apiKey: 'unused', baseURL: 'http://forward.local/v1', fetch, maxRetries: 0 });
+  const messages = [{ role: 'user' as const, content: 'Hello, how are you?' }];
+  return {
+    call: async () => (await client.chat.completions.create({ model: 'main', messages, max_tokens: 256 })).choices[0]?.message.content ?? '',
+    stream: () => client.chat.completions.create({ model: 'main', messages, max_tokens: 256, stream: true }),
+  };
+}
+
 const nowUs = (): number => Number(process.hrtime.bigint()) / 1_000;
 const cpuUs = (): number => {
   const c = process.cpuUsage();
@@ -77,7 +110,7 @@ async function once(s: Subject, mode: 'unary' | 'stream'): Promise<{ us: number;
 export async function measurePaired(input: PairedInput): Promise<PairedResult> {
   const subjects = new Map<PairedSubject, Subject>();
   for (const name of input.subjects) {
-    subjects.set(name, name === 'sdk-floor' ? await floorClient(input.mode) : await makeClient({ variant: name, urls: input.urls, pkgUrl: input.pkgUrl, mode: input.mode, long: input.long, warmup: 0, sequential: 0, concurrent: 0, concurrency: 1 }));
+    subjects.set(name, name === 'sdk-floor' ? await floorClient(input.mode) : name === 'forward-floor' ? await forwardFloorClient(input.urls) : await makeClient({ variant: name, urls: input.urls, pkgUrl: input.pkgUrl, mode: input.mode, long: input.long, warmup: 0, sequential: 0, concurrent: 0, concurrency: 1 }));
   }
   const r: PairedResult = { p50: {}, ttft: {}, cpu: {}, sample: {} };
   for (const [name, s] of subjects) {
