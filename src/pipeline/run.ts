@@ -25,7 +25,8 @@ import { mergeContext } from './route/merge-context.js';
 import { Recorder } from './record/record.js';
 import type { DecisionRecord } from '../spec/decision-record.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
-import { executeGenerate, executeStream } from './execute/execute.js';
+import { executeStream, generateOn } from './execute/execute.js';
+import { Call, type ExecuteInput } from './execute/call.js';
 
 /** What the pipeline runs on, built once by createRouter(). */
 export interface PipelineCore {
@@ -197,19 +198,14 @@ export class Pipeline {
    * record needs.
    */
   private generate<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, req: CallRequest, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, tick: boolean): Promise<RunResult<R | Stream<E>>> {
-    const input = this.executeInput(op, body, p, req, recorder);
-    const answer = tick ? SETTLED.then(() => executeGenerate(input, op)) : startGenerate(input, op);
-    return answer.then(
-      (got) => this.generated(op, body, p, recorder, lookup, got.value, got.entry),
-      (err: unknown) => {
-        this.failed(recorder, err);
-        throw err;
-      },
-    );
+    // One object for the call from here to the record: the attempt's callbacks settle the
+    // record themselves (PipelineCall.wholeAnswer), no promise layer per stage.
+    const call = new PipelineCall<B, R, E>(this.executeInput(op, body, p, req, recorder), this, op, p, lookup);
+    return (tick ? SETTLED.then(() => generateOn(call, op)) : generateOn(call, op)) as Promise<RunResult<R | Stream<E>>>;
   }
 
   /** generate() once the answer is in: the record, the cache, the shadow. */
-  private generated<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, value: R, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
+  generated<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, value: R, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
     const acc = this.core.accounting;
     try {
       if (op.content && acc.recordsContent) {
@@ -227,7 +223,7 @@ export class Pipeline {
     }
   }
 
-  private executeInput<B>(op: Operation<B, unknown, unknown>, body: B, p: Decision, req: CallRequest, recorder: Recorder): Parameters<typeof executeGenerate<B, unknown>>[0] {
+  private executeInput<B>(op: Operation<B, unknown, unknown>, body: B, p: Decision, req: CallRequest, recorder: Recorder): ExecuteInput<B> {
     return {
       plan: p.plan,
       // The caller's body: a downgrade changes the plan, never what is sent.
@@ -242,7 +238,7 @@ export class Pipeline {
     };
   }
 
-  private failed(recorder: Recorder, err: unknown): void {
+  failed(recorder: Recorder, err: unknown): void {
     const aborted = (err as { name?: string })?.name === 'APIUserAbortError' || err?.constructor?.name === 'APIUserAbortError';
     recorder.finish(aborted ? 'aborted' : 'error', undefined, err);
   }
@@ -269,12 +265,25 @@ export class Pipeline {
 
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** executeGenerate(), a synchronous throw turned into a rejection (the record then says why). */
-function startGenerate<B, R>(input: Parameters<typeof executeGenerate<B, R>>[0], op: Operation<B, R, unknown>): Promise<{ value: R; entry: Decision['plan'][number] }> {
-  try {
-    return executeGenerate(input, op);
-  } catch (err) {
-    return Promise.reject(err);
+/** A whole answer's call: the attempt loop's state and what the record step needs, in one object. */
+class PipelineCall<B, R, E> extends Call<B> {
+  constructor(
+    input: ExecuteInput<B>,
+    private readonly pipeline: Pipeline,
+    private readonly op: Operation<B, R, E>,
+    private readonly planned: Decision,
+    private readonly lookup: ReturnType<Accounting['cacheLookup']>,
+  ) {
+    super(input);
+  }
+
+  override wholeAnswer(value: unknown, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
+    return this.pipeline.generated(this.op, this.input.body, this.planned, this.input.recorder, this.lookup, value as R, entry);
+  }
+
+  override wholeFailed(err: unknown): never {
+    this.pipeline.failed(this.input.recorder, err);
+    throw err;
   }
 }
 

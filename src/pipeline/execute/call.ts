@@ -201,21 +201,27 @@ export class Call<Body = ChatCompletionCreateParams> {
    */
   attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
     try {
-      this.checkAbort(o.leg);
-      this.checkDeadline();
-      const pre = this.precheck(entry);
-      if (pre) throw pre;
-      const rt = this.policy.runtime;
-      // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
-      // never refuse it — refusing could only turn a call the model might serve into a failure.
-      const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
-      const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
-      if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
-      if (rt.limiter.unlimited(entry)) return this.launch(entry, op, o, admitted === 'probe', NO_SLOT);
-      return this.acquireThenLaunch(entry, op, o, admitted === 'probe');
+      const probe = this.admit(entry, o);
+      if (this.policy.runtime.limiter.unlimited(entry)) return this.launch(entry, op, o, probe, NO_SLOT);
+      return this.acquireThenLaunch(entry, op, o, probe);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** The checks before an attempt on `entry` (throws when it may not start); true for a half-open probe. */
+  private admit(entry: ModelEntry, o: RunOptions): boolean {
+    this.checkAbort(o.leg);
+    this.checkDeadline();
+    const pre = this.precheck(entry);
+    if (pre) throw pre;
+    const rt = this.policy.runtime;
+    // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
+    // never refuse it — refusing could only turn a call the model might serve into a failure.
+    const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
+    const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
+    if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
+    return admitted === 'probe';
   }
 
   /** attemptOnce() for a model under limits: a slot first (it may wait), then the attempt. */
@@ -237,34 +243,53 @@ export class Call<Body = ChatCompletionCreateParams> {
     return this.launch(entry, op, o, probe, got.slot);
   }
 
-  /** Starts the upstream call of an admitted attempt. */
+  /** Starts the upstream call of an admitted attempt; settles with its lease. */
   private launch<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, probe: boolean, slot: Slot): Promise<Lease<T>> {
+    const lease = newLease<T>(entry, slot);
+    // Two callbacks rather than an async function: while in flight they hold only these values.
+    return this.begin(lease, op, o, probe).then(
+      (value) => this.succeeded(lease, o, value),
+      (raw: unknown) => this.attemptFailed(lease, o.leg, raw),
+    );
+  }
+
+  /**
+   * The upstream call of an admitted attempt, its start, timer and handle written into
+   * `lease` (its value is set once it answers).
+   */
+  private begin<T>(lease: Lease<T>, op: Op<T>, o: RunOptions, probe: boolean): Promise<T> {
     const t = this.attemptTimeout(o.kind, probe);
-    const started = Date.now();
-    const handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message);
+    lease.started = Date.now();
+    const handle = (lease.handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message));
+    lease.by = t.by;
     this.attempts++;
-    entry.stats.inFlight++;
+    lease.entry.stats.inFlight++;
     let pending: Promise<T>;
     try {
-      pending = op(entry, handle, t.ms, this);
+      pending = op(lease.entry, handle, t.ms, this);
     } catch (err) {
       // Thrown rather than rejected: the same failure path as a rejection.
       pending = Promise.reject(err);
     }
     // An unlinked generate attempt's controller is aborted by nobody while the op runs
     // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
-    const answer = handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending;
-    // Two callbacks rather than an async function: while in flight they hold only these values.
-    const by = t.by;
-    return answer.then(
-      (value) => this.succeeded(entry, o, started, handle, slot, by, value),
-      (raw: unknown) => this.attemptFailed(entry, o, started, handle, slot, by, raw),
-    );
+    return handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending;
   }
 
   /** The attempt's bookkeeping once it answered (a stream's is finished when it ends). */
-  private succeeded<T>(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, value: T): Lease<T> {
-    if (o.kind === 'stream') return { value, entry, started, handle, slot, by };
+  private succeeded<T>(lease: Lease<T>, o: RunOptions, value: T): Lease<T> {
+    lease.value = value;
+    if (o.kind === 'stream') return lease;
+    lease.record = this.answered(lease, value, o.leg);
+    return lease;
+  }
+
+  /**
+   * A whole answer's bookkeeping (record, stats, breaker, slot). Bookkeeping that throws
+   * fails the attempt, as a failed upstream call would: then this throws what the caller should read.
+   */
+  private answered<T>(lease: Lease<T>, value: T, leg: AbortSignal | undefined): AttemptRecord {
+    const { entry, started, handle, slot } = lease;
     let done = false;
     try {
       const rt = this.policy.runtime;
@@ -275,10 +300,9 @@ export class Call<Body = ChatCompletionCreateParams> {
       void rt.breakers?.onSuccess(entry, started).catch(noop);
       slot.release(reader.totalTokens(value));
       done = true;
-      return { value, entry, started, handle, slot, record, by };
+      return record;
     } catch (raw) {
-      // Bookkeeping that throws fails the attempt, as a failed upstream call would.
-      return this.attemptFailed(entry, o, started, handle, slot, by, raw);
+      return this.attemptFailed(lease, leg, raw);
     } finally {
       if (done) {
         entry.stats.inFlight--;
@@ -288,10 +312,11 @@ export class Call<Body = ChatCompletionCreateParams> {
   }
 
   /** A failed attempt: the error the caller should read, recorded; the attempt's resources released. */
-  private attemptFailed(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, raw: unknown): never {
+  private attemptFailed(lease: Lease<unknown>, leg: AbortSignal | undefined, raw: unknown): never {
+    const { entry, handle } = lease;
     try {
-      const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
-      this.fail(entry, started, err, slot, undefined, by);
+      const err = attribute(normalizeError(raw, handle, this.input.signal, leg), entry);
+      this.fail(entry, lease.started, err, lease.slot, undefined, lease.by);
       throw err;
     } finally {
       entry.stats.inFlight--;
@@ -428,17 +453,85 @@ export class Call<Body = ChatCompletionCreateParams> {
   }
 
   /**
-   * walk() for a whole answer, where only the lease is read: a first attempt that succeeds
-   * settles it through no callback of ours (one reaction, one closure held in flight).
+   * Fallback along `plan` for a whole answer, ending in the call's own wholeAnswer() /
+   * wholeFailed() (the pipeline's record step): a first attempt that succeeds costs one
+   * reaction on the adapter's promise, with nothing between it and the record. A model
+   * under limits and everything after a failure (same-model retries under p-retry, the
+   * next models) go the general way: attemptOnce() and walkOn().
    */
-  walkLease<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+  whole<T>(plan: readonly ModelEntry[], op: Op<T>): Promise<unknown> {
+    let i: number;
     try {
-      const i = this.nextToTry(plan, o, 0);
-      const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
-      return this.attemptOnce(plan[i]!, op, oi).then(undefined, (first: unknown) => this.walkOn(plan, op, o, i, oi, first).then(leaseOf));
+      i = this.nextToTry(plan, GENERATE, 0);
     } catch (err) {
-      return Promise.reject(err);
+      return this.settleFailure(err);
     }
+    const entry = plan[i]!;
+    const oi: RunOptions = { kind: 'generate', leg: undefined, plan, index: i };
+    let probe: boolean;
+    try {
+      probe = this.admit(entry, oi);
+      if (!this.policy.runtime.limiter.unlimited(entry)) {
+        return this.acquireThenLaunch(entry, op, oi, probe).then(
+          (lease) => this.wholeAnswer(lease.value, entry),
+          (first: unknown) => this.wholeOn(plan, op, i, first),
+        );
+      }
+    } catch (first) {
+      return Promise.reject(first).then(undefined, (err: unknown) => this.wholeOn(plan, op, i, err));
+    }
+    const lease = newLease<T>(entry, NO_SLOT);
+    return this.begin(lease, op, oi, probe).then(
+      (value) => this.wholeSucceeded(lease, value, plan, op, i),
+      (raw: unknown) => this.wholeAttemptFailed(lease, raw, plan, op, i),
+    );
+  }
+
+  /** What whole() resolves to once a model answered: overridden by the pipeline (its record step). */
+  wholeAnswer(value: unknown, entry: ModelEntry): unknown {
+    return { value, entry };
+  }
+
+  /** What whole() does with the call's failure: overridden by the pipeline (its record step). */
+  wholeFailed(err: unknown): unknown {
+    throw err;
+  }
+
+  private settleFailure(err: unknown): Promise<unknown> {
+    try {
+      return Promise.resolve(this.wholeFailed(err));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private wholeSucceeded<T>(lease: Lease<T>, value: T, plan: readonly ModelEntry[], op: Op<T>, i: number): unknown {
+    try {
+      lease.value = value;
+      this.answered(lease, value, undefined);
+    } catch (first) {
+      return this.wholeOn(plan, op, i, first);
+    }
+    return this.wholeAnswer(value, lease.entry);
+  }
+
+  private wholeAttemptFailed<T>(lease: Lease<T>, raw: unknown, plan: readonly ModelEntry[], op: Op<T>, i: number): Promise<unknown> {
+    let first: unknown;
+    try {
+      this.attemptFailed(lease, undefined, raw);
+    } catch (err) {
+      first = err;
+    }
+    return this.wholeOn(plan, op, i, first);
+  }
+
+  /** whole() after the attempt on plan[i] failed: its retries, else the next models (walkOn). */
+  private wholeOn<T>(plan: readonly ModelEntry[], op: Op<T>, i: number, first: unknown): Promise<unknown> {
+    const oi: RunOptions = { kind: 'generate', leg: undefined, plan, index: i };
+    return this.walkOn(plan, op, GENERATE, i, oi, first).then(
+      (got) => this.wholeAnswer(got.lease.value, got.lease.entry),
+      (err: unknown) => this.wholeFailed(err),
+    );
   }
 
   /** The index of the next model of `plan` from `from` on that may be tried (the others' skips recorded); throws when none is left. */
@@ -504,9 +597,12 @@ export class Call<Body = ChatCompletionCreateParams> {
 }
 
 const NO_SLOT: Slot = { release: () => undefined };
+const NO_HANDLE: AttemptHandle = { controller: undefined as unknown as AbortController, timedOut: noop, release: noop, linked: false };
+const GENERATE: RunOptions = { kind: 'generate' };
 
-function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
-  return got.lease;
+/** An attempt's lease before it starts: one object from start to answer (begin() fills it in). */
+function newLease<T>(entry: ModelEntry, slot: Slot): Lease<T> {
+  return { value: undefined as T, entry, started: 0, handle: NO_HANDLE, slot, record: undefined, by: undefined };
 }
 
 /**
