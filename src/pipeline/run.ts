@@ -234,7 +234,8 @@ export class Pipeline {
       headers: req.headers,
       recorder,
       readmitted: p.readmitted,
-      policy: withAccept(this.core.resilience?.policyFor(p.routeName, req, p.context, p.requirements.promptTokens), req.accept),
+      promptTokens: p.requirements.promptTokens,
+      policy: withAccept(this.core.resilience?.policyFor(p.routeName, req, p.context), req.accept),
     };
   }
 

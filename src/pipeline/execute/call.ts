@@ -35,6 +35,8 @@ export interface ExecuteInput<Body = ChatCompletionCreateParams> {
   recorder: Recorder;
   /** Retry, timeout, breaker and mode settings for this call. @default the built-in defaults */
   policy?: CallPolicy | undefined;
+  /** The prompt's estimated tokens (what a token-rate limit counts). @default 0 */
+  promptTokens?: number | undefined;
   /** Open-circuit models the filter kept anyway (ejection cap, panic mode): tried whatever their state. */
   readmitted?: ReadonlySet<ModelEntry> | undefined;
 }
@@ -230,7 +232,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
     let got;
     try {
-      got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
+      got = await rt.limiter.acquire(entry, this.input.promptTokens ?? 0, o.leg ?? this.input.signal, left);
     } catch (err) {
       rt.breakers?.onNeutral(entry);
       if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
