@@ -216,7 +216,7 @@ export class Pipeline {
       if (lookup) acc.store(lookup, value as unknown as ChatCompletion, entry, d.cost.finalUsd);
       // After the answer is settled: fire-and-forget, never awaited, never throws.
       if (p.routeName && op.name === 'chat') this.shadow(op as unknown as Operation<ChatCompletionCreateParams, ChatCompletion>, body as unknown as ChatCompletionCreateParams, p, d, entry.id, value as unknown as ChatCompletion);
-      return { data: value, decision: recorder.decision, settled: true };
+      return new Answered<R | Stream<E>>(value, recorder);
     } catch (err) {
       this.failed(recorder, err);
       throw err;
@@ -265,6 +265,22 @@ export class Pipeline {
 }
 
 const SETTLED: Promise<void> = Promise.resolve();
+
+/**
+ * A whole answer's result: its record's promise is made only when read (a caller that
+ * awaits the answer alone never reads it).
+ */
+class Answered<T> implements RunResult<T> {
+  readonly settled = true;
+  constructor(
+    readonly data: T,
+    private readonly recorder: Recorder,
+  ) {}
+
+  get decision(): Promise<DecisionRecord> {
+    return this.recorder.decision;
+  }
+}
 
 /** A whole answer's call: the attempt loop's state and what the record step needs, in one object. */
 class PipelineCall<B, R, E> extends Call<B> {
