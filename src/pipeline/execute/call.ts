@@ -89,7 +89,17 @@ export function isDeadlineError(err: unknown): boolean {
   return !!err && typeof err === 'object' && kDeadline in err;
 }
 
-export class Call<Body = ChatCompletionCreateParams> {
+export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Body> {
+  // The input's fields held by the call itself: no second object per call in flight.
+  readonly plan: readonly ModelEntry[];
+  readonly body: Body;
+  readonly reader: ResultReader<any>;
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly headers: Record<string, string> | undefined;
+  readonly recorder: Recorder;
+  readonly promptTokens: number | undefined;
+  readonly readmitted: ReadonlySet<ModelEntry> | undefined;
   readonly policy: CallPolicy;
   /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
   attempts = 0;
@@ -102,12 +112,22 @@ export class Call<Body = ChatCompletionCreateParams> {
   private limitedOnly = true;
   private limitedRetryAfterMs: number | undefined;
 
-  constructor(readonly input: ExecuteInput<Body>) {
+  constructor(input: ExecuteInput<Body>) {
+    this.plan = input.plan;
+    this.body = input.body;
+    this.reader = input.reader;
+    this.signal = input.signal;
+    this.timeoutMs = input.timeoutMs;
+    this.headers = input.headers;
+    this.recorder = input.recorder;
+    this.promptTokens = input.promptTokens;
+    this.readmitted = input.readmitted;
     this.policy = input.policy ?? defaultPolicy();
   }
 
-  get recorder(): Recorder {
-    return this.input.recorder;
+  /** The call's input: the call itself. */
+  get input(): ExecuteInput<Body> {
+    return this;
   }
 
   classify(err: unknown): Classification {
