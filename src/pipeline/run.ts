@@ -193,13 +193,12 @@ export class Pipeline {
   /**
    * Execute → record → shadow for a whole answer. `tick`: the attempt starts on a later
    * microtask, as it does after a cache lookup or a budget reservation — a caller that
-   * aborts right after create() returns is seen before any upstream call. Then-callbacks
-   * rather than an async function: while the call is in flight they hold only what the
-   * record needs.
+   * aborts right after create() returns is seen before any upstream call. No async
+   * function and no promise per stage: while the call is in flight it holds one object
+   * (PipelineCall) and the two callbacks of its attempt.
    */
   private generate<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, req: CallRequest, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, tick: boolean): Promise<RunResult<R | Stream<E>>> {
-    // One object for the call from here to the record: the attempt's callbacks settle the
-    // record themselves (PipelineCall.wholeAnswer), no promise layer per stage.
+    // The attempt's callbacks settle the record themselves (PipelineCall.wholeAnswer).
     const call = new PipelineCall<B, R, E>(this.executeInput(op, body, p, req, recorder), this, op, p, lookup);
     return (tick ? SETTLED.then(() => generateOn(call, op)) : generateOn(call, op)) as Promise<RunResult<R | Stream<E>>>;
   }

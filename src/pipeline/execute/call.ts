@@ -85,6 +85,18 @@ const classes = new WeakMap<object, Classification>();
 const kDeadline = Symbol.for('llm-switchboard.deadline');
 const noop = () => undefined;
 
+/** What a call's failures and skips rule out and report (see Call.failures). */
+class CallFailures {
+  lastErr: unknown = undefined;
+  /** Providers whose credentials or account failed: their other models are skipped. */
+  providers: Map<string, string> | undefined = undefined;
+  /** After a context-length failure: only models with a larger window may follow. */
+  minContext: number | undefined = undefined;
+  skips: string[] | undefined = undefined;
+  limitedOnly = true;
+  limitedRetryAfterMs: number | undefined = undefined;
+}
+
 export function isDeadlineError(err: unknown): boolean {
   return !!err && typeof err === 'object' && kDeadline in err;
 }
@@ -103,14 +115,8 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
   readonly policy: CallPolicy;
   /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
   attempts = 0;
-  lastErr: unknown;
-  // Allocated on the first failure or skip: a call whose first attempt succeeds needs neither.
-  private failedProviders: Map<string, string> | undefined;
-  /** After a context-length failure: only models with a larger window may follow. */
-  private minContext: number | undefined;
-  private skips: string[] | undefined;
-  private limitedOnly = true;
-  private limitedRetryAfterMs: number | undefined;
+  // Allocated on the first failure or skip: a call whose first attempt succeeds needs none of it.
+  private failures: CallFailures | undefined;
 
   constructor(input: ExecuteInput<Body>) {
     this.plan = input.plan;
@@ -123,6 +129,11 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
     this.promptTokens = input.promptTokens;
     this.readmitted = input.readmitted;
     this.policy = input.policy ?? defaultPolicy();
+  }
+
+  /** The last attempt's failure, if any. */
+  get lastErr(): unknown {
+    return this.failures?.lastErr;
   }
 
   /** The call's input: the call itself. */
@@ -153,26 +164,33 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
 
   /** Why this model must be skipped before trying it (scope of earlier failures), or undefined. */
   precheck(entry: ModelEntry): SkipCandidate | undefined {
-    const p = this.failedProviders?.get(entry.provider);
-    if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
-    if (this.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= this.minContext)) {
-      return new SkipCandidate('context-window', `the prompt exceeded a ${this.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
+    const f = this.failures;
+    if (f) {
+      const p = f.providers?.get(entry.provider);
+      if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
+      if (f.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= f.minContext)) {
+        return new SkipCandidate('context-window', `the prompt exceeded a ${f.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
+      }
     }
     if (this.attempts >= this.policy.retry.maxAttempts) return new SkipCandidate('attempt-budget', `the call's budget of ${this.policy.retry.maxAttempts} attempts is spent`);
     return undefined;
   }
 
   recordSkip(entry: ModelEntry, s: SkipCandidate): void {
-    if (s.reason !== 'limited') this.limitedOnly = false;
-    else if (s.retryAfterMs !== undefined) this.limitedRetryAfterMs = Math.min(this.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
-    (this.skips ??= []).push(`${entry.id}: ${s.detail}`);
+    const f = (this.failures ??= new CallFailures());
+    if (s.reason !== 'limited') f.limitedOnly = false;
+    else if (s.retryAfterMs !== undefined) f.limitedRetryAfterMs = Math.min(f.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
+    (f.skips ??= []).push(`${entry.id}: ${s.detail}`);
     this.recorder.event({ type: 'skip', model: entry.id, reason: s.reason, detail: s.detail, at: new Date().toISOString() });
   }
 
   /** What a failure rules out for the rest of the plan. */
   applyScope(entry: ModelEntry, c: Classification): void {
-    if (c.scope === 'provider') (this.failedProviders ??= new Map()).set(entry.provider, c.reason);
-    else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) this.minContext = Math.max(this.minContext ?? 0, entry.contextWindow);
+    if (c.scope === 'provider') ((this.failures ??= new CallFailures()).providers ??= new Map()).set(entry.provider, c.reason);
+    else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) {
+      const f = (this.failures ??= new CallFailures());
+      f.minContext = Math.max(f.minContext ?? 0, entry.contextWindow);
+    }
   }
 
   /** The timeout for the next attempt, the message it fails with, and who set it. */
@@ -350,7 +368,7 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
   fail(entry: ModelEntry, started: number, err: unknown, slot: Slot, extra: { ttftMs?: number; usage?: unknown; answeredBy?: string } | undefined, by?: LimitSource): Classification {
     const c = this.classify(err);
     if (err && typeof err === 'object') classes.set(err, c);
-    this.lastErr = err;
+    (this.failures ??= new CallFailures()).lastErr = err;
     const outcome = c.reason === 'aborted' ? 'aborted' : c.reason === 'timeout' ? 'timeout' : 'error';
     this.recorder.attempt(entry, started, outcome, { ...extra, ...failureFields(err) });
     if (outcome !== 'aborted') entry.stats.failures++;
@@ -593,7 +611,7 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
 
   /** The error for a plan with nothing left to try. */
   exhausted(): unknown {
-    const skips = this.skips ?? [];
+    const skips = this.failures?.skips ?? [];
     if (this.policy.deadline !== undefined && Date.now() >= this.policy.deadline) return this.deadlineError();
     const lastErr = this.lastErr;
     const attempts = this.recorder.attemptList;
@@ -607,11 +625,12 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
     }
     // Nothing was tried: every candidate was skipped. Retryable: a 429 when only limits
     // stood in the way, else a 503, with when to come back when that is known.
-    const status = this.limitedOnly ? 429 : 503;
+    const limitedOnly = this.failures?.limitedOnly ?? true;
+    const status = limitedOnly ? 429 : 503;
     const message = `No model of the plan could be tried: ${skips.join('; ')}`;
     const now = Date.now();
     const reopen = earliestReopen(this.input.plan, now);
-    const retryAfterMs = this.limitedOnly ? this.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;
+    const retryAfterMs = limitedOnly ? this.failures?.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;
     const headers: Record<string, string> = retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'retry-after-ms': String(Math.ceil(retryAfterMs)) } : {};
     const err = providerError({ status, message, headers, retryAfterMs, error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'service_unavailable', code: 'no_candidate_available' } });
     return markAllFailed(err, attempts);
