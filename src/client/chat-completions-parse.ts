@@ -82,7 +82,8 @@ export function parseCompletion<Params extends RouterParseParams, ParsedT = Pars
     const parsed = parseOrThrow(r.data as ChatCompletion, body) as WithRequestID<ParsedChatCompletion<ParsedT>>;
     const requestId = (r.data as WithRequestID<ChatCompletion>)._request_id;
     if (requestId !== undefined) Object.defineProperty(parsed, '_request_id', { value: requestId, enumerable: false, configurable: true, writable: true });
-    return { ...r, data: parsed };
+    // Not spread: the record's promise is a getter of the result (pipeline/run.ts).
+    return { data: parsed, decision: r.decision, settled: r.settled, answering: r.answering };
   });
   return new RoutedPromise(routed);
 }

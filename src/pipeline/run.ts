@@ -25,7 +25,8 @@ import { mergeContext } from './route/merge-context.js';
 import { Recorder } from './record/record.js';
 import type { DecisionRecord } from '../spec/decision-record.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
-import { executeGenerate, executeStream } from './execute/execute.js';
+import { executeStream, generateOn } from './execute/execute.js';
+import { Call, type ExecuteInput } from './execute/call.js';
 
 /** What the pipeline runs on, built once by createRouter(). */
 export interface PipelineCore {
@@ -192,24 +193,18 @@ export class Pipeline {
   /**
    * Execute → record → shadow for a whole answer. `tick`: the attempt starts on a later
    * microtask, as it does after a cache lookup or a budget reservation — a caller that
-   * aborts right after create() returns is seen before any upstream call. Then-callbacks
-   * rather than an async function: while the call is in flight they hold only what the
-   * record needs.
+   * aborts right after create() returns is seen before any upstream call. No async
+   * function and no promise per stage: while the call is in flight it holds one object
+   * (PipelineCall) and the two callbacks of its attempt.
    */
   private generate<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, req: CallRequest, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, tick: boolean): Promise<RunResult<R | Stream<E>>> {
-    const input = this.executeInput(op, body, p, req, recorder);
-    const answer = tick ? SETTLED.then(() => executeGenerate(input, op)) : startGenerate(input, op);
-    return answer.then(
-      (got) => this.generated(op, body, p, recorder, lookup, got.value, got.entry),
-      (err: unknown) => {
-        this.failed(recorder, err);
-        throw err;
-      },
-    );
+    // The attempt's callbacks settle the record themselves (PipelineCall.wholeAnswer).
+    const call = new PipelineCall<B, R, E>(this.executeInput(op, body, p, req, recorder), this, op, p, lookup);
+    return (tick ? SETTLED.then(() => generateOn(call, op)) : generateOn(call, op)) as Promise<RunResult<R | Stream<E>>>;
   }
 
   /** generate() once the answer is in: the record, the cache, the shadow. */
-  private generated<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, value: R, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
+  generated<B, R, E>(op: Operation<B, R, E>, body: B, p: Decision, recorder: Recorder, lookup: ReturnType<Accounting['cacheLookup']>, value: R, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
     const acc = this.core.accounting;
     try {
       if (op.content && acc.recordsContent) {
@@ -220,14 +215,14 @@ export class Pipeline {
       if (lookup) acc.store(lookup, value as unknown as ChatCompletion, entry, d.cost.finalUsd);
       // After the answer is settled: fire-and-forget, never awaited, never throws.
       if (p.routeName && op.name === 'chat') this.shadow(op as unknown as Operation<ChatCompletionCreateParams, ChatCompletion>, body as unknown as ChatCompletionCreateParams, p, d, entry.id, value as unknown as ChatCompletion);
-      return { data: value, decision: recorder.decision, settled: true };
+      return new Answered<R | Stream<E>>(value, recorder);
     } catch (err) {
       this.failed(recorder, err);
       throw err;
     }
   }
 
-  private executeInput<B>(op: Operation<B, unknown, unknown>, body: B, p: Decision, req: CallRequest, recorder: Recorder): Parameters<typeof executeGenerate<B, unknown>>[0] {
+  private executeInput<B>(op: Operation<B, unknown, unknown>, body: B, p: Decision, req: CallRequest, recorder: Recorder): ExecuteInput<B> {
     return {
       plan: p.plan,
       // The caller's body: a downgrade changes the plan, never what is sent.
@@ -238,11 +233,12 @@ export class Pipeline {
       headers: req.headers,
       recorder,
       readmitted: p.readmitted,
-      policy: withAccept(this.core.resilience?.policyFor(p.routeName, req, p.context, p.requirements.promptTokens), req.accept),
+      promptTokens: p.requirements.promptTokens,
+      policy: withAccept(this.core.resilience?.policyFor(p.routeName, req, p.context), req.accept),
     };
   }
 
-  private failed(recorder: Recorder, err: unknown): void {
+  failed(recorder: Recorder, err: unknown): void {
     const aborted = (err as { name?: string })?.name === 'APIUserAbortError' || err?.constructor?.name === 'APIUserAbortError';
     recorder.finish(aborted ? 'aborted' : 'error', undefined, err);
   }
@@ -269,12 +265,41 @@ export class Pipeline {
 
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** executeGenerate(), a synchronous throw turned into a rejection (the record then says why). */
-function startGenerate<B, R>(input: Parameters<typeof executeGenerate<B, R>>[0], op: Operation<B, R, unknown>): Promise<{ value: R; entry: Decision['plan'][number] }> {
-  try {
-    return executeGenerate(input, op);
-  } catch (err) {
-    return Promise.reject(err);
+/**
+ * A whole answer's result: its record's promise is made only when read (a caller that
+ * awaits the answer alone never reads it).
+ */
+class Answered<T> implements RunResult<T> {
+  readonly settled = true;
+  constructor(
+    readonly data: T,
+    private readonly recorder: Recorder,
+  ) {}
+
+  get decision(): Promise<DecisionRecord> {
+    return this.recorder.decision;
+  }
+}
+
+/** A whole answer's call: the attempt loop's state and what the record step needs, in one object. */
+class PipelineCall<B, R, E> extends Call<B> {
+  constructor(
+    input: ExecuteInput<B>,
+    private readonly pipeline: Pipeline,
+    private readonly op: Operation<B, R, E>,
+    private readonly planned: Decision,
+    private readonly lookup: ReturnType<Accounting['cacheLookup']>,
+  ) {
+    super(input);
+  }
+
+  override wholeAnswer(value: unknown, entry: Decision['plan'][number]): RunResult<R | Stream<E>> {
+    return this.pipeline.generated(this.op, this.input.body, this.planned, this.input.recorder, this.lookup, value as R, entry);
+  }
+
+  override wholeFailed(err: unknown): never {
+    this.pipeline.failed(this.input.recorder, err);
+    throw err;
   }
 }
 

@@ -42,7 +42,6 @@ export interface CallPolicy {
   readonly select: 'majority' | SelectFunction;
   readonly resume: boolean;
   readonly contentPolicyFallback: boolean;
-  readonly promptTokens: number;
 }
 
 export interface ModelHealth {
@@ -102,7 +101,6 @@ export class Resilience {
     routeName: string | null,
     request: { timeout?: number | undefined; maxRetries?: number | undefined } | undefined,
     context: RoutingContext,
-    promptTokens: number,
   ): CallPolicy {
     const found = routeName !== null ? this.routes.get(routeName) : undefined;
     const key = found ? routeName : null;
@@ -145,7 +143,6 @@ export class Resilience {
         select: part.select,
         resume: part.resume,
         contentPolicyFallback: part.contentPolicyFallback,
-        promptTokens: 0,
       };
       st = { ...part, base };
       this.statics.set(key, st);
@@ -157,10 +154,12 @@ export class Resilience {
     if (typeof maxRetries === 'number' && maxRetries >= 0) retry = { ...retry, attemptsPerModel: Math.min(retry.attemptsPerModel, Math.floor(maxRetries) + 1) };
     const deadlineMs = clampTimer(context.maxLatencyMs ?? t.totalMs);
     const callerTimeout = clampTimer(typeof request?.timeout === 'number' && request.timeout >= 0 ? request.timeout : undefined);
+    // A call that sets nothing of its own (no maxRetries, timeout or deadline) shares the
+    // route's policy: nothing made per call.
+    if (retry === st.retry && callerTimeout === undefined && context.maxLatencyMs === undefined && deadlineMs === undefined) return st.base;
     // Only what this call sets of its own, over the route's policy as prototype: about 20
     // fields copied per call (and held while it is in flight) measured 180 bytes each time.
     const policy = Object.create(st.base) as Writable<CallPolicy>;
-    policy.promptTokens = promptTokens;
     if (retry !== st.retry) policy.retry = retry;
     if (callerTimeout !== undefined) {
       policy.attemptMs = callerTimeout;
@@ -206,6 +205,6 @@ function clampTimer(ms: number | undefined): number | undefined {
 
 /** The policy for calls made without a configured runtime (defaults everywhere). */
 let fallbackRuntime: Resilience | undefined;
-export function defaultPolicy(promptTokens = 0): CallPolicy {
-  return (fallbackRuntime ??= new Resilience()).policyFor(null, undefined, {}, promptTokens);
+export function defaultPolicy(): CallPolicy {
+  return (fallbackRuntime ??= new Resilience()).policyFor(null, undefined, {});
 }

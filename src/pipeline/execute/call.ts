@@ -35,6 +35,8 @@ export interface ExecuteInput<Body = ChatCompletionCreateParams> {
   recorder: Recorder;
   /** Retry, timeout, breaker and mode settings for this call. @default the built-in defaults */
   policy?: CallPolicy | undefined;
+  /** The prompt's estimated tokens (what a token-rate limit counts). @default 0 */
+  promptTokens?: number | undefined;
   /** Open-circuit models the filter kept anyway (ejection cap, panic mode): tried whatever their state. */
   readmitted?: ReadonlySet<ModelEntry> | undefined;
 }
@@ -83,29 +85,60 @@ const classes = new WeakMap<object, Classification>();
 const kDeadline = Symbol.for('llm-switchboard.deadline');
 const noop = () => undefined;
 
+/** What a call's failures and skips rule out and report (see Call.failures). */
+class CallFailures {
+  lastErr: unknown = undefined;
+  /** Providers whose credentials or account failed: their other models are skipped. */
+  providers: Map<string, string> | undefined = undefined;
+  /** After a context-length failure: only models with a larger window may follow. */
+  minContext: number | undefined = undefined;
+  skips: string[] | undefined = undefined;
+  limitedOnly = true;
+  limitedRetryAfterMs: number | undefined = undefined;
+}
+
 export function isDeadlineError(err: unknown): boolean {
   return !!err && typeof err === 'object' && kDeadline in err;
 }
 
-export class Call<Body = ChatCompletionCreateParams> {
+export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Body> {
+  // The input's fields held by the call itself: no second object per call in flight.
+  readonly plan: readonly ModelEntry[];
+  readonly body: Body;
+  readonly reader: ResultReader<any>;
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly headers: Record<string, string> | undefined;
+  readonly recorder: Recorder;
+  readonly promptTokens: number | undefined;
+  readonly readmitted: ReadonlySet<ModelEntry> | undefined;
   readonly policy: CallPolicy;
   /** Upstream attempts started so far (retries and fallbacks, every hedge leg). */
   attempts = 0;
-  lastErr: unknown;
-  // Allocated on the first failure or skip: a call whose first attempt succeeds needs neither.
-  private failedProviders: Map<string, string> | undefined;
-  /** After a context-length failure: only models with a larger window may follow. */
-  private minContext: number | undefined;
-  private skips: string[] | undefined;
-  private limitedOnly = true;
-  private limitedRetryAfterMs: number | undefined;
+  // Allocated on the first failure or skip: a call whose first attempt succeeds needs none of it.
+  private failures: CallFailures | undefined;
 
-  constructor(readonly input: ExecuteInput<Body>) {
+  constructor(input: ExecuteInput<Body>) {
+    this.plan = input.plan;
+    this.body = input.body;
+    this.reader = input.reader;
+    this.signal = input.signal;
+    this.timeoutMs = input.timeoutMs;
+    this.headers = input.headers;
+    this.recorder = input.recorder;
+    this.promptTokens = input.promptTokens;
+    this.readmitted = input.readmitted;
     this.policy = input.policy ?? defaultPolicy();
   }
 
-  get recorder(): Recorder {
-    return this.input.recorder;
+  /** The last attempt's failure, if any. */
+  get lastErr(): unknown {
+    return this.failures?.lastErr;
+  }
+
+  /** The call's input: the call itself. */
+  get input(): ExecuteInput<Body> {
+    return this;
   }
 
   classify(err: unknown): Classification {
@@ -131,26 +164,33 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** Why this model must be skipped before trying it (scope of earlier failures), or undefined. */
   precheck(entry: ModelEntry): SkipCandidate | undefined {
-    const p = this.failedProviders?.get(entry.provider);
-    if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
-    if (this.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= this.minContext)) {
-      return new SkipCandidate('context-window', `the prompt exceeded a ${this.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
+    const f = this.failures;
+    if (f) {
+      const p = f.providers?.get(entry.provider);
+      if (p) return new SkipCandidate('provider-failed', `provider '${entry.provider}' failed with ${p} on another model of this plan`);
+      if (f.minContext !== undefined && (entry.contextWindow === undefined || entry.contextWindow <= f.minContext)) {
+        return new SkipCandidate('context-window', `the prompt exceeded a ${f.minContext}-token window; ${entry.id}'s is ${entry.contextWindow ?? 'undeclared'}`);
+      }
     }
     if (this.attempts >= this.policy.retry.maxAttempts) return new SkipCandidate('attempt-budget', `the call's budget of ${this.policy.retry.maxAttempts} attempts is spent`);
     return undefined;
   }
 
   recordSkip(entry: ModelEntry, s: SkipCandidate): void {
-    if (s.reason !== 'limited') this.limitedOnly = false;
-    else if (s.retryAfterMs !== undefined) this.limitedRetryAfterMs = Math.min(this.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
-    (this.skips ??= []).push(`${entry.id}: ${s.detail}`);
+    const f = (this.failures ??= new CallFailures());
+    if (s.reason !== 'limited') f.limitedOnly = false;
+    else if (s.retryAfterMs !== undefined) f.limitedRetryAfterMs = Math.min(f.limitedRetryAfterMs ?? Infinity, s.retryAfterMs);
+    (f.skips ??= []).push(`${entry.id}: ${s.detail}`);
     this.recorder.event({ type: 'skip', model: entry.id, reason: s.reason, detail: s.detail, at: new Date().toISOString() });
   }
 
   /** What a failure rules out for the rest of the plan. */
   applyScope(entry: ModelEntry, c: Classification): void {
-    if (c.scope === 'provider') (this.failedProviders ??= new Map()).set(entry.provider, c.reason);
-    else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) this.minContext = Math.max(this.minContext ?? 0, entry.contextWindow);
+    if (c.scope === 'provider') ((this.failures ??= new CallFailures()).providers ??= new Map()).set(entry.provider, c.reason);
+    else if (c.scope === 'larger-context' && entry.contextWindow !== undefined) {
+      const f = (this.failures ??= new CallFailures());
+      f.minContext = Math.max(f.minContext ?? 0, entry.contextWindow);
+    }
   }
 
   /** The timeout for the next attempt, the message it fails with, and who set it. */
@@ -201,21 +241,27 @@ export class Call<Body = ChatCompletionCreateParams> {
    */
   attemptOnce<T>(entry: ModelEntry, op: Op<T>, o: RunOptions): Promise<Lease<T>> {
     try {
-      this.checkAbort(o.leg);
-      this.checkDeadline();
-      const pre = this.precheck(entry);
-      if (pre) throw pre;
-      const rt = this.policy.runtime;
-      // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
-      // never refuse it — refusing could only turn a call the model might serve into a failure.
-      const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
-      const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
-      if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
-      if (rt.limiter.unlimited(entry)) return this.launch(entry, op, o, admitted === 'probe', NO_SLOT);
-      return this.acquireThenLaunch(entry, op, o, admitted === 'probe');
+      const probe = this.admit(entry, o);
+      if (this.policy.runtime.limiter.unlimited(entry)) return this.launch(entry, op, o, probe, NO_SLOT);
+      return this.acquireThenLaunch(entry, op, o, probe);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** The checks before an attempt on `entry` (throws when it may not start); true for a half-open probe. */
+  private admit(entry: ModelEntry, o: RunOptions): boolean {
+    this.checkAbort(o.leg);
+    this.checkDeadline();
+    const pre = this.precheck(entry);
+    if (pre) throw pre;
+    const rt = this.policy.runtime;
+    // Readmitted by the filter, or the last chance this call has (nothing else is waiting):
+    // never refuse it — refusing could only turn a call the model might serve into a failure.
+    const forced = !!this.input.readmitted?.has(entry) || !this.othersWaiting(o);
+    const admitted = rt.breakers ? rt.breakers.admit(entry, forced) : 'closed';
+    if (!admitted) throw new SkipCandidate('circuit-open', circuitExclusion(entry) ?? 'circuit open');
+    return admitted === 'probe';
   }
 
   /** attemptOnce() for a model under limits: a slot first (it may wait), then the attempt. */
@@ -224,7 +270,7 @@ export class Call<Body = ChatCompletionCreateParams> {
     const left = this.policy.deadline !== undefined ? this.policy.deadline - Date.now() : Infinity;
     let got;
     try {
-      got = await rt.limiter.acquire(entry, this.policy.promptTokens, o.leg ?? this.input.signal, left);
+      got = await rt.limiter.acquire(entry, this.input.promptTokens ?? 0, o.leg ?? this.input.signal, left);
     } catch (err) {
       rt.breakers?.onNeutral(entry);
       if (this.input.signal?.aborted || o.leg?.aborted) throw abortError();
@@ -237,34 +283,53 @@ export class Call<Body = ChatCompletionCreateParams> {
     return this.launch(entry, op, o, probe, got.slot);
   }
 
-  /** Starts the upstream call of an admitted attempt. */
+  /** Starts the upstream call of an admitted attempt; settles with its lease. */
   private launch<T>(entry: ModelEntry, op: Op<T>, o: RunOptions, probe: boolean, slot: Slot): Promise<Lease<T>> {
+    const lease = newLease<T>(entry, slot);
+    // Two callbacks rather than an async function: while in flight they hold only these values.
+    return this.begin(lease, op, o, probe).then(
+      (value) => this.succeeded(lease, o, value),
+      (raw: unknown) => this.attemptFailed(lease, o.leg, raw),
+    );
+  }
+
+  /**
+   * The upstream call of an admitted attempt, its start, timer and handle written into
+   * `lease` (its value is set once it answers).
+   */
+  private begin<T>(lease: Lease<T>, op: Op<T>, o: RunOptions, probe: boolean): Promise<T> {
     const t = this.attemptTimeout(o.kind, probe);
-    const started = Date.now();
-    const handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message);
+    lease.started = Date.now();
+    const handle = (lease.handle = openAttempt(o.leg ?? this.input.signal, t.ms, t.message));
+    lease.by = t.by;
     this.attempts++;
-    entry.stats.inFlight++;
+    lease.entry.stats.inFlight++;
     let pending: Promise<T>;
     try {
-      pending = op(entry, handle, t.ms, this);
+      pending = op(lease.entry, handle, t.ms, this);
     } catch (err) {
       // Thrown rather than rejected: the same failure path as a rejection.
       pending = Promise.reject(err);
     }
     // An unlinked generate attempt's controller is aborted by nobody while the op runs
     // (hedge legs and streams are linked or abort it themselves): the race is a no-op.
-    const answer = handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending;
-    // Two callbacks rather than an async function: while in flight they hold only these values.
-    const by = t.by;
-    return answer.then(
-      (value) => this.succeeded(entry, o, started, handle, slot, by, value),
-      (raw: unknown) => this.attemptFailed(entry, o, started, handle, slot, by, raw),
-    );
+    return handle.linked || o.kind === 'stream' ? raceAbort(pending, handle.controller.signal) : pending;
   }
 
   /** The attempt's bookkeeping once it answered (a stream's is finished when it ends). */
-  private succeeded<T>(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, value: T): Lease<T> {
-    if (o.kind === 'stream') return { value, entry, started, handle, slot, by };
+  private succeeded<T>(lease: Lease<T>, o: RunOptions, value: T): Lease<T> {
+    lease.value = value;
+    if (o.kind === 'stream') return lease;
+    lease.record = this.answered(lease, value, o.leg);
+    return lease;
+  }
+
+  /**
+   * A whole answer's bookkeeping (record, stats, breaker, slot). Bookkeeping that throws
+   * fails the attempt, as a failed upstream call would: then this throws what the caller should read.
+   */
+  private answered<T>(lease: Lease<T>, value: T, leg: AbortSignal | undefined): AttemptRecord {
+    const { entry, started, handle, slot } = lease;
     let done = false;
     try {
       const rt = this.policy.runtime;
@@ -275,10 +340,9 @@ export class Call<Body = ChatCompletionCreateParams> {
       void rt.breakers?.onSuccess(entry, started).catch(noop);
       slot.release(reader.totalTokens(value));
       done = true;
-      return { value, entry, started, handle, slot, record, by };
+      return record;
     } catch (raw) {
-      // Bookkeeping that throws fails the attempt, as a failed upstream call would.
-      return this.attemptFailed(entry, o, started, handle, slot, by, raw);
+      return this.attemptFailed(lease, leg, raw);
     } finally {
       if (done) {
         entry.stats.inFlight--;
@@ -288,10 +352,11 @@ export class Call<Body = ChatCompletionCreateParams> {
   }
 
   /** A failed attempt: the error the caller should read, recorded; the attempt's resources released. */
-  private attemptFailed(entry: ModelEntry, o: RunOptions, started: number, handle: AttemptHandle, slot: Slot, by: LimitSource, raw: unknown): never {
+  private attemptFailed(lease: Lease<unknown>, leg: AbortSignal | undefined, raw: unknown): never {
+    const { entry, handle } = lease;
     try {
-      const err = attribute(normalizeError(raw, handle, this.input.signal, o.leg), entry);
-      this.fail(entry, started, err, slot, undefined, by);
+      const err = attribute(normalizeError(raw, handle, this.input.signal, leg), entry);
+      this.fail(entry, lease.started, err, lease.slot, undefined, lease.by);
       throw err;
     } finally {
       entry.stats.inFlight--;
@@ -303,7 +368,7 @@ export class Call<Body = ChatCompletionCreateParams> {
   fail(entry: ModelEntry, started: number, err: unknown, slot: Slot, extra: { ttftMs?: number; usage?: unknown; answeredBy?: string } | undefined, by?: LimitSource): Classification {
     const c = this.classify(err);
     if (err && typeof err === 'object') classes.set(err, c);
-    this.lastErr = err;
+    (this.failures ??= new CallFailures()).lastErr = err;
     const outcome = c.reason === 'aborted' ? 'aborted' : c.reason === 'timeout' ? 'timeout' : 'error';
     this.recorder.attempt(entry, started, outcome, { ...extra, ...failureFields(err) });
     if (outcome !== 'aborted') entry.stats.failures++;
@@ -428,17 +493,85 @@ export class Call<Body = ChatCompletionCreateParams> {
   }
 
   /**
-   * walk() for a whole answer, where only the lease is read: a first attempt that succeeds
-   * settles it through no callback of ours (one reaction, one closure held in flight).
+   * Fallback along `plan` for a whole answer, ending in the call's own wholeAnswer() /
+   * wholeFailed() (the pipeline's record step): a first attempt that succeeds costs one
+   * reaction on the adapter's promise, with nothing between it and the record. A model
+   * under limits and everything after a failure (same-model retries under p-retry, the
+   * next models) go the general way: attemptOnce() and walkOn().
    */
-  walkLease<T>(plan: readonly ModelEntry[], op: Op<T>, o: RunOptions): Promise<Lease<T>> {
+  whole<T>(plan: readonly ModelEntry[], op: Op<T>): Promise<unknown> {
+    let i: number;
     try {
-      const i = this.nextToTry(plan, o, 0);
-      const oi: RunOptions = { kind: o.kind, leg: o.leg, plan, index: i };
-      return this.attemptOnce(plan[i]!, op, oi).then(undefined, (first: unknown) => this.walkOn(plan, op, o, i, oi, first).then(leaseOf));
+      i = this.nextToTry(plan, GENERATE, 0);
     } catch (err) {
-      return Promise.reject(err);
+      return this.settleFailure(err);
     }
+    const entry = plan[i]!;
+    const oi: RunOptions = { kind: 'generate', leg: undefined, plan, index: i };
+    let probe: boolean;
+    try {
+      probe = this.admit(entry, oi);
+      if (!this.policy.runtime.limiter.unlimited(entry)) {
+        return this.acquireThenLaunch(entry, op, oi, probe).then(
+          (lease) => this.wholeAnswer(lease.value, entry),
+          (first: unknown) => this.wholeOn(plan, op, i, first),
+        );
+      }
+    } catch (first) {
+      return Promise.reject(first).then(undefined, (err: unknown) => this.wholeOn(plan, op, i, err));
+    }
+    const lease = newLease<T>(entry, NO_SLOT);
+    return this.begin(lease, op, oi, probe).then(
+      (value) => this.wholeSucceeded(lease, value, plan, op, i),
+      (raw: unknown) => this.wholeAttemptFailed(lease, raw, plan, op, i),
+    );
+  }
+
+  /** What whole() resolves to once a model answered: overridden by the pipeline (its record step). */
+  wholeAnswer(value: unknown, entry: ModelEntry): unknown {
+    return { value, entry };
+  }
+
+  /** What whole() does with the call's failure: overridden by the pipeline (its record step). */
+  wholeFailed(err: unknown): unknown {
+    throw err;
+  }
+
+  private settleFailure(err: unknown): Promise<unknown> {
+    try {
+      return Promise.resolve(this.wholeFailed(err));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private wholeSucceeded<T>(lease: Lease<T>, value: T, plan: readonly ModelEntry[], op: Op<T>, i: number): unknown {
+    try {
+      lease.value = value;
+      this.answered(lease, value, undefined);
+    } catch (first) {
+      return this.wholeOn(plan, op, i, first);
+    }
+    return this.wholeAnswer(value, lease.entry);
+  }
+
+  private wholeAttemptFailed<T>(lease: Lease<T>, raw: unknown, plan: readonly ModelEntry[], op: Op<T>, i: number): Promise<unknown> {
+    let first: unknown;
+    try {
+      this.attemptFailed(lease, undefined, raw);
+    } catch (err) {
+      first = err;
+    }
+    return this.wholeOn(plan, op, i, first);
+  }
+
+  /** whole() after the attempt on plan[i] failed: its retries, else the next models (walkOn). */
+  private wholeOn<T>(plan: readonly ModelEntry[], op: Op<T>, i: number, first: unknown): Promise<unknown> {
+    const oi: RunOptions = { kind: 'generate', leg: undefined, plan, index: i };
+    return this.walkOn(plan, op, GENERATE, i, oi, first).then(
+      (got) => this.wholeAnswer(got.lease.value, got.lease.entry),
+      (err: unknown) => this.wholeFailed(err),
+    );
   }
 
   /** The index of the next model of `plan` from `from` on that may be tried (the others' skips recorded); throws when none is left. */
@@ -478,7 +611,7 @@ export class Call<Body = ChatCompletionCreateParams> {
 
   /** The error for a plan with nothing left to try. */
   exhausted(): unknown {
-    const skips = this.skips ?? [];
+    const skips = this.failures?.skips ?? [];
     if (this.policy.deadline !== undefined && Date.now() >= this.policy.deadline) return this.deadlineError();
     const lastErr = this.lastErr;
     const attempts = this.recorder.attemptList;
@@ -492,11 +625,12 @@ export class Call<Body = ChatCompletionCreateParams> {
     }
     // Nothing was tried: every candidate was skipped. Retryable: a 429 when only limits
     // stood in the way, else a 503, with when to come back when that is known.
-    const status = this.limitedOnly ? 429 : 503;
+    const limitedOnly = this.failures?.limitedOnly ?? true;
+    const status = limitedOnly ? 429 : 503;
     const message = `No model of the plan could be tried: ${skips.join('; ')}`;
     const now = Date.now();
     const reopen = earliestReopen(this.input.plan, now);
-    const retryAfterMs = this.limitedOnly ? this.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;
+    const retryAfterMs = limitedOnly ? this.failures?.limitedRetryAfterMs : reopen !== undefined ? Math.max(1, reopen - now) : undefined;
     const headers: Record<string, string> = retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)), 'retry-after-ms': String(Math.ceil(retryAfterMs)) } : {};
     const err = providerError({ status, message, headers, retryAfterMs, error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'service_unavailable', code: 'no_candidate_available' } });
     return markAllFailed(err, attempts);
@@ -504,9 +638,12 @@ export class Call<Body = ChatCompletionCreateParams> {
 }
 
 const NO_SLOT: Slot = { release: () => undefined };
+const NO_HANDLE: AttemptHandle = { controller: undefined as unknown as AbortController, timedOut: noop, release: noop, linked: false };
+const GENERATE: RunOptions = { kind: 'generate' };
 
-function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
-  return got.lease;
+/** An attempt's lease before it starts: one object from start to answer (begin() fills it in). */
+function newLease<T>(entry: ModelEntry, slot: Slot): Lease<T> {
+  return { value: undefined as T, entry, started: 0, handle: NO_HANDLE, slot, record: undefined, by: undefined };
 }
 
 /**

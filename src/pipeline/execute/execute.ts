@@ -13,7 +13,7 @@ import type { ModelEntry } from '../../spec/model-entry.js';
 import type { Operation } from '../operation.js';
 import type { ExecutionMode } from '../../config/resilience-schema.js';
 import type { AttemptHandle } from './attempt.js';
-import { Call, type ExecuteInput, type Lease, type Op, type RunOptions } from './call.js';
+import { Call, type ExecuteInput, type Lease, type Op } from './call.js';
 import { wrapStream, type Opened, type StreamEnd } from './stream-wrap.js';
 import { wrapEvents } from './event-stream-wrap.js';
 import { continuationBody } from './stream-continuation.js';
@@ -116,22 +116,36 @@ function modeOf(call: Call<unknown>, op: Operation<unknown, unknown, unknown>): 
   return op.judgedModes || mode === 'hedge' ? mode : 'fallback';
 }
 
-/** A whole answer, in the route's execution mode. */
-export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
-  const call = new Call<B>(input);
-  const mode = modeOf(call, op);
-  if (mode === 'cascade' || mode === 'ensemble') {
-    // Only chat completions reach here (judgedModes).
-    const chat = call as unknown as Call;
-    const gen = generateOp(op) as unknown as Op<ChatCompletion>;
-    return (mode === 'cascade' ? runCascade(chat, gen) : runEnsemble(chat, gen)).then(({ completion, entry }) => ({ value: completion as R, entry }));
+/**
+ * A whole answer on `call`, in the route's execution mode, settled through the call's
+ * wholeAnswer() / wholeFailed() (by default `{ value, entry }` / the failure). Fallback,
+ * the common mode, is call.whole(): nothing between the adapter's answer and the record.
+ */
+export function generateOn<B, R>(call: Call<B>, op: Operation<B, R, unknown>): Promise<unknown> {
+  let answer: Promise<{ value: unknown; entry: ModelEntry }>;
+  try {
+    const mode = modeOf(call, op);
+    if (mode === 'fallback') return call.whole(call.input.plan, generateOp(op));
+    if (mode === 'hedge') answer = runHedged(call, call.input.plan, generateOp(op), 'generate').then(leaseOf);
+    else {
+      // Only chat completions reach here (judgedModes).
+      const chat = call as unknown as Call;
+      const gen = generateOp(op) as unknown as Op<ChatCompletion>;
+      answer = (mode === 'cascade' ? runCascade(chat, gen) : runEnsemble(chat, gen)).then(({ completion, entry }) => ({ value: completion, entry }));
+    }
+  } catch (err) {
+    answer = Promise.reject(err);
   }
-  // Not an async function: no suspended frame of its own per call in flight (the lease
-  // carries `value` and `entry`, which is all the caller reads).
-  return mode === 'hedge' ? runHedged(call, input.plan, generateOp(op), 'generate').then(leaseOf) : call.walkLease(input.plan, generateOp(op), GENERATE);
+  return answer.then(
+    (got) => call.wholeAnswer(got.value, got.entry),
+    (err: unknown) => call.wholeFailed(err),
+  );
 }
 
-const GENERATE: RunOptions = { kind: 'generate' };
+/** A whole answer, in the route's execution mode. */
+export function executeGenerate<B, R>(input: ExecuteInput<B>, op: Operation<B, R, unknown>): Promise<{ value: R; entry: ModelEntry }> {
+  return generateOn(new Call<B>(input), op) as Promise<{ value: R; entry: ModelEntry }>;
+}
 
 function leaseOf<T>(got: { lease: Lease<T> }): Lease<T> {
   return got.lease;

@@ -199,7 +199,7 @@ export function wrapStream(
           stall = undefined;
           // The provider billed what it produced: without its usage, the router's estimate counts.
           if (!usage) {
-            usage = seg.estimateUsage(policy.promptTokens);
+            usage = seg.estimateUsage(call.input.promptTokens ?? 0);
             estimated = true;
           }
           const c = call.failStream(cur, err, extra());

@@ -45,6 +45,17 @@ export interface RecorderInit {
   features?: unknown;
 }
 
+/** What few calls add to their record (cache, budgets, content, stream segments): made on first use. */
+class RecordExtras {
+  cache: DecisionRecord['cache'] = 'off';
+  cacheSemantic: boolean | undefined = undefined;
+  savedUsd: number | undefined = undefined;
+  budgets: BudgetCheckRecord[] | undefined = undefined;
+  downgradedFrom: string | undefined = undefined;
+  content: RecordedContent | undefined = undefined;
+  segments: StreamSegmentRecord[] | undefined = undefined;
+}
+
 export class Recorder {
   readonly id = newDecisionId();
   private readonly started = Date.now();
@@ -59,13 +70,8 @@ export class Recorder {
   private done: DecisionRecord | undefined;
   private resolveDecision: ((d: DecisionRecord) => void) | undefined;
   private decided: Promise<DecisionRecord> | undefined;
-  private cache: DecisionRecord['cache'] = 'off';
-  private cacheSemantic: boolean | undefined;
-  private savedUsd: number | undefined;
-  private budgets: BudgetCheckRecord[] | undefined;
-  private downgradedFrom: string | undefined;
-  private content: RecordedContent | undefined;
-  private segments: StreamSegmentRecord[] | undefined;
+  // Cache, budgets, content and stream segments: most calls set none of them.
+  private more: RecordExtras | undefined;
   // Two listeners held as fields (most calls have two), more in a list: `[]` grew to 17 slots.
   private finishFirst: ((d: DecisionRecord) => void) | undefined;
   private finishSecond: ((d: DecisionRecord) => void) | undefined;
@@ -93,20 +99,22 @@ export class Recorder {
   }
 
   setCache(status: DecisionRecord['cache'], hit?: { savedUsd: number; semantic: boolean }): void {
-    this.cache = status;
+    const more = (this.more ??= new RecordExtras());
+    more.cache = status;
     if (hit) {
-      this.savedUsd = hit.savedUsd;
-      this.cacheSemantic = hit.semantic;
+      more.savedUsd = hit.savedUsd;
+      more.cacheSemantic = hit.semantic;
     }
   }
 
   setBudgets(checks: BudgetCheckRecord[], downgradedFrom?: string): void {
-    this.budgets = checks;
-    this.downgradedFrom = downgradedFrom;
+    const more = (this.more ??= new RecordExtras());
+    more.budgets = checks;
+    more.downgradedFrom = downgradedFrom;
   }
 
   setContent(content: RecordedContent): void {
-    this.content = content;
+    (this.more ??= new RecordExtras()).content = content;
   }
 
   constructor(
@@ -187,7 +195,7 @@ export class Recorder {
 
   /** A continued stream's segments (set when the stream ends). */
   streamSegments(segments: StreamSegmentRecord[]): void {
-    this.segments = segments;
+    (this.more ??= new RecordExtras()).segments = segments;
   }
 
   get attemptList(): readonly AttemptRecord[] {
@@ -238,17 +246,14 @@ export class Recorder {
    */
   private plain(outcome: DecisionRecord['outcome'], plan: readonly string[], ended: number, answer: { entry: ModelEntry; answeredBy: string | undefined } | undefined, error: unknown): DecisionRecord | undefined {
     const i = this.init;
+    const more = this.more;
     if (
       i.rule ||
       i.probabilities !== undefined ||
       i.features !== undefined ||
-      this.segments ||
+      (more && (more.segments || more.savedUsd !== undefined || more.cacheSemantic !== undefined || more.downgradedFrom !== undefined || more.content)) ||
       !answer?.answeredBy ||
       !this.usage ||
-      this.savedUsd !== undefined ||
-      this.cacheSemantic !== undefined ||
-      this.downgradedFrom !== undefined ||
-      this.content ||
       error !== undefined
     ) {
       return undefined;
@@ -275,13 +280,14 @@ export class Recorder {
       answeredBy: answer.answeredBy,
       usage: this.usage,
       cost: { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced },
-      cache: this.cache,
-      budgets: this.budgets ?? EMPTY_BUDGETS,
+      cache: more?.cache ?? 'off',
+      budgets: more?.budgets ?? EMPTY_BUDGETS,
     };
   }
 
   private assembled(outcome: DecisionRecord['outcome'], plan: readonly string[], ended: number, answer: { entry: ModelEntry; answeredBy: string | undefined } | undefined, error: unknown): DecisionRecord {
     const i = this.init;
+    const more = this.more;
     const rec = {
       id: this.id,
       startedAt: isoTime(this.started),
@@ -301,7 +307,7 @@ export class Recorder {
     if (i.probabilities !== undefined) rec.routingProbabilities = { ...i.probabilities };
     if (i.features !== undefined) rec.routingFeatures = i.features;
     rec.attempts = this.attempts;
-    if (this.segments) rec.segments = this.segments;
+    if (more?.segments) rec.segments = more.segments;
     rec.events = this.events!;
     rec.outcome = outcome;
     if (answer) {
@@ -311,13 +317,13 @@ export class Recorder {
     }
     if (this.usage) rec.usage = this.usage;
     const cost: DecisionRecord['cost'] = { estimatedUsd: i.estimatedUsd, finalUsd: this.finalUsd, priced: this.priced };
-    if (this.savedUsd !== undefined) cost.savedUsd = this.savedUsd;
+    if (more?.savedUsd !== undefined) cost.savedUsd = more.savedUsd;
     rec.cost = cost;
-    rec.cache = this.cache;
-    if (this.cacheSemantic !== undefined) rec.cacheSemantic = this.cacheSemantic;
-    rec.budgets = this.budgets ?? EMPTY_BUDGETS;
-    if (this.downgradedFrom !== undefined) rec.downgradedFrom = this.downgradedFrom;
-    if (this.content) rec.content = this.content;
+    rec.cache = more?.cache ?? 'off';
+    if (more?.cacheSemantic !== undefined) rec.cacheSemantic = more.cacheSemantic;
+    rec.budgets = more?.budgets ?? EMPTY_BUDGETS;
+    if (more?.downgradedFrom !== undefined) rec.downgradedFrom = more.downgradedFrom;
+    if (more?.content) rec.content = more.content;
     if (error !== undefined) {
       rec.error = describeError(error);
       tagDecisionId(error, this.id);
