@@ -18,5 +18,7 @@ export default defineConfig([
   { ...shared, format: ['esm'], clean: true },
   // p-retry and p-limit ship ESM only; `require()` of them is not reliable on every
   // Node 20 release, so the CJS build carries its own copy.
-  { ...shared, format: ['cjs'], noExternal: ['zod', 'p-retry', 'p-limit', 'is-network-error', 'yocto-queue'] },
+  // SWITCHBOARD_CJS_BUILD: the openai client class is then require()d, not import()ed, so it
+  // throws the same (CommonJS) error classes the package checks (providers/openai/openai-client-class.ts).
+  { ...shared, format: ['cjs'], noExternal: ['zod', 'p-retry', 'p-limit', 'is-network-error', 'yocto-queue'], define: { SWITCHBOARD_CJS_BUILD: 'true' } },
 ]);

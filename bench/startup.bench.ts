@@ -60,13 +60,13 @@ async function importCost(smoke: boolean): Promise<BenchSection> {
     { name: "import('llm-switchboard')", script: importScript(pkg) },
     {
       name: "import('llm-switchboard') + createRouter(openai provider)",
-      script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
+      script: importScript(pkg, `await mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench', baseURL: 'http://127.0.0.1:9/v1' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] }).warmup({ connect: false });`),
     },
     {
       // No baseURL: the vendor's endpoint, which the price catalog lists, so an unpriced
       // model loads it (on 127.0.0.1, above, the catalog could price nothing and is skipped).
       name: "import('llm-switchboard') + createRouter(openai provider, vendor endpoint: price catalog loaded)",
-      script: importScript(pkg, `mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] });`),
+      script: importScript(pkg, `await mod.createRouter({ providers: { openai: { type: 'openai', apiKey: 'sk-bench' } }, models: [{ id: 'gpt-4o-mini', provider: 'openai' }] }).warmup({ connect: false });`),
     },
     // What the package's own import is made of: each runtime dependency alone.
     ...Object.keys(dependencies).map((dep) => ({ name: `dependency alone: import('${dep}')`, script: importScript(dep) })),
@@ -94,7 +94,7 @@ async function importCost(smoke: boolean): Promise<BenchSection> {
   });
   return {
     title: 'Start-up: cost of importing the package vs openai alone',
-    method: `Plain \`node --input-type=module -e\` per run (no TypeScript loader); the package is src/ bundled by esbuild as tsup ships it (dependencies external, so its import includes openai's). One warm-up run per case for the file cache, then ${runs} runs interleaved case by case; medians. import ms = performance.now() around the dynamic import inside the child; wall = spawn to exit.`,
+    method: `Plain \`node --input-type=module -e\` per run (no TypeScript loader); the package is src/ bundled by esbuild as tsup ships it (dependencies external, so its import includes theirs; of openai, only the error, streaming, pagination and runner modules). One warm-up run per case for the file cache, then ${runs} runs interleaved case by case; medians. import ms = performance.now() around the dynamic import inside the child; wall = spawn to exit. The package imports only openai's error classes; the SDK's client module is imported when createRouter() configures an OpenAI provider (in the background), so the createRouter rows wait for it (\`warmup({ connect: false })\`) and hold the same openai import as the raw row.`,
     iterations: runs,
     rows,
   };

@@ -134,7 +134,7 @@ export {
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
-} from 'openai';
+} from 'openai/core/error';
 // Routing evaluation, learned routing, answer validators, shadow evaluation.
 export { learnedStrategy, predictLearned, featurize, promptParts, assertLearnedModel, createLearnedModel, LEARNED_FORMAT } from './strategies/learned.js';
 export type { LearnedRouterModel, LearnedStrategyOptions, LearnedStrategy, LearnedRouteOptions, PromptParts, LengthPrior } from './strategies/learned.js';

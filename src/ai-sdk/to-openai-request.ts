@@ -4,7 +4,7 @@
  * the router speaks. Whatever cannot be carried is either refused with a
  * BadRequestError naming it or reported as an AI SDK warning: never dropped silently.
  */
-import { BadRequestError } from 'openai';
+import { BadRequestError } from 'openai/core/error';
 import type {
   LanguageModelV4CallOptions,
   LanguageModelV4FilePart,

@@ -1,4 +1,4 @@
-import { OpenAIError } from 'openai';
+import { OpenAIError } from 'openai/core/error';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 
 /**

@@ -7,7 +7,8 @@
  * Cold start: no schema is built at import, and parseOptions() builds only the schemas
  * of the options a configuration gives (each option's schema is in `option` below, the
  * documented object is assembled from them); a configuration it rejects is parsed again
- * by the whole schema, so every error reads exactly as the whole schema reports it.
+ * by the whole schema, so every error reads exactly as the whole schema reports it. Plain
+ * providers and models alone are vouched for without zod at all (plain-config.ts).
  */
 import * as z from 'zod';
 import type { RecordedContent } from '../spec/decision-record.js';
@@ -24,6 +25,7 @@ import { resilienceSchema, stateStoreSchema } from './resilience-schema.js';
 import { routeSchema } from './route-schema.js';
 import { policySchema, ruleSchema } from './rule-schema.js';
 import { lazy } from './lazy-schema.js';
+import { parsePlainConfig } from './plain-config.js';
 import type { Assignable } from './assignable.js';
 
 /** Each option's schema (optional ones without their `.optional()`), built on first use. */
@@ -208,6 +210,9 @@ function schemaFor(given: object): z.ZodType {
  */
 export function parseOptions(options: unknown): z.ZodSafeParseResult<z.output<ReturnType<typeof optionsSchema>>> {
   if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
+    // Plain providers and models only: vouched for without zod (./plain-config.ts).
+    const plain = parsePlainConfig(options);
+    if (plain !== undefined) return { success: true, data: plain as z.output<ReturnType<typeof optionsSchema>> };
     const fast = schemaFor(options).safeParse(options, { jitless: true });
     if (fast.success) return fast as z.ZodSafeParseResult<z.output<ReturnType<typeof optionsSchema>>>;
   }

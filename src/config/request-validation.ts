@@ -6,7 +6,7 @@
  * microseconds, and it checks only what the adapters rely on, leaving the rest of
  * OpenAI's vocabulary to the provider.
  */
-import { BadRequestError } from 'openai';
+import { BadRequestError } from 'openai/core/error';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 const NUMERIC = ['max_tokens', 'max_completion_tokens', 'n', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'seed', 'top_logprobs'] as const;

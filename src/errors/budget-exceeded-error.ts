@@ -1,4 +1,4 @@
-import { RateLimitError } from 'openai';
+import { RateLimitError } from 'openai/core/error';
 import type { BudgetCheckRecord } from '../spec/decision-record.js';
 
 /** The refusing budget's state: its check for this request, and when its period resets. */

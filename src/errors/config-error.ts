@@ -1,4 +1,4 @@
-import { OpenAIError } from 'openai';
+import { OpenAIError } from 'openai/core/error';
 
 export interface ConfigIssue {
   /** Dotted path of the bad field, e.g. `models.2.pricing.input`. */

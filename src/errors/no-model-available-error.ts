@@ -1,4 +1,4 @@
-import { InternalServerError } from 'openai';
+import { InternalServerError } from 'openai/core/error';
 import type { CandidateRecord } from '../spec/decision-record.js';
 
 /**

@@ -1,4 +1,4 @@
-import { BadRequestError } from 'openai';
+import { BadRequestError } from 'openai/core/error';
 import type { CandidateRecord } from '../spec/decision-record.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
-} from 'openai';
+} from 'openai/core/error';
 import type { ProviderErrorInfo, ProviderErrorKind } from '../spec/provider-error-info.js';
 
 export type RoutedAPIError = APIError & ProviderErrorInfo & { provider?: string; model?: string };

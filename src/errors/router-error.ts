@@ -1,4 +1,4 @@
-import { OpenAIError } from 'openai';
+import { OpenAIError } from 'openai/core/error';
 
 /** A fault in routing itself (e.g. a custom strategy that threw or named an unknown model). */
 export class RouterError extends OpenAIError {

@@ -1,4 +1,4 @@
-import { NotFoundError } from 'openai';
+import { NotFoundError } from 'openai/core/error';
 
 /** `body.model` names neither a model nor a route. A 404, as OpenAI answers for an unknown model. */
 export class UnknownModelError extends NotFoundError {

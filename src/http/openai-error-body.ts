@@ -3,7 +3,7 @@
  * code } }`, so every OpenAI client (Python, Go, Java, curl scripts) reads it as it
  * reads OpenAI's own.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai/core/error';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };

@@ -7,7 +7,9 @@
  */
 import { createRequire } from 'node:module';
 
-const requireFromHere = createRequire(import.meta.url);
+// Made at first use: the first createRequire() of a process costs a few ms, and only
+// configurations with an optional peer need one.
+let requireFromHere: NodeJS.Require | undefined;
 const loaded = new Map<string, Promise<unknown>>();
 
 export class MissingPeerError extends Error {
@@ -16,7 +18,7 @@ export class MissingPeerError extends Error {
 
 export function assertPeerInstalled(pkg: string, forWhat: string): void {
   try {
-    requireFromHere.resolve(pkg);
+    (requireFromHere ??= createRequire(import.meta.url)).resolve(pkg);
   } catch {
     throw new MissingPeerError(`${forWhat} needs the package '${pkg}': run \`npm install ${pkg}\``);
   }

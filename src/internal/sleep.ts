@@ -1,4 +1,4 @@
-import { APIUserAbortError } from 'openai';
+import { APIUserAbortError } from 'openai/core/error';
 
 /** A timer that an AbortSignal cancels, so no backoff or simulated latency outlives its caller. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,4 +1,4 @@
-import { BadRequestError } from 'openai';
+import { BadRequestError } from 'openai/core/error';
 
 /** The OpenAI SDK's 400, for a request no model could serve. */
 export function badRequest(message: string, param?: string): BadRequestError {

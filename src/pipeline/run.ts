@@ -6,7 +6,7 @@
  */
 import type { Stream } from 'openai/streaming';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import { BadRequestError } from 'openai';
+import { BadRequestError } from 'openai/core/error';
 import type { Operation, RouteEnv } from './operation.js';
 import type { RoutingContext } from '../spec/routing-context.js';
 import { routingContextSchema } from '../config/context-schema.js';

@@ -29,14 +29,15 @@ export interface CatalogModelInfo {
   reasoning: boolean | undefined;
 }
 
-const req = createRequire(import.meta.url);
+// Made at first use: the first createRequire() of a process costs a few ms.
+let req: NodeJS.Require | undefined;
 const loaded = new Map<string, Record<string, CatalogModel> | null>();
 
 function modelsOf(catalogProvider: string): Record<string, CatalogModel> | null {
   let models = loaded.get(catalogProvider);
   if (models !== undefined) return models;
   try {
-    const ns = req(`tokenlens/providers/${catalogProvider}`) as Record<string, { models?: Record<string, CatalogModel> }>;
+    const ns = (req ??= createRequire(import.meta.url))(`tokenlens/providers/${catalogProvider}`) as Record<string, { models?: Record<string, CatalogModel> }>;
     models = Object.values(ns).find((v) => v && typeof v === 'object' && 'models' in v)?.models ?? null;
   } catch {
     // Not installed, or no such provider file: the documented defaults apply.

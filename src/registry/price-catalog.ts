@@ -29,13 +29,15 @@ export interface CatalogEntry {
 }
 
 const PKG = '@pydantic/genai-prices';
-const req = createRequire(import.meta.url);
 let catalog: CatalogModule | null | undefined;
+// Made at first use: the first createRequire() of a process costs a few ms.
+let req: NodeJS.Require | undefined;
+const requireHere = (): NodeJS.Require => (req ??= createRequire(import.meta.url));
 
 function load(): CatalogModule | null {
   if (catalog !== undefined) return catalog;
   try {
-    catalog = req(PKG) as CatalogModule;
+    catalog = requireHere()(PKG) as CatalogModule;
   } catch {
     catalog = null;
   }
@@ -54,7 +56,7 @@ function endpointPatterns(): readonly RegExp[] | null {
   patterns = null;
   try {
     // The package exports no ./package.json: find it next to its resolved entry (dist/).
-    const version = (JSON.parse(readFileSync(join(dirname(req.resolve(PKG)), '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
+    const version = (JSON.parse(readFileSync(join(dirname(requireHere().resolve(PKG)), '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
     if (version === PRICE_CATALOG_VERSION) patterns = PRICE_CATALOG_API_PATTERNS.map(([, p]) => new RegExp(`^(?:${p})`));
   } catch {
     // Not installed or unreadable: load() decides, as before.

@@ -18,7 +18,7 @@
  * | other 4xx (400, 413, 422): the request    | stop   | model    | no      |
  * | anything else (a bug, not a provider)     | stop   | model    | no      |
  */
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai/core/error';
 import type { ProviderErrorInfo } from '../spec/provider-error-info.js';
 
 export type FailureAction =

@@ -113,7 +113,9 @@ type Category = 'budgets' | 'limits' | 'state';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 const SCRIPTS = { INCREMENT, TAKE_WITHIN, RESERVE_BUDGET, SETTLE_BUDGET, RECORD_OUTCOME };
-const SHAS = Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<keyof typeof SCRIPTS, string>;
+// Hashed at the first script call, not at import: every router imports this module, few use Redis.
+let SHAS: Record<keyof typeof SCRIPTS, string> | undefined;
+const shas = () => (SHAS ??= Object.fromEntries(Object.entries(SCRIPTS).map(([k, v]) => [k, sha1(v)])) as Record<keyof typeof SCRIPTS, string>);
 /** While Redis stays down, an error is reported again at most this often. */
 const REPORT_EVERY_MS = 10_000;
 
@@ -495,7 +497,7 @@ export class RedisStateStore implements StateStore {
 
   private async script(c: RedisClientLike, name: keyof typeof SCRIPTS, keys: string[], args: string[]): Promise<unknown> {
     try {
-      return await this.cmd(c, ['EVALSHA', SHAS[name], String(keys.length), ...keys, ...args]);
+      return await this.cmd(c, ['EVALSHA', shas()[name], String(keys.length), ...keys, ...args]);
     } catch (err) {
       if (!String((err as Error)?.message).startsWith('NOSCRIPT')) throw err;
       return this.cmd(c, ['EVAL', SCRIPTS[name], String(keys.length), ...keys, ...args]);

@@ -1,4 +1,4 @@
-import { APIError } from 'openai';
+import { APIError } from 'openai/core/error';
 
 /**
  * The shared state store (Redis) could not be reached and the store is configured to

@@ -9,7 +9,7 @@
  * What the stream holds is released however it ends, also when the consumer never
  * reads it or stops mid-way (`timeouts.abandonMs`, see abandon-watch.ts).
  */
-import { OpenAIError } from 'openai';
+import { OpenAIError } from 'openai/core/error';
 import { Stream } from 'openai/streaming';
 import type { EventReader } from '../../spec/operation.js';
 import { timeoutError } from '../../errors/provider-error.js';

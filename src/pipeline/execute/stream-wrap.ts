@@ -13,7 +13,7 @@
  * unread (a FinalizationRegistry, as the raw SDK frees such a stream at garbage
  * collection). Those end as `abandoned`.
  */
-import { OpenAIError } from 'openai';
+import { OpenAIError } from 'openai/core/error';
 import { Stream } from 'openai/streaming';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { ModelEntry } from '../../spec/model-entry.js';

@@ -2,7 +2,7 @@
  * Any failure from @anthropic-ai/sdk → the OpenAI error class for it, so no Anthropic
  * class ever reaches the caller and the router can classify by status and `kind`.
  */
-import { APIError as OpenAIAPIError } from 'openai';
+import { APIError as OpenAIAPIError } from 'openai/core/error';
 import type * as AnthropicSDK from '@anthropic-ai/sdk';
 import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import { abortError, connectionError, isAbortLike, parseRetryAfter, providerError, timeoutError } from '../../errors/provider-error.js';

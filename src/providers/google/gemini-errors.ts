@@ -3,7 +3,7 @@
  * error class leaves the adapter, and the API key never appears in a message, a stack
  * or a cause.
  */
-import { APIError } from 'openai';
+import { APIError } from 'openai/core/error';
 import { abortError, connectionError, isAbortLike, providerError, timeoutError, type RoutedAPIError } from '../../errors/provider-error.js';
 import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import type { GeminiTransport, GoogleHttpFailure } from './gemini-transport.js';

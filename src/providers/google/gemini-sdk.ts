@@ -12,11 +12,12 @@ import { genaiTransport } from './genai-transport.js';
 
 export type GeminiSdkOption = GeminiSdkName | 'auto';
 
-const requireFromHere = createRequire(import.meta.url);
+// Made at first use (the first createRequire() of a process costs a few ms).
+let requireFromHere: NodeJS.Require | undefined;
 
 function installed(pkg: string): boolean {
   try {
-    requireFromHere.resolve(pkg);
+    (requireFromHere ??= createRequire(import.meta.url)).resolve(pkg);
     return true;
   } catch {
     return false;

@@ -3,7 +3,8 @@
  * vLLM, OpenRouter) through the official `openai` SDK. The wire format is already the
  * router's own, so this adapter only owns the client, retries-off, and error hints.
  */
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
+import { APIError } from 'openai/core/error';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Response as OpenAIResponse } from 'openai/resources/responses/responses';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
@@ -14,23 +15,34 @@ import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import { openConnection } from '../open-connection.js';
 import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 import { passThroughText } from '../pass-through.js';
-import { passThroughTransport } from './openai-pass-through.js';
+import { passThroughTransport, type PassThroughTransport } from './openai-pass-through.js';
+import { loadOpenAIClass, openAIClassIfLoaded } from './openai-client-class.js';
 
 export function createOpenAIAdapter(providerId: string, config: OpenAIProviderConfig): ProviderAdapter {
   // The router owns retries; an SDK that also retried would multiply attempts (3×N).
-  const client = config.client
-    ? config.client.withOptions({ maxRetries: 0 })
-    : new OpenAI({
-        apiKey: config.apiKey ?? 'not-needed',
-        baseURL: config.baseURL,
-        organization: config.organization ?? null,
-        project: config.project ?? null,
-        defaultHeaders: config.defaultHeaders,
-        timeout: config.timeout,
-        maxRetries: 0,
-      });
+  let client: OpenAI | undefined = config.client ? config.client.withOptions({ maxRetries: 0 }) : undefined;
   // Bodies router.fetch marked are sent as the caller's text (see ../pass-through.ts); a client passed in is never bypassed.
-  const direct = config.client ? undefined : passThroughTransport(client, config.defaultHeaders);
+  let direct: PassThroughTransport | undefined;
+  const build = (SDK: typeof OpenAI): void => {
+    client = new SDK({
+      apiKey: config.apiKey ?? 'not-needed',
+      baseURL: config.baseURL,
+      organization: config.organization ?? null,
+      project: config.project ?? null,
+      defaultHeaders: config.defaultHeaders,
+      timeout: config.timeout,
+      maxRetries: 0,
+    });
+    direct = passThroughTransport(client, config.defaultHeaders);
+  };
+  // The SDK's client class is imported when first configured (./openai-client-class.ts):
+  // until it has loaded, a call waits for it.
+  let ready: Promise<void> | undefined;
+  if (!client) {
+    const SDK = openAIClassIfLoaded();
+    if (SDK) build(SDK);
+    else ready = loadOpenAIClass().then(build);
+  }
 
   // What a rejected chat completion is mapped with after annotate(): the scrubbing wrapper
   // composes itself in (COMPOSE_GENERATE_ERRORS), so a call in flight carries no layer of it.
@@ -51,12 +63,14 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     type: 'openai',
     providerId,
     async warmup({ connect }) {
+      if (!client) await ready;
       // A client passed in may have its own fetch and pool: only our own client's is warmed.
-      if (connect && !config.client) await openConnection(client.baseURL);
+      if (connect && !config.client) await openConnection(client!.baseURL);
     },
     // Not an async function: while the request is in flight only the SDK's promise and one
     // reaction with two module-level callbacks are held, not a suspended frame per call.
     doGenerate(body, options) {
+      if (!client) return ready!.then(() => adapter.doGenerate(body, options), rethrow);
       try {
         const text = direct ? passThroughText(body, body.model, false) : undefined;
         const pending = text !== undefined ? direct!.generate(text, options) : client.chat.completions.create(body, requestOptions(options));
@@ -68,11 +82,12 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     async doStream(body, options) {
       let stream;
       try {
+        if (!client) await ready;
         const text = direct && body.stream === true ? passThroughText(body, body.model, true) : undefined;
         stream =
           text !== undefined
             ? await direct!.stream(text, options)
-            : abortOnceOpen(options, await client.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options)));
+            : abortOnceOpen(options, await client!.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options)));
       } catch (err) {
         throw annotate(err);
       }
@@ -80,19 +95,21 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     },
     async doEmbed(body, options) {
       try {
+        if (!client) await ready;
         // Only with an explicit encoding_format: without one the SDK asks for base64 and decodes it.
         const text = direct && body.encoding_format ? passThroughText(body, body.model, false) : undefined;
         if (text !== undefined) return answer((await direct!.embed(text, options)) as CreateEmbeddingResponse, 'data', 'an embeddings list');
-        return answer(await client.embeddings.create(body, requestOptions(options)), 'data', 'an embeddings list');
+        return answer(await client!.embeddings.create(body, requestOptions(options)), 'data', 'an embeddings list');
       } catch (err) {
         throw annotate(err);
       }
     },
     async doResponses(body, options) {
       try {
+        if (!client) await ready;
         const text = direct ? passThroughText(body, body.model as string, false, RESPONSES_DEFAULTS) : undefined;
         if (text !== undefined) return answer((await direct!.responses(text, options)) as OpenAIResponse, 'output', 'a response');
-        return answer(await client.responses.create({ ...body, stream: false }, requestOptions(options)), 'output', 'a response');
+        return answer(await client!.responses.create({ ...body, stream: false }, requestOptions(options)), 'output', 'a response');
       } catch (err) {
         throw annotate(err);
       }
@@ -100,11 +117,12 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
     async doResponsesStream(body, options) {
       let stream;
       try {
+        if (!client) await ready;
         const text = direct && (body as { stream?: unknown }).stream === true ? passThroughText(body, body.model as string, false) : undefined;
         stream =
           text !== undefined
             ? await direct!.responsesStream(text, options)
-            : abortOnceOpen(options, await client.responses.create({ ...body, stream: true }, streamRequestOptions(options)));
+            : abortOnceOpen(options, await client!.responses.create({ ...body, stream: true }, streamRequestOptions(options)));
       } catch (err) {
         throw annotate(err);
       }
