@@ -8,8 +8,21 @@
 import { createRequire } from 'node:module';
 
 // Made at first use: the first createRequire() of a process costs a few ms, and only
-// configurations with an optional peer need one.
+// configurations with an optional peer or a catalog need one.
 let requireFromHere: NodeJS.Require | undefined;
+
+/** The package's own require (for optional peers and catalog files), made at first use. */
+export const requireHere = (): NodeJS.Require => (requireFromHere ??= createRequire(import.meta.url));
+
+/** Whether `pkg` resolves from the package, without importing it. */
+export function isPeerInstalled(pkg: string): boolean {
+  try {
+    requireHere().resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const loaded = new Map<string, Promise<unknown>>();
 
 export class MissingPeerError extends Error {
@@ -17,11 +30,7 @@ export class MissingPeerError extends Error {
 }
 
 export function assertPeerInstalled(pkg: string, forWhat: string): void {
-  try {
-    (requireFromHere ??= createRequire(import.meta.url)).resolve(pkg);
-  } catch {
-    throw new MissingPeerError(`${forWhat} needs the package '${pkg}': run \`npm install ${pkg}\``);
-  }
+  if (!isPeerInstalled(pkg)) throw new MissingPeerError(`${forWhat} needs the package '${pkg}': run \`npm install ${pkg}\``);
 }
 
 export class PeerLoadError extends Error {

@@ -7,7 +7,7 @@
  * loads it (cold start). tokenlens ships ESM only; `require()` of ESM works on every Node
  * line this package supports (≥ 22.12).
  */
-import { createRequire } from 'node:module';
+import { requireHere } from '../internal/load-peer.js';
 
 /** One model in the catalog (models.dev's shape, the fields read here). */
 interface CatalogModel {
@@ -29,15 +29,13 @@ export interface CatalogModelInfo {
   reasoning: boolean | undefined;
 }
 
-// Made at first use: the first createRequire() of a process costs a few ms.
-let req: NodeJS.Require | undefined;
 const loaded = new Map<string, Record<string, CatalogModel> | null>();
 
 function modelsOf(catalogProvider: string): Record<string, CatalogModel> | null {
   let models = loaded.get(catalogProvider);
   if (models !== undefined) return models;
   try {
-    const ns = (req ??= createRequire(import.meta.url))(`tokenlens/providers/${catalogProvider}`) as Record<string, { models?: Record<string, CatalogModel> }>;
+    const ns = requireHere()(`tokenlens/providers/${catalogProvider}`) as Record<string, { models?: Record<string, CatalogModel> }>;
     models = Object.values(ns).find((v) => v && typeof v === 'object' && 'models' in v)?.models ?? null;
   } catch {
     // Not installed, or no such provider file: the documented defaults apply.

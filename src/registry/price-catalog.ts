@@ -7,7 +7,7 @@
  * would answer "unknown" there anyway. Loading it costs ~50 ms of CPU (cold start).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { requireHere } from '../internal/load-peer.js';
 import { dirname, join } from 'node:path';
 import type { ModelPricing } from '../config/model-schema.js';
 import { PRICE_CATALOG_API_PATTERNS, PRICE_CATALOG_VERSION } from './price-catalog-endpoints.js';
@@ -30,9 +30,6 @@ export interface CatalogEntry {
 
 const PKG = '@pydantic/genai-prices';
 let catalog: CatalogModule | null | undefined;
-// Made at first use: the first createRequire() of a process costs a few ms.
-let req: NodeJS.Require | undefined;
-const requireHere = (): NodeJS.Require => (req ??= createRequire(import.meta.url));
 
 function load(): CatalogModule | null {
   if (catalog !== undefined) return catalog;

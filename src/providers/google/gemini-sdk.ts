@@ -4,25 +4,12 @@
  * `'genai'` / `'generative-ai'` pin one. The choice is made (and a missing package
  * reported) at createRouter(), where the package's import also starts (in the background).
  */
-import { createRequire } from 'node:module';
-import { MissingPeerError, loadPeer, preloadPeer } from '../../internal/load-peer.js';
+import { MissingPeerError, isPeerInstalled as installed, loadPeer, preloadPeer } from '../../internal/load-peer.js';
 import { SDK_PACKAGES, type GeminiSdkName, type GeminiTransport } from './gemini-transport.js';
 import { generativeAiTransport, type EndpointOptions } from './generative-ai-transport.js';
 import { genaiTransport } from './genai-transport.js';
 
 export type GeminiSdkOption = GeminiSdkName | 'auto';
-
-// Made at first use (the first createRequire() of a process costs a few ms).
-let requireFromHere: NodeJS.Require | undefined;
-
-function installed(pkg: string): boolean {
-  try {
-    (requireFromHere ??= createRequire(import.meta.url)).resolve(pkg);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function chooseGeminiSdk(option: GeminiSdkOption | undefined, forWhat: string): GeminiSdkName {
   const wanted = option ?? 'auto';
