@@ -25,6 +25,9 @@ export type { Features, PromptParts, LengthPrior };
 
 export const LEARNED_FORMAT = 'llm-switchboard/learned-router@4';
 
+/** Online learning's shared step, as a multiple of its learning rate (`online.shared`). */
+export const DEFAULT_SHARED_STEP = 4;
+
 // Older model files hash other features: their weights would be read against the wrong buckets.
 const OLD_FORMATS: Record<string, string> = {
   'llm-switchboard/learned-router@1': 'format @1 (features from the first 3,000 characters) is no longer read',
@@ -91,12 +94,17 @@ export interface LearnedStrategyOptions {
   routes?: Record<string, LearnedRouteOptions>;
   /**
    * Learn from `router.feedback()` as it arrives: one propensity-weighted AdaGrad step per
-   * feedback on the answering model's predictor. The given model object is not modified;
-   * `strategy.snapshot()` returns the current weights.
-   * @default false
+   * feedback on the answering model's predictor, plus a step of `shared` × `learningRate`
+   * (its own AdaGrad scale) on a part every model shares. Feedback scores only the model
+   * that answered, so without the shared part each predictor learns from its own model's
+   * outcomes alone; what the models have in common (mostly how hard a prompt is) is then
+   * learned from all feedback. `shared: 0` turns it off. The given model object is not
+   * modified; `strategy.snapshot()` returns the current weights.
+   * @default false (when on: learningRate 0.05, shared 4, maxWeight 10, l2 1e-5)
    * @example { learningRate: 0.05, maxWeight: 10 }
+   * @example { shared: 0 }
    */
-  online?: boolean | { learningRate?: number; maxWeight?: number; l2?: number };
+  online?: boolean | { learningRate?: number; maxWeight?: number; l2?: number; shared?: number };
   /**
    * Blend in the model file's length prior (longer prompts lean to the pricier model, with
    * the weight `trainRouter` chose by cross-validation). `false` routes on the learned score
@@ -256,6 +264,10 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
     for (let j = 0; j < n; j++) packed[j * K + mi] = w[j]!;
   }
   const squares = online ? new Float64Array(n * K).fill(1e-8) : undefined;
+  // Chosen on replays of MMLU training rows only (see bench/ROUTING.md, "Attempts").
+  const sharedRate = online ? (online.shared ?? DEFAULT_SHARED_STEP) : 0;
+  if (!(Number.isFinite(sharedRate) && sharedRate >= 0)) throw new TypeError(`learnedStrategy: online.shared must be a finite number >= 0 (got ${String(sharedRate)})`);
+  const sharedSquares = sharedRate > 0 ? new Float64Array(n).fill(1e-8) : undefined;
   const zs = new Float64Array(K);
   const denseBase = 1 + dim;
   const taskBase = denseBase + DENSE_FEATURES.length;
@@ -387,10 +399,18 @@ export function learnedStrategy(model: LearnedRouterModel, options: LearnedStrat
     const ips = event.probability !== undefined && event.probability > 0 ? Math.min(online.maxWeight ?? 10, 1 / event.probability) : 1;
     logits(f);
     const err = (1 / (1 + Math.exp(-zs[mi]!)) - event.score) * ips;
+    const gs = sharedSquares;
+    const lrShared = lr * sharedRate;
+    // The shared part is not stored apart: its step moves every model's weight j alike.
     const step = (j: number, grad: number) => {
       const o = j * K + mi;
       g2[o] = g2[o]! + grad * grad;
       packed[o] = packed[o]! - (lr * grad) / Math.sqrt(g2[o]!);
+      if (gs) {
+        gs[j] = gs[j]! + grad * grad;
+        const d = (lrShared * grad) / Math.sqrt(gs[j]!);
+        for (let k = 0; k < K; k++) packed[j * K + k] = packed[j * K + k]! - d;
+      }
     };
     step(0, err);
     for (let i = 0; i < f.idx.length; i++) step(1 + f.idx[i]!, err * f.val[i]! + l2 * packed[(1 + f.idx[i]!) * K + mi]!);
