@@ -7,13 +7,14 @@
  * one Lua script on Redis, so instances sharing a store share the guarantee).
  */
 import { randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { BudgetConfig } from '../config/budget-schema.js';
 import type { BudgetState } from '../errors/budget-exceeded-error.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import type { BudgetWindowKeys, MaybePromise, StateStore } from '../spec/state-store.js';
 import { StateUnavailableError } from '../state/state-unavailable-error.js';
 import type { BudgetCheckRecord } from '../spec/decision-record.js';
+import { lruCacheClass } from '../internal/optional-dependencies.js';
 
 /** One budget's check for one request, exactly as the DecisionRecord keeps it. */
 export type BudgetCheck = BudgetCheckRecord;
@@ -64,7 +65,7 @@ export class BudgetLedger<S extends StateStore = MemoryStateStore> {
     this.store = store ?? (new MemoryStateStore(now) as unknown as S);
     // A window idle for an hour (or pushed out by 10,000 newer ones) is forgotten here;
     // its spend stays in the store until its period ends.
-    this.seen = new LRUCache({ max: SEEN_MAX, ttl: SEEN_IDLE_MS, ttlResolution: 0, updateAgeOnGet: true, perf: { now } });
+    this.seen = new (lruCacheClass())({ max: SEEN_MAX, ttl: SEEN_IDLE_MS, ttlResolution: 0, updateAgeOnGet: true, perf: { now } });
   }
 
   /** Windows currently remembered (for tests and leak checks). */

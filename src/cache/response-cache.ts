@@ -9,10 +9,11 @@
  * answer serves the others. An unreachable store is a miss, never a failed call.
  */
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 import type { ChatCompletion, ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { CacheOptions } from '../config/cache-schema.js';
 import type { StateStore } from '../spec/state-store.js';
+import { lruCacheClass } from '../internal/optional-dependencies.js';
 
 export interface CachedAnswer {
   completion: ChatCompletion;
@@ -38,13 +39,14 @@ export class ResponseCache {
     store?: StateStore,
   ) {
     this.shared = store?.shared && store.getText && store.setText ? store : undefined;
-    this.lru = new LRUCache<string, CachedAnswer>({
+    const LRU = lruCacheClass();
+    this.lru = new LRU<string, CachedAnswer>({
       max: options.maxEntries ?? 1000,
       maxSize: options.maxBytes ?? 50 * 1024 * 1024,
       sizeCalculation: (v) => Math.max(1, JSON.stringify(v.completion).length),
       ttl: options.ttlMs ?? 300_000,
     });
-    this.vectors = options.semantic ? new LRUCache({ max: options.semantic.maxEntries ?? 500, ttl: options.ttlMs ?? 300_000 }) : undefined;
+    this.vectors = options.semantic ? new LRU({ max: options.semantic.maxEntries ?? 500, ttl: options.ttlMs ?? 300_000 }) : undefined;
   }
 
   /** Whether this request may use the cache at all. */

@@ -3,7 +3,8 @@
  * limits (fixed one-minute windows in the StateStore). At a limit the caller either
  * moves on to the next candidate or waits for a slot, as configured.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
+import type { LimitFunction } from 'p-limit';
+import { pLimit } from '../internal/optional-dependencies.js';
 import type { ModelEntry } from '../spec/model-entry.js';
 import { sleep } from '../internal/sleep.js';
 import type { LimitOptions, ModelLimits } from '../config/resilience-schema.js';

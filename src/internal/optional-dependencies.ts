@@ -1,0 +1,29 @@
+/**
+ * Runtime dependencies that only some configurations use: lru-cache (a response cache or
+ * budgets) and p-limit (concurrency limits). They are required when first needed rather
+ * than imported with the package, because their modules cost 2–4 ms each of every cold
+ * start (measured after openai is loaded, bench/startup.bench.ts's fresh processes), and
+ * most routers never construct them.
+ */
+import type { LRUCache } from 'lru-cache';
+import type pLimitDefault from 'p-limit';
+import { requireHere } from './load-peer.js';
+
+/** `true` in the CommonJS build (esbuild `define`, tsup.config.ts); not defined anywhere else. */
+declare const SWITCHBOARD_CJS_BUILD: boolean | undefined;
+
+let lruCache: typeof LRUCache | undefined;
+let pLimitFn: typeof pLimitDefault | undefined;
+
+/** The LRUCache class (lru-cache's CommonJS build, which it ships beside the ESM one). */
+export const lruCacheClass = (): typeof LRUCache => (lruCache ??= (requireHere()('lru-cache') as typeof import('lru-cache')).LRUCache);
+
+/** p-limit's default export. */
+export function pLimit(concurrency: number): ReturnType<typeof pLimitDefault> {
+  // The CommonJS build bundles its own copy of p-limit (tsup.config.ts): esbuild turns this
+  // require into that copy, initialized at first use. Elsewhere p-limit (ESM only) comes from
+  // node_modules through require(esm), as the catalogs' tokenlens files do.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS build's bundled copy, see above
+  pLimitFn ??= ((typeof SWITCHBOARD_CJS_BUILD !== 'undefined' && SWITCHBOARD_CJS_BUILD ? require('p-limit') : requireHere()('p-limit')) as { default: typeof pLimitDefault }).default;
+  return pLimitFn(concurrency);
+}

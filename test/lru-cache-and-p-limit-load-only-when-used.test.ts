@@ -1,0 +1,35 @@
+/**
+ * lru-cache (response cache, budgets) and p-limit (concurrency limits) cost a few ms each
+ * of every cold start, so the package requires them when such a part is first built, not
+ * at import. A router without a cache, budget or concurrency limit never loads them; one
+ * with them does, and they work as before (their own tests cover that).
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function child(extra: object): Promise<{ lruCache: boolean; pLimit: boolean; openaiError: boolean }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', 'test/support/optional-dependencies-child.ts', JSON.stringify(extra)], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${err.message}\n${stderr}`));
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!));
+    });
+  });
+}
+
+describe('optional runtime dependencies', () => {
+  it('a router without a cache, budget or concurrency limit loads neither lru-cache nor p-limit', async () => {
+    const r = await child({});
+    // The hook does see the package's static imports (openai's error classes).
+    expect(r.openaiError).toBe(true);
+    expect(r).toMatchObject({ lruCache: false, pLimit: false });
+  });
+
+  it('a cache, a budget and a concurrency limit load them', async () => {
+    expect(await child({ cache: {} })).toMatchObject({ lruCache: true, pLimit: false });
+    expect(await child({ budgets: [{ scope: 'global', limitUsd: 1, period: 'day' }] })).toMatchObject({ lruCache: true, pLimit: false });
+    expect(await child({ resilience: { limits: { models: { m: { maxConcurrent: 2 } } } } })).toMatchObject({ lruCache: false, pLimit: true });
+  });
+});
