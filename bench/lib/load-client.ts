@@ -144,21 +144,28 @@ export async function makeClient(input: LoadInput): Promise<{ call: Call; stream
     }
     case 'genai-sdk': {
       // @google/genai, as the router's google adapter uses it by default (v1beta, no SDK retries).
+      // The same request the router variants make: their max_tokens: 256 is Gemini's
+      // generationConfig.maxOutputTokens, so the raw call asks for it too (the bytes on the
+      // wire are then identical). Nothing else: the router's automaticFunctionCalling
+      // { disable: true } never reaches the wire, and a user of the raw SDK passes no signal.
       const { GoogleGenAI } = await import('@google/genai');
       const ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: urls.gemini, apiVersion: 'v1beta' } });
       const contents = [{ role: 'user', parts: [{ text: messages[0]!.content }] }];
+      const config = { maxOutputTokens: 256 };
       return {
-        call: async () => (await ai.models.generateContent({ model, contents })).text ?? '',
-        stream: () => ai.models.generateContentStream({ model, contents }),
+        call: async () => (await ai.models.generateContent({ model, contents, config })).text ?? '',
+        stream: () => ai.models.generateContentStream({ model, contents, config }),
       };
     }
     case 'gemini-sdk': {
       const { GoogleGenerativeAI } = await import('@google/generative-ai');
       const gen = new GoogleGenerativeAI(KEY).getGenerativeModel({ model }, { baseUrl: urls.gemini });
       const contents = [{ role: 'user', parts: [{ text: messages[0]!.content }] }];
+      // As genai-sdk: the router variants' max_tokens: 256.
+      const generationConfig = { maxOutputTokens: 256 };
       return {
-        call: async () => (await gen.generateContent({ contents })).response.text(),
-        stream: async () => (await gen.generateContentStream({ contents })).stream,
+        call: async () => (await gen.generateContent({ contents, generationConfig })).response.text(),
+        stream: async () => (await gen.generateContentStream({ contents, generationConfig })).stream,
       };
     }
     case 'tokenjs-openai': {

@@ -51,12 +51,18 @@ export function isBlockedPrompt(r: GeminiResponse): boolean {
   return !!r.promptFeedback?.blockReason && !(r.candidates?.length);
 }
 
+/** A random UUID's 32 hex digits (the dashes cut out by position: no regex per id). */
+function uuidHex(): string {
+  const u = randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
+}
+
 export function newToolCallId(): string {
-  return `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  return `call_${uuidHex().slice(0, 24)}`;
 }
 
 export function newCompletionId(): string {
-  return `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+  return `chatcmpl-${uuidHex()}`;
 }
 
 /**

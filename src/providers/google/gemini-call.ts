@@ -29,39 +29,95 @@ export interface GeminiCall {
   toError(err: unknown): Error;
 }
 
-export function geminiCaller(providerId: string, config: GoogleProviderConfig, apiKey: string, sdk: GeminiSdkName) {
-  let transport: Promise<GeminiTransport> | undefined;
+export interface OpenOptions {
+  signal: AbortSignal;
+  timeoutMs?: number | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+}
 
-  return async function open(options: { signal: AbortSignal; timeoutMs?: number | undefined; headers?: Readonly<Record<string, string>> | undefined }): Promise<GeminiCall> {
+export interface GeminiCaller {
+  /** Opens a call, loading the SDK first if it is not loaded yet. */
+  open(options: OpenOptions): Promise<GeminiCall>;
+  /**
+   * Opens a call without waiting when the SDK is already loaded (every call but the
+   * first), so the request reaches the SDK in the same tick; undefined until then. Throws
+   * what `open` would reject with.
+   */
+  openLoaded(options: OpenOptions): GeminiCall | undefined;
+}
+
+/** Per-call headers nobody set: shared, the transports only read them. */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * A call's state as one object (it is also the error context): its methods live on the
+ * prototype and it listens to the caller's signal itself (handleEvent), so opening a call
+ * makes no closures unless a timeout is armed.
+ */
+class OpenCall implements GeminiCall, ErrorContext {
+  readonly controller = new AbortController();
+  readonly options: TransportCallOptions;
+  timedOut = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly transport: GeminiTransport,
+    readonly apiKey: string,
+    private readonly parent: AbortSignal,
+    timeoutMs: number | undefined,
+    headers: Readonly<Record<string, string>> | undefined,
+  ) {
+    this.options = { signal: this.controller.signal, headers: headers ? { ...headers } : NO_HEADERS };
+    parent.addEventListener('abort', this, { once: true });
+    if (timeoutMs) this.timer = setTimeout(() => ((this.timedOut = true), this.controller.abort()), timeoutMs);
+  }
+
+  /** The caller's signal fired. */
+  handleEvent(): void {
+    this.controller.abort();
+  }
+
+  stopTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  release(): void {
+    this.stopTimer();
+    this.parent.removeEventListener('abort', this);
+  }
+
+  toError(err: unknown): Error {
+    return toOpenAIError(err, this);
+  }
+}
+
+export function geminiCaller(providerId: string, config: GoogleProviderConfig, apiKey: string, sdk: GeminiSdkName): GeminiCaller {
+  let loading: Promise<GeminiTransport> | undefined;
+  let loaded: GeminiTransport | undefined;
+
+  const checkKey = () => {
     if (!apiKey) throw providerError({ status: 401, message: `provider '${providerId}': no Gemini API key (set apiKey or GEMINI_API_KEY)` });
-    transport ??= loadTransport(sdk, apiKey, {
-      baseURL: config.baseURL,
-      apiVersion: config.apiVersion ?? DEFAULT_API_VERSION,
-      defaultHeaders: config.defaultHeaders,
-    });
-    const t = await transport;
+  };
+  const make = (t: GeminiTransport, options: OpenOptions): GeminiCall => {
     if (options.signal.aborted) throw abortError();
+    return new OpenCall(t, apiKey, options.signal, options.timeoutMs ?? config.timeout, options.headers);
+  };
 
-    const ctx: ErrorContext = { transport: t, apiKey, timedOut: false };
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    const timeoutMs = options.timeoutMs ?? config.timeout;
-    let timer = timeoutMs ? setTimeout(() => ((ctx.timedOut = true), controller.abort()), timeoutMs) : undefined;
-    const stopTimer = () => {
-      clearTimeout(timer);
-      timer = undefined;
-    };
-    return {
-      transport: t,
-      options: { signal: controller.signal, headers: { ...options.headers } },
-      controller,
-      stopTimer,
-      release: () => {
-        stopTimer();
-        options.signal.removeEventListener('abort', onAbort);
-      },
-      toError: (e) => toOpenAIError(e, ctx),
-    };
+  return {
+    async open(options) {
+      checkKey();
+      loading ??= loadTransport(sdk, apiKey, {
+        baseURL: config.baseURL,
+        apiVersion: config.apiVersion ?? DEFAULT_API_VERSION,
+        defaultHeaders: config.defaultHeaders,
+      }).then((t) => (loaded = t));
+      return make(await loading, options);
+    },
+    openLoaded(options) {
+      if (!loaded) return undefined;
+      checkKey();
+      return make(loaded, options);
+    },
   };
 }

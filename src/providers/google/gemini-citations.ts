@@ -10,6 +10,8 @@ import type { GeminiCandidate } from './gemini-wire.js';
 type Annotation = NonNullable<ChatCompletionMessage['annotations']>[number];
 
 export function toAnnotations(c: GeminiCandidate, text: string): Annotation[] {
+  // Most answers cite nothing: no byte copy of the text for them.
+  if (!c.citationMetadata && !c.groundingMetadata) return [];
   const out: Annotation[] = [];
   const bytes = Buffer.from(text, 'utf8');
   const at = (byteOffset: number | undefined) => bytes.subarray(0, Math.max(0, Math.min(byteOffset ?? 0, bytes.length))).toString('utf8').length;

@@ -14,9 +14,10 @@ import type { ProviderAdapter } from '../../spec/provider-adapter.js';
 import type { GoogleProviderConfig } from '../../config/provider-schema.js';
 import { abortError } from '../../errors/provider-error.js';
 import { toGeminiRequest } from './to-gemini-request.js';
+import type { GeminiRequest, GeminiResponse } from './gemini-wire.js';
 import { toChatCompletion } from './from-gemini-response.js';
 import { translateGeminiStream } from './gemini-stream.js';
-import { geminiCaller } from './gemini-call.js';
+import { geminiCaller, type GeminiCall } from './gemini-call.js';
 import { createGeminiEmbedder } from './gemini-embeddings.js';
 import { chooseGeminiSdk } from './gemini-sdk.js';
 import { SDK_PACKAGES } from './gemini-transport.js';
@@ -26,11 +27,35 @@ import { openConnection } from '../open-connection.js';
 export function createGoogleAdapter(providerId: string, config: GoogleProviderConfig): ProviderAdapter {
   const sdk = chooseGeminiSdk(config.sdk, `provider '${providerId}' (type 'google')`);
   const apiKey = config.apiKey ?? process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY ?? '';
-  const open = geminiCaller(providerId, config, apiKey, sdk);
+  const caller = geminiCaller(providerId, config, apiKey, sdk);
 
-  async function begin(body: ChatCompletionCreateParams, options: AdapterCallOptions) {
-    const request = toGeminiRequest(body);
-    return { request, ...(await open(options)) };
+  /** The first call (the SDK still loading): the same steps, after the load. */
+  async function generateAfterLoad(body: ChatCompletionCreateParams, request: GeminiRequest, options: AdapterCallOptions): Promise<ChatCompletion> {
+    return generateOn(await caller.open(options), body, request);
+  }
+
+  function generateOn(call: GeminiCall, body: ChatCompletionCreateParams, request: GeminiRequest): Promise<ChatCompletion> {
+    let pending: Promise<GeminiResponse>;
+    try {
+      pending = call.transport.generate(body.model, request, call.options);
+    } catch (err) {
+      call.release();
+      return Promise.reject(call.toError(err));
+    }
+    return pending.then(
+      (response) => {
+        call.release();
+        try {
+          return toChatCompletion(response, body.model);
+        } catch (err) {
+          throw call.toError(err);
+        }
+      },
+      (err: unknown) => {
+        call.release();
+        throw call.toError(err);
+      },
+    );
   }
 
   return {
@@ -41,25 +66,27 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
       await loadPeer(SDK_PACKAGES[sdk]);
       if (connect) await openConnection(config.baseURL ?? 'https://generativelanguage.googleapis.com');
     },
-    doEmbed: createGeminiEmbedder(providerId, open),
+    doEmbed: createGeminiEmbedder(providerId, caller.open),
 
-    async doGenerate(body, options): Promise<ChatCompletion> {
-      const call = await begin(body, options);
+    // Not an async function: once the SDK is loaded, the request is mapped and handed to the
+    // SDK in this tick and the answer is one .then on the SDK's promise (an async chain of
+    // begin → open → generate cost a promise and a microtask turn per step).
+    doGenerate(body, options): Promise<ChatCompletion> {
       try {
-        const response = await call.transport.generate(body.model, call.request, call.options);
-        return toChatCompletion(response, body.model);
+        const request = toGeminiRequest(body);
+        const call = caller.openLoaded(options);
+        return call ? generateOn(call, body, request) : generateAfterLoad(body, request, options);
       } catch (err) {
-        throw call.toError(err);
-      } finally {
-        call.release();
+        return Promise.reject(err);
       }
     },
 
     async doStream(body, options): Promise<AdapterStream> {
-      const call = await begin(body, options);
+      const request = toGeminiRequest(body);
+      const call = await caller.open(options);
       let upstream;
       try {
-        upstream = await call.transport.stream(body.model, call.request, call.options);
+        upstream = await call.transport.stream(body.model, request, call.options);
       } catch (err) {
         call.release();
         throw call.toError(err);
@@ -68,7 +95,7 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
       call.stopTimer();
       return translateGeminiStream(upstream, {
         requestedModel: body.model,
-        toError: call.toError,
+        toError: (err) => call.toError(err),
         abortedError: () => (options.signal.aborted ? abortError() : undefined),
         finish: (drained) => {
           call.release();
