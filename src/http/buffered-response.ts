@@ -11,29 +11,20 @@
  * stream per response (the same object each time), `clone()` of an unread body, status
  * and headers (the real Headers of a real Response: it is a subclass, not a look-alike).
  */
-import { presetHeaders, type PresetHeaders } from './preset-headers.js';
-
 export class BufferedResponse extends Response {
   /** The body, until it was read or handed out as a stream. */
   #text: string | undefined;
   /** The standard Response over the body, once something needed its bytes. */
   #inner: Response | undefined;
-  /** The handler's own headers, read without per-header validation (see preset-headers.ts); else the standard ones. */
-  #preset: PresetHeaders | undefined;
 
   /** `headers` must name a content type: a standard Response would add text/plain to a string body without one. */
   constructor(text: string, status: number, headers: Readonly<Record<string, string>> | Headers) {
     super(null, { status });
-    this.#text = text;
-    if (!(headers instanceof Headers) && (this.#preset = presetHeaders(headers))) return;
     // Set one by one: the same checks as `init.headers`, without WebIDL's record conversion (a third of the constructor).
-    const own = super.headers;
+    const own = this.headers;
     if (headers instanceof Headers) for (const [k, v] of headers) own.append(k, v);
     else for (const k in headers) own.set(k, headers[k]!);
-  }
-
-  override get headers(): Headers {
-    return this.#preset ?? super.headers;
+    this.#text = text;
   }
 
   /** The standard Response over the body (once made, every body read goes through it). */
