@@ -128,6 +128,45 @@ const SCENARIOS: Record<string, (res: Response, t: Trace) => Promise<void>> = {
     await outcome(t, 'blob', () => c2.blob().then((b) => ({ type: b.type, size: b.size })));
     await outcome(t, 'formData of JSON', () => res.formData());
   },
+  'headers read every way, then changed and read again': async (res, t) => {
+    const h = res.headers;
+    // The decision ids differ between two asks: only where they are is compared.
+    const ids = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' && /^(dec|req)_/.test(x) ? 'ID' : x)));
+    const readAllWays = async (step: string) => {
+      t.push([step, 'is Headers', h instanceof Headers, Object.prototype.toString.call(h), res.headers === h]);
+      t.push([step, 'get', ids(['content-type', 'Content-Type', 'X-SWITCHBOARD-MODEL', 'x-switchboard-provider', 'content-length', 'x-request-id', 'x-added'].map((n) => h.get(n)))]);
+      t.push([step, 'has', ['content-type', 'CONTENT-TYPE', 'x-switchboard-route', 'nope'].map((n) => h.has(n))]);
+      await outcome(t, `${step}: get of a bad name`, () => h.get('bad name'));
+      await outcome(t, `${step}: has of a bad name`, () => h.has('x\n'));
+      t.push([step, 'spread', ids([...h])]);
+      t.push([step, 'entries', ids([...h.entries()]), 'keys', [...h.keys()], 'values', ids([...h.values()])]);
+      const iter = h.entries();
+      t.push([step, 'iterator', Object.prototype.toString.call(iter), typeof iter.next, iter[Symbol.iterator]() === iter, ids(iter.next())]);
+      const helpers = h.keys() as unknown as { toArray?: () => string[] };
+      t.push([step, 'iterator helpers', typeof helpers.toArray === 'function' ? helpers.toArray() : 'none']);
+      const each: unknown[] = [];
+      h.forEach(function (this: unknown, v, k, parent) {
+        each.push([k, v, parent === h, this]);
+      }, 'this-arg');
+      t.push([step, 'forEach', ids(each)]);
+      await outcome(t, `${step}: forEach without a function`, () => h.forEach(undefined as never));
+      t.push([step, 'fromEntries', ids(Object.fromEntries(h)), 'copied', ids([...new Headers(h)]), 'getSetCookie', h.getSetCookie()]);
+      t.push([step, 'a Response made with them', ids([...new Response('x', { headers: h }).headers])]);
+    };
+    await readAllWays('as answered');
+    h.set('X-Added', ' 1 ');
+    h.append('content-type', 'charset=utf-8');
+    h.delete('x-switchboard-route');
+    await outcome(t, 'set of a bad value', () => h.set('x-bad', 'a\nb'));
+    await readAllWays('changed');
+    // Changed while iterated: the standard's iterator reads the list again on every step.
+    const live: unknown[] = [];
+    for (const [k] of h) {
+      live.push(k);
+      if (k === 'content-type') h.append('a-first', 'x');
+    }
+    t.push(['changed while iterated', live]);
+  },
   'formData of JSON': async (res, t) => {
     await outcome(t, 'formData', () => res.formData());
     t.push(['used', res.bodyUsed]);
