@@ -30,8 +30,14 @@ const procs = Number(process.env.PROCS ?? 1);
 const outdir = resolve(CACHE_DIR, 'paired-processes');
 await build({ entryPoints: [resolve(BENCH_DIR, 'lib/block-child.ts')], outdir, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' });
 const ask = <T>(c: ChildProcess, msg: object) =>
-  new Promise<T>((r) => {
-    c.once('message', (m) => r(m as T));
+  new Promise<T>((r, reject) => {
+    // A child that dies (a bad NODE_ARGS, a failed import) ends the run instead of hanging it.
+    const died = (code: number | null) => reject(new Error(`a client process exited (${code}) before answering`));
+    c.once('exit', died);
+    c.once('message', (m) => {
+      c.off('exit', died);
+      r(m as T);
+    });
     c.send(msg as Parameters<ChildProcess['send']>[0]);
   });
 const q = (xs: number[], f: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * f)]!;
@@ -45,7 +51,7 @@ try {
     const kids: ChildProcess[] = [];
     for (const s of subjects) {
       const [name, pkgEnv] = s.split('@') as [string, string | undefined];
-      const child = spawn(process.execPath, [...(process.env.NODE_ARGS?.split(' ') ?? []), resolve(outdir, 'block-child.js')], {
+      const child = spawn(process.execPath, [...(process.env.NODE_ARGS ?? '').split(' ').filter(Boolean), resolve(outdir, 'block-child.js')], {
         cwd: REPO_DIR,
         // Keeps load-client.ts from answering the first message itself (see its last line).
         env: { ...process.env, BENCH_PAIRED_CLIENT: '1' },
