@@ -56,7 +56,8 @@ process.on('message', (m: { init?: LoadInput & { alsoRouter?: boolean }; block?:
       }
       call = (await makeClient(m.init)).call;
       for (let i = 0; i < m.init.warmup; i++) await call();
-      await block(m.init.concurrency, 1_000);
+      // BLOCK_WARM_CONC=0: no warm-up at concurrency (as overhead.bench.ts, whose warm-up is sequential).
+      if (process.env.BLOCK_WARM_CONC !== '0') await block(m.init.concurrency, 1_000);
       process.send!({ ready: true });
     } else if (m.block) process.send!({ result: await block(m.block.concurrency, m.block.n) });
     else if (m.exit) process.exit(0);
