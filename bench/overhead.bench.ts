@@ -55,7 +55,7 @@ interface Pooled {
 
 export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]> {
   const rounds = smoke ? 1 : 3;
-  const counts = smoke ? { warmup: 20, sequential: 60, concurrent: 128 } : { warmup: 500, sequential: 2_000, concurrent: 1_500 };
+  const counts = smoke ? { warmup: 20, sequential: 60, concurrent: 128, concurrentWarmup: 64 } : { warmup: 500, sequential: 2_000, concurrent: 1_500, concurrentWarmup: 640 };
   const concurrency = 64;
   const notes: string[] = [];
   const failures = new Map<Variant, string>();
@@ -89,7 +89,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
           raw.set(spec.variant, [...(raw.get(spec.variant) ?? []), result]);
           const after = before && portkey ? procStats(portkey.pid) : undefined;
           if (before && after) {
-            const requests = 1 + counts.warmup + counts.sequential + counts.concurrent;
+            const requests = 1 + counts.warmup + counts.sequential + counts.concurrent + counts.concurrentWarmup;
             gatewayStats.set(spec.variant, [...(gatewayStats.get(spec.variant) ?? []), { cpuUsPerReq: ((after.cpuMs - before.cpuMs) * 1000) / requests, rss: after.peakRssMb }]);
           }
         } catch (err) {
@@ -202,7 +202,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
     });
   }
 
-  const method = `Each client in its own Node process (fresh per round), against one fake upstream process on 127.0.0.1 (keep-alive, fixed recorded bodies, no delay). Per process: ${counts.warmup} warm-up calls, then ${counts.sequential} sequential calls timed one by one, then ${counts.concurrent} calls at ${concurrency} in flight. ${rounds} round(s), order rotated each round; percentiles pooled over rounds. Added = p50 minus the p50 of the raw SDK of the same wire format, measured in the same run. The raw Gemini SDKs (@google/genai, and @google/generative-ai for context) send the router variants' request: its max_tokens: 256 as generationConfig.maxOutputTokens (until 2026-12-02 they sent no generation config, a request 43 bytes shorter that the SDK also builds with less work; the bytes on the wire are now identical, headers included). They pass no abort signal, as a user of the raw SDK would not; the router always hands @google/genai one. CPU = process.cpuUsage() over the timed phase ÷ calls (the gateway's own CPU from /proc, ÷ all calls it served).`;
+  const method = `Each client in its own Node process (fresh per round), against one fake upstream process on 127.0.0.1 (keep-alive, fixed recorded bodies, no delay). Per process: ${counts.warmup} warm-up calls, then ${counts.sequential} sequential calls timed one by one, then ${counts.concurrentWarmup} untimed calls at ${concurrency} in flight (since 2026-12-02: before, the timed concurrent phase began cold at that concurrency, right after the sequential phase, so it also billed each client's first compilation of its concurrent paths; bench/lib/paired-processes.ts measured that first block at 1.01–1.28× the raw SDK's CPU for the router), then ${counts.concurrent} calls at ${concurrency} in flight. ${rounds} round(s), order rotated each round; percentiles pooled over rounds. Added = p50 minus the p50 of the raw SDK of the same wire format, measured in the same run. The raw Gemini SDKs (@google/genai, and @google/generative-ai for context) send the router variants' request: its max_tokens: 256 as generationConfig.maxOutputTokens (until 2026-12-02 they sent no generation config, a request 43 bytes shorter that the SDK also builds with less work; the bytes on the wire are now identical, headers included). They pass no abort signal, as a user of the raw SDK would not; the router always hands @google/genai one. CPU = process.cpuUsage() over the timed phase ÷ calls (the gateway's own CPU from /proc, ÷ all calls it served).`;
   return [
     { title: 'Overhead: headline', method, iterations: counts.sequential * rounds, rows: headline, notes: [`Router: priority route of two models on one provider, onDecision hook summing decision.cost.finalUsd (cost tracking on). Sample answers checked non-empty.`] },
     { title: 'Overhead per request, sequential', method, iterations: counts.sequential * rounds, rows, notes },

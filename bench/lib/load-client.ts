@@ -39,6 +39,8 @@ export interface LoadInput {
   sequential: number;
   concurrent: number;
   concurrency: number;
+  /** Untimed calls at `concurrency` in flight before the timed concurrent phase (0: none). */
+  concurrentWarmup?: number;
 }
 
 export interface LoadResult {
@@ -239,6 +241,14 @@ export async function measure(input: LoadInput): Promise<LoadResult> {
     r.seqCpuUsPerReq = (cpuUs() - c0) / input.sequential;
 
     if (input.concurrent > 0) {
+      // The sequential warm-up leaves the paths that only run with many calls in flight
+      // (pools of sockets, queues, the JIT's view of them) cold; warm those the same way for
+      // every subject, so the timed phase measures steady throughput, not first compilation.
+      let warm = 0;
+      const warmer = async () => {
+        while (warm++ < (input.concurrentWarmup ?? 0)) await call();
+      };
+      await Promise.all(Array.from({ length: input.concurrency }, warmer));
       let next = 0;
       const worker = async () => {
         while (next++ < input.concurrent) {
