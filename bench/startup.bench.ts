@@ -14,6 +14,7 @@ import { serveUpstream } from './lib/fake-upstream.js';
 import { REPO_DIR } from './lib/paths.js';
 import { percentile, round, sortedCopy } from './lib/stats.js';
 import { runIfMain } from './lib/standalone.js';
+import { RESOLVE_RECORDER_HOOKS } from './lib/resolve-recorder.js';
 
 interface ChildOut {
   wallMs: number;
@@ -196,15 +197,6 @@ console.log(JSON.stringify({ readyMs: t1 - t0, totalMs: t2 - t0, cpuMs: (cpu.use
   };
 }
 
-const HOOKS = `
-let port;
-export function initialize(data) { port = data.port; }
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  port.postMessage(r.url);
-  return r;
-}`;
-
 const lazyScript = (pkg: string, providers: string, calls: string) => `
 import { register, createRequire } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
@@ -212,7 +204,7 @@ const { port1, port2 } = new MessageChannel();
 const seen = new Set();
 port1.on('message', (u) => seen.add(u));
 port1.unref();
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), { data: { port: port2 }, transferList: [port2] });
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(RESOLVE_RECORDER_HOOKS)}), { data: { port: port2 }, transferList: [port2] });
 const { createRouter } = await import(${JSON.stringify(pkg)});
 const router = createRouter({ providers: ${providers}, models: ${calls} });
 for (const m of ${calls}) {

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createLearnedModel, createRouter, feedbackLoop, learnedStrategy, predictLearned, type DecisionRecord, type FeedbackRecord, type LearnedStrategy } from 'llm-switchboard';
+import { createLearnedModel, createRouter, feedbackLoop, learnedStrategy, predictLearned, type DecisionRecord, type FeedbackRecord } from 'llm-switchboard';
+import { body, learnedRouter as router, models } from './support/learned-two-model-router.js';
 
-const models = [
-  { id: 'cheap', provider: 'm', pricing: { input: 0.2, output: 0.2 } },
-  { id: 'strong', provider: 'm', pricing: { input: 10, output: 10 } },
-];
 const hard = (i: number) => `Prove rigorously that the series number ${i} converges`;
 const easy = (i: number) => `Translate the greeting number ${i} into French`;
-const body = (content: string) => ({ model: 'auto', messages: [{ role: 'user' as const, content }] });
 const settle = () => new Promise((r) => setTimeout(r, 20));
-
-function router(strategy: LearnedStrategy, extra: Record<string, unknown> = {}) {
-  return createRouter({
-    providers: { m: { type: 'mock', reply: (b) => `answer from ${b.model}` } },
-    models,
-    strategies: { learned: strategy },
-    routes: { auto: { models: ['cheap', 'strong'], strategy: 'learned' } },
-    seed: 3,
-    ...extra,
-  });
-}
 
 describe('router.feedback()', () => {
   it('takes a score or a label, reports it to onFeedback with the decision model and propensity, and rejects bad input by name', async () => {

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLearnedModel, createRouter, learnedStrategy, predictLearned, type LearnedStrategy } from 'llm-switchboard';
+import { createLearnedModel, learnedStrategy, predictLearned, type LearnedStrategy } from 'llm-switchboard';
+import { body, learnedRouter as router } from './support/learned-two-model-router.js';
 
-const models = [
-  { id: 'cheap', provider: 'm', pricing: { input: 0.2, output: 0.2 } },
-  { id: 'strong', provider: 'm', pricing: { input: 10, output: 10 } },
-];
-const body = (content: string) => ({ model: 'auto', messages: [{ role: 'user' as const, content }] });
 const start = () => createLearnedModel({ models: ['cheap', 'strong'], prices: { cheap: 0.2, strong: 10 }, dim: 1024 });
-
-function router(strategy: LearnedStrategy) {
-  return createRouter({
-    providers: { m: { type: 'mock', reply: (b) => `answer from ${b.model}` } },
-    models,
-    strategies: { learned: strategy },
-    routes: { auto: { models: ['cheap', 'strong'], strategy: 'learned' } },
-    seed: 3,
-  });
-}
 
 /** Every request goes to the cheap model (λ high, no exploration); feedback: a hard kind of prompt fails, another succeeds. */
 async function teachOnlyCheap(strategy: LearnedStrategy) {

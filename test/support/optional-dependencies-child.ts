@@ -7,20 +7,13 @@
  */
 import { createRequire, register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
+import { RESOLVE_RECORDER_HOOKS } from '../../bench/lib/resolve-recorder.js';
 
-const HOOKS = `
-let port;
-export function initialize(data) { port = data.port; }
-export async function resolve(specifier, context, next) {
-  const r = await next(specifier, context);
-  port.postMessage(r.url);
-  return r;
-}`;
 const { port1, port2 } = new MessageChannel();
 const seen = new Set<string>();
 port1.on('message', (u: string) => seen.add(u));
 port1.unref();
-register(`data:text/javascript,${encodeURIComponent(HOOKS)}`, { data: { port: port2 }, transferList: [port2] });
+register(`data:text/javascript,${encodeURIComponent(RESOLVE_RECORDER_HOOKS)}`, { data: { port: port2 }, transferList: [port2] });
 
 const extra = JSON.parse(process.argv[2]!) as Record<string, unknown>;
 const { createRouter } = await import('../../src/index.js');
