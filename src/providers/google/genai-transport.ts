@@ -22,6 +22,13 @@ type Sdk = typeof import('@google/genai');
 /** Gemini's batch endpoint takes at most 100 requests. */
 const MAX_BATCH = 100;
 
+/** Adds one call's signal and extra headers to an SDK config (every request kind takes them alike). */
+function withPerCall(config: Record<string, unknown>, o: TransportCallOptions): Record<string, unknown> {
+  config.abortSignal = o.signal;
+  if (Object.keys(o.headers).length > 0) config.httpOptions = { headers: o.headers };
+  return config;
+}
+
 export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptions): GeminiTransport {
   const client: GoogleGenAI = new sdk.GoogleGenAI({
     apiKey,
@@ -31,10 +38,6 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
       ...(endpoint.defaultHeaders && Object.keys(endpoint.defaultHeaders).length > 0 ? { headers: endpoint.defaultHeaders } : {}),
     },
   });
-  const perCall = (o: TransportCallOptions) => ({
-    abortSignal: o.signal,
-    ...(Object.keys(o.headers).length > 0 ? { httpOptions: { headers: o.headers } } : {}),
-  });
   // The SDK's config, written field by field (the same keys, in the same order, as spreading
   // the pieces would give): this runs once per request.
   const params = (model: string, r: GeminiRequest, o: TransportCallOptions): GenerateContentParameters => {
@@ -43,9 +46,7 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
     if (r.tools) config.tools = r.tools;
     if (r.toolConfig) config.toolConfig = r.toolConfig;
     config.automaticFunctionCalling = { disable: true };
-    config.abortSignal = o.signal;
-    if (Object.keys(o.headers).length > 0) config.httpOptions = { headers: o.headers };
-    return { model, contents: r.contents, config } as unknown as GenerateContentParameters;
+    return { model, contents: r.contents, config: withPerCall(config, o) } as unknown as GenerateContentParameters;
   };
 
   return {
@@ -64,7 +65,7 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
         const r = await client.models.embedContent({
           model,
           contents: texts.slice(i, i + MAX_BATCH),
-          config: { ...(dimensions !== undefined ? { outputDimensionality: dimensions } : {}), ...perCall(o) },
+          config: withPerCall(dimensions !== undefined ? { outputDimensionality: dimensions } : {}, o),
         });
         for (const e of r.embeddings ?? []) vectors.push(e.values ?? []);
       }
