@@ -40,6 +40,17 @@ export interface TrainRouterOptions {
   /** Largest inverse-propensity weight (clipping keeps rare explorations from dominating). @default 10 */
   maxWeight?: number;
   /**
+   * A part every model shares, stepped by each observed outcome with `shared` × `learningRate`
+   * (its own AdaGrad scale), as `learnedStrategy`'s `online.shared` does. With partial
+   * feedback (live traffic: one model observed per row) each model's predictor otherwise
+   * learns only from the rows that model answered, while the models' outcomes are strongly
+   * correlated (a hard prompt is hard for every model). The model file stores each model's
+   * weights with the shared part added in, so it reads as before. `0` turns it off.
+   * @default 2 when some row lacks some model's outcome (partial feedback), else 0
+   * @example 0
+   */
+  shared?: number;
+  /**
    * Store a length prior in the model ("longer prompts → the pricier model", blended with the
    * learned score at decision time; see `LearnedStrategyOptions.lengthPrior`). `true`: its
    * weight is chosen among `alphas` by `folds`-fold cross-validation on these rows alone
@@ -72,6 +83,12 @@ export interface TrainRouterOptions {
    */
   cvFolds?: 'by-label' | 'random';
 }
+
+/**
+ * `shared` for partial feedback, chosen on inner splits of training rows only (MMLU fold 1's
+ * training split, 2,000 logged rows under a uniform and a length-skewed logging policy).
+ */
+export const OFFLINE_SHARED_STEP = 2;
 
 /** Step sizes `tune: true` chooses among. */
 export const TUNE_LEARNING_RATES = [0.005, 0.01, 0.03];
@@ -118,12 +135,13 @@ export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}
   const space: FeatureSpace = { dim, ngrams, window, taskFeature: taskFeature && tasks.length > 0, tasks };
   const feats: Features[] = ds.rows.map((r) => rowFeatures(r, space));
   const size = weightCount(space);
-  const weights: Record<string, number[]> = {};
   const observations: Record<string, number> = {};
+  const partial = ds.rows.some((r) => ds.models.some((m) => !r.outcomes[m]));
+  const sharedRate = options.shared ?? (partial ? OFFLINE_SHARED_STEP : 0);
+  if (!(Number.isFinite(sharedRate) && sharedRate >= 0)) throw new RangeError(`trainRouter: shared must be a finite number >= 0 (got ${String(sharedRate)})`);
   const ipsOf = (o: { propensity?: number | undefined }) => (o.propensity !== undefined && o.propensity > 0 ? Math.min(maxWeight, 1 / o.propensity) : 1);
-  for (const m of ds.models) {
+  const own = ds.models.map((m) => {
     const w = new Float64Array(size);
-    const g2 = new Float64Array(size).fill(1e-8);
     let wsum = 0;
     let ysum = 0;
     let seen = 0;
@@ -139,32 +157,18 @@ export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}
     // Start at the (weighted) base rate so early steps learn what differs from it.
     const clipped = Math.min(0.999, Math.max(0.001, wsum > 0 ? ysum / wsum : 0.5));
     w[0] = Math.log(clipped / (1 - clipped));
-    const step = (j: number, grad: number) => {
-      g2[j] = g2[j]! + grad * grad;
-      w[j] = w[j]! - (lr * grad) / Math.sqrt(g2[j]!);
-    };
-    const base = 1 + dim;
-    for (let e = 0; e < epochs && seen > 0; e++) {
-      for (const i of shuffled(ds.rows.length, seed * 7919 + e)) {
-        const o = ds.rows[i]!.outcomes[m];
-        if (!o) continue;
-        const f = feats[i]!;
-        const err = (predictWith(w, f, dim) - o.score) * ipsOf(o);
-        step(0, err);
-        for (let k = 0; k < f.idx.length; k++) {
-          const j = 1 + f.idx[k]!;
-          step(j, err * f.val[k]! + l2 * w[j]!);
-        }
-        for (let k = 0; k < f.dense.length; k++) step(base + k, err * f.dense[k]! + l2 * w[base + k]!);
-        if (f.task >= 0) {
-          const j = base + DENSE_FEATURES.length + f.task;
-          step(j, err + l2 * w[j]!);
-        }
-      }
-    }
-    const scale = 10 ** precision;
-    weights[m] = Array.from(w, (x) => Math.round(x * scale) / scale);
+    return { m, w, g2: new Float64Array(size).fill(1e-8), seen };
+  });
+  const base = 1 + dim;
+  if (sharedRate === 0) {
+    // Each model alone, in turn (the shuffle per epoch is the same for every model).
+    for (const p of own) sgd([p], feats, ds, { epochs, lr, l2, seed, base, ipsOf });
+  } else {
+    sgd(own, feats, ds, { epochs, lr, l2, seed, base, ipsOf, shared: { w: new Float64Array(size), g2: new Float64Array(size).fill(1e-8), lr: lr * sharedRate } });
   }
+  const scale = 10 ** precision;
+  const weights: Record<string, number[]> = {};
+  for (const p of own) weights[p.m] = Array.from(p.w, (x) => Math.round(x * scale) / scale);
   const prices: Record<string, number> = {};
   for (const m of ds.models) {
     const p = ds.pricing[m];
@@ -178,12 +182,73 @@ export function trainRouter(ds: RoutingDataset, options: TrainRouterOptions = {}
     prices,
     lambda: options.lambda ?? 0.1,
     observations,
-    meta: { trainedOn: ds.name, rows: ds.rows.length, epochs, learningRate: lr, l2, seed, fromRecordedFeatures: recorded !== undefined },
+    meta: { trainedOn: ds.name, rows: ds.rows.length, epochs, learningRate: lr, l2, seed, fromRecordedFeatures: recorded !== undefined, ...(sharedRate > 0 ? { shared: sharedRate } : {}) },
   };
   if (!options.lengthPrior) return model;
   const fitted = fitLengthPrior(ds, model, feats, options);
   if (typeof fitted === 'string') return { ...model, meta: { ...model.meta, lengthPrior: fitted } };
   return { ...model, lengthPrior: fitted };
+}
+
+interface Predictor {
+  w: Float64Array;
+  g2: Float64Array;
+  seen: number;
+  m: string;
+}
+
+/**
+ * Seeded AdaGrad over the rows for these predictors (logistic loss, L2 on the feature
+ * weights). With `shared`, its weights are added to every predictor's (they are moved alike),
+ * stepped by every observed outcome; at the end they are folded into each predictor's weights.
+ */
+function sgd(ps: Predictor[], feats: Features[], ds: RoutingDataset, o: { epochs: number; lr: number; l2: number; seed: number; base: number; ipsOf: (x: { propensity?: number | undefined }) => number; shared?: { w: Float64Array; g2: Float64Array; lr: number } }): void {
+  if (!ps.some((p) => p.seen > 0)) return;
+  const { lr, l2, base } = o;
+  const sh = o.shared;
+  const taskBase = base + DENSE_FEATURES.length;
+  for (let e = 0; e < o.epochs; e++) {
+    for (const i of shuffled(ds.rows.length, o.seed * 7919 + e)) {
+      const f = feats[i]!;
+      for (const p of ps) {
+        const out = ds.rows[i]!.outcomes[p.m];
+        if (!out) continue;
+        const w = p.w;
+        const g2 = p.g2;
+        // The predictor reads its own weights plus the shared part (zero without one).
+        const z = sh ? logit(w, f, base) + logit(sh.w, f, base) : logit(w, f, base);
+        const err = (1 / (1 + Math.exp(-z)) - out.score) * o.ipsOf(out);
+        const step = (j: number, grad: number, reg: number) => {
+          const g = grad + l2 * reg;
+          g2[j] = g2[j]! + g * g;
+          w[j] = w[j]! - (lr * g) / Math.sqrt(g2[j]!);
+          if (sh) {
+            const gs = grad + l2 * sh.w[j]!;
+            sh.g2[j] = sh.g2[j]! + gs * gs;
+            sh.w[j] = sh.w[j]! - (sh.lr * gs) / Math.sqrt(sh.g2[j]!);
+          }
+        };
+        // The bias is not penalised.
+        g2[0] = g2[0]! + err * err;
+        w[0] = w[0]! - (lr * err) / Math.sqrt(g2[0]!);
+        for (let k = 0; k < f.idx.length; k++) {
+          const j = 1 + f.idx[k]!;
+          step(j, err * f.val[k]!, w[j]!);
+        }
+        for (let k = 0; k < f.dense.length; k++) step(base + k, err * f.dense[k]!, w[base + k]!);
+        if (f.task >= 0) step(taskBase + f.task, err, w[taskBase + f.task]!);
+      }
+    }
+  }
+  if (sh) for (const p of ps) for (let j = 1; j < p.w.length; j++) p.w[j] = p.w[j]! + sh.w[j]!;
+}
+
+function logit(w: Float64Array, f: Features, base: number): number {
+  let z = w[0]!;
+  for (let k = 0; k < f.idx.length; k++) z += w[1 + f.idx[k]!]! * f.val[k]!;
+  for (let k = 0; k < f.dense.length; k++) z += w[base + k]! * f.dense[k]!;
+  if (f.task >= 0) z += w[base + DENSE_FEATURES.length + f.task]!;
+  return z;
 }
 
 /** The pair the prior is defined on: the cheapest and the priciest model (dataset order breaks ties). */
