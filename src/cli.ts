@@ -3,8 +3,8 @@
  * llm-switchboard CLI: offline routing evaluation and training on recorded outcomes.
  *
  *   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--svg <out.svg>] [--json]
- *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
- *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json> [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
+ *   llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random] [--shared <n>]
+ *   llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] --out <model.json> [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random] [--shared <n>]
  *
  * <file>: a RouteLLM CSV (.csv), an LLMRouter list (.json, with --models for prices), or
  * JSONL `{ prompt, outcomes: { model: { score } } }` (with --models `{ model: { input, output } }`).
@@ -26,8 +26,8 @@ import { datasetFromRecords, readRecordsJsonl } from './evaluation/records-datas
 
 const USAGE = `Usage:
   llm-switchboard eval  --data <file> [--models <prices.json>] [--strategy <name>] [--learned <model.json>] [--lambda <n>] [--limit <n>] [--svg <out.svg>] [--json]
-  llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
-  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random]
+  llm-switchboard train --data <file> [--models <prices.json>] --out <model.json> [--seed <n>] [--dim <n>] [--limit <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random] [--shared <n>]
+  llm-switchboard train --from-records <records.jsonl> [--feedback <feedback.jsonl>] [--models <prices.json>] --out <model.json> [--seed <n>] [--length-prior cv|off|<alpha>] [--tune cv|off] [--cv-folds by-label|random] [--shared <n>]
 
   --length-prior  blend "longer prompts → the pricier model" into the learned score at decision
                   time: cv (default) chooses its weight by 5-fold cross-validation on the training
@@ -36,6 +36,9 @@ const USAGE = `Usage:
   --tune          cv (default): choose the step size by the same cross-validation; off: 0.03
   --cv-folds      by-label (default): folds split by label when there are enough (choices for traffic
                   with new task labels); random: random folds (choices for traffic like these rows)
+  --shared        step of the part every model shares, × the learning rate (default 2 when some
+                  row lacks a model's outcome, as from records; 0 when every row is fully labelled);
+                  0 fits each model alone
 
   --from-records  DecisionRecords (one JSON per line, from onDecision), with feedback lines
                   (type: 'feedback', from onFeedback) in the same or a --feedback file; the
@@ -109,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       'length-prior': { type: 'string' },
       tune: { type: 'string' },
       'cv-folds': { type: 'string' },
+      shared: { type: 'string' },
     },
   });
   const lengthPrior = lengthPriorOption(values['length-prior']);
@@ -116,6 +120,9 @@ export async function main(argv: string[]): Promise<number> {
   const tune = values.tune !== 'off';
   const cvFolds = values['cv-folds'];
   if (cvFolds !== undefined && cvFolds !== 'by-label' && cvFolds !== 'random') throw new Error(`--cv-folds must be by-label or random (got '${cvFolds}')`);
+  const shared = num(values.shared, 'shared');
+  if (shared !== undefined && !(shared >= 0)) throw new Error(`--shared must be a number >= 0 (got '${values.shared}')`);
+  const sharedOption = shared !== undefined ? { shared } : {};
   if (values['from-records']) {
     if (command !== 'train') throw new Error('--from-records works with the train command');
     if (!values.out) throw new Error('--out is required');
@@ -126,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
     if (ds.rows.length === 0) throw new Error(`no trainable rows: ${r.records} records, ${r.feedback} feedback (${r.unmatchedFeedback} for unknown decisions, ${r.withoutFeatures} records with neither routing features nor recorded content)`);
     const seed = num(values.seed, 'seed');
     const dim = num(values.dim, 'dim');
-    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune, ...(cvFolds ? { cvFolds } : {}) });
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune, ...(cvFolds ? { cvFolds } : {}), ...sharedOption });
     const json = JSON.stringify(model);
     writeFileSync(values.out, json);
     const observed = Object.entries(model.observations ?? {}).map(([m, n]) => `${m}: ${n}`).join(', ');
@@ -139,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!values.out) throw new Error('--out is required');
     const seed = num(values.seed, 'seed');
     const dim = num(values.dim, 'dim');
-    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune, ...(cvFolds ? { cvFolds } : {}) });
+    const model = trainRouter(ds, { ...(seed !== undefined ? { seed } : {}), ...(dim !== undefined ? { dim } : {}), lengthPrior, tune, ...(cvFolds ? { cvFolds } : {}), ...sharedOption });
     const json = JSON.stringify(model);
     writeFileSync(values.out, json);
     process.stdout.write(`trained on ${ds.rows.length} rows (${ds.excluded ?? 0} contaminated left out); ${priorLine(model)} → ${values.out} (${(json.length / 1024).toFixed(0)} KB)\n`);

@@ -97,4 +97,25 @@ describe('training from the router’s own records and feedback', () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"hello": 1}\n');
     expect(() => readRecordsJsonl(join(dir, 'bad.jsonl'))).toThrow(/bad\.jsonl:1: neither a DecisionRecord/);
   });
+
+  it('train --shared sets the shared step for partial feedback (0 fits each model alone); a bad value is named', async () => {
+    const { records, feedback } = await traffic(60);
+    const dir = mkdtempSync(join(tmpdir(), 'lsb-records-'));
+    writeFileSync(join(dir, 'records.jsonl'), [...records, ...feedback].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const train = (extra: string[], out: string) => execFileSync('npx', ['tsx', 'src/cli.ts', 'train', '--from-records', join(dir, 'records.jsonl'), '--out', join(dir, out), ...extra], { encoding: 'utf8', stdio: 'pipe' });
+    train([], 'default.json');
+    train(['--shared', '0'], 'alone.json');
+    train(['--shared', '0.5'], 'half.json');
+    const meta = (f: string) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { meta: { shared?: number } }).meta;
+    expect(meta('default.json').shared).toBe(2);
+    expect(meta('alone.json').shared).toBeUndefined();
+    expect(meta('half.json').shared).toBe(0.5);
+    let stderr = '';
+    try {
+      train(['--shared=-1'], 'bad.json');
+    } catch (e) {
+      stderr = String((e as { stderr?: string }).stderr);
+    }
+    expect(stderr).toMatch(/--shared must be a number >= 0 \(got '-1'\)/);
+  });
 });
