@@ -9,6 +9,7 @@
 import { BadRequestError } from 'openai/core/error';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+// looksValid() reads each of these by name: a name added here must be added there too.
 const NUMERIC = ['max_tokens', 'max_completion_tokens', 'n', 'temperature', 'top_p', 'presence_penalty', 'frequency_penalty', 'seed', 'top_logprobs'] as const;
 /** Deeper than any real request; deeper is almost surely a cycle or an attack. */
 const MAX_DEPTH = 64;
