@@ -23,7 +23,7 @@ import { Pipeline } from './pipeline/run.js';
 import { createFetchHandler } from './http/fetch-handler.js';
 import { buildRoutingSetup } from './pipeline/route/routing-config.js';
 import { Resilience } from './resilience/resilience.js';
-import { circuitExclusion } from './resilience/circuit-breaker.js';
+import { allCircuitsClosed, circuitExclusion } from './resilience/circuit-breaker.js';
 import { Accounting } from './pipeline/record/accounting.js';
 import { takeEmbeddingModels } from './registry/embedding-registry.js';
 import { MemoryStateStore } from './state/memory-state-store.js';
@@ -117,6 +117,7 @@ export function createRouter(options: RouterOptions): Router {
   if (resilience.breakers) {
     const breakers = resilience.breakers;
     routing.health = (m) => circuitExclusion(m);
+    routing.allHealthy = allCircuitsClosed;
     routing.readmit = (open, healthy) => breakers.readmit(open, healthy);
   }
   const warmups = [...raw.values()].filter((a) => typeof a.warmup === 'function');

@@ -64,8 +64,11 @@ export class CostTracker {
   private readonly sampleSize: number;
   private groups = new Map<CostDimension, Map<string, Group>>();
   private total!: Group;
-  /** The group each dimension used last, by key. */
-  private lastGroup: Partial<Record<CostDimension, { key: string; group: Group }>> = {};
+  /**
+   * The group each dimension used last, by key: one field per dimension (a record indexed
+   * by the dimension's name was a megamorphic keyed load per group, ~150 instructions).
+   */
+  private lastGroup = new LastGroups();
 
   constructor(options: CostTrackerOptions = {}) {
     this.maxGroups = options.maxGroups ?? 1000;
@@ -76,7 +79,7 @@ export class CostTracker {
   reset(): void {
     this.groups = new Map(DIMENSIONS.map((d) => [d, new Map<string, Group>()]));
     this.total = new Group(this.sampleSize);
-    this.lastGroup = {};
+    this.lastGroup = new LastGroups();
   }
 
   record(d: DecisionRecord): void {
@@ -88,7 +91,8 @@ export class CostTracker {
     this.countAndSpend('tenant', d.context.tenant ?? '(none)', d, fallback);
     this.countAndSpend('taskType', d.context.taskType ?? '(none)', d, fallback);
     const tags = d.context.tags;
-    if (tags) for (const tag of tags) this.countAndSpend('tag', tag, d, fallback);
+    // Indexed loops: for-of over the record's frozen lists allocated an iterator each.
+    if (tags) for (let k = 0; k < tags.length; k++) this.countAndSpend('tag', tags[k]!, d, fallback);
     // Per model and provider, spend follows the attempt that consumed the tokens (a
     // failed attempt that was billed counts against its own model), while the request
     // counts for the model that answered.
@@ -97,7 +101,9 @@ export class CostTracker {
     const answeredProvider = d.provider ?? last?.provider ?? '(none)';
     this.count(this.group('model', answeredModel), d, fallback);
     this.count(this.group('provider', answeredProvider), d, fallback);
-    for (const a of d.attempts) {
+    const attempts = d.attempts;
+    for (let k = 0; k < attempts.length; k++) {
+      const a = attempts[k]!;
       if (!a.usage) continue;
       this.spend(this.group('model', a.model), a.usage, a.costUsd ?? 0);
       this.spend(this.group('provider', a.provider), a.usage, a.costUsd ?? 0);
@@ -123,7 +129,7 @@ export class CostTracker {
   private group(dim: CostDimension, key: string): Group {
     // Most requests hit the same group as the last one of their dimension: one string
     // comparison instead of two map lookups.
-    const memo = this.lastGroup[dim];
+    const memo = this.lastGroup.get(dim);
     if (memo !== undefined && memo.key === key) return memo.group;
     const map = this.groups.get(dim)!;
     let g = map.get(key);
@@ -133,7 +139,7 @@ export class CostTracker {
       if (!g) map.set(key, (g = new Group(this.sampleSize)));
     }
     // Only a key that owns its group is remembered: one folded into '(other)' is looked up again.
-    if (map.get(key) === g) this.lastGroup[dim] = { key, group: g };
+    if (map.get(key) === g) this.lastGroup.set(dim, { key, group: g });
     return g;
   }
 
@@ -161,8 +167,62 @@ export class CostTracker {
 }
 
 function hasFallback(events: DecisionRecord['events']): boolean {
-  for (const e of events) if (e.type === 'fallback') return true;
+  for (let k = 0; k < events.length; k++) if (events[k]!.type === 'fallback') return true;
   return false;
+}
+
+interface LastGroup {
+  key: string;
+  group: Group;
+}
+
+/** CostTracker.lastGroup: a fixed field per dimension, read through a switch of constant names. */
+class LastGroups {
+  model: LastGroup | undefined = undefined;
+  provider: LastGroup | undefined = undefined;
+  route: LastGroup | undefined = undefined;
+  tenant: LastGroup | undefined = undefined;
+  taskType: LastGroup | undefined = undefined;
+  tag: LastGroup | undefined = undefined;
+
+  get(dim: CostDimension): LastGroup | undefined {
+    switch (dim) {
+      case 'model':
+        return this.model;
+      case 'provider':
+        return this.provider;
+      case 'route':
+        return this.route;
+      case 'tenant':
+        return this.tenant;
+      case 'taskType':
+        return this.taskType;
+      default:
+        return this.tag;
+    }
+  }
+
+  set(dim: CostDimension, memo: LastGroup): void {
+    switch (dim) {
+      case 'model':
+        this.model = memo;
+        break;
+      case 'provider':
+        this.provider = memo;
+        break;
+      case 'route':
+        this.route = memo;
+        break;
+      case 'tenant':
+        this.tenant = memo;
+        break;
+      case 'taskType':
+        this.taskType = memo;
+        break;
+      default:
+        this.tag = memo;
+    }
+  }
 }
 
 function row(key: string, g: Group): CostSummaryRow {

@@ -101,6 +101,11 @@ export function circuitExclusion(m: ModelEntry, at?: number): string | undefined
   return undefined;
 }
 
+/** True while no circuit of any model is open or half-open: circuitExclusion() then answers undefined for every model. */
+export function allCircuitsClosed(): boolean {
+  return notClosed === 0;
+}
+
 /** When the earliest of these models' circuits lets a request through again, if all are open. */
 export function earliestReopen(models: readonly ModelEntry[], now: number = Date.now()): number | undefined {
   let earliest: number | undefined;

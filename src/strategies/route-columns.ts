@@ -30,6 +30,12 @@ export interface RouteColumns {
   /** USD per million input / output tokens; NaN when the model is unpriced. */
   readonly inputPrice: Float64Array;
   readonly outputPrice: Float64Array;
+  /** CAP_* bits every model has (the filter keeps the whole route without a per-model walk). */
+  readonly everyCap: number;
+  /** The smallest context window (NaN if any is NaN: then the per-model checks decide). */
+  readonly minWindow: number;
+  /** The lowest quality that is a number (the filter's per-model check lets NaN through). */
+  readonly minQuality: number;
 }
 
 const columns = new WeakMap<RouteModels, RouteColumns>();
@@ -51,6 +57,9 @@ function build(models: readonly ModelEntry[]): RouteColumns {
   const negQuality = new Float64Array(n);
   const inputPrice = new Float64Array(n);
   const outputPrice = new Float64Array(n);
+  let everyCap = CAP_TOOLS | CAP_VISION | CAP_JSON_SCHEMA | CAP_STREAMING | CAP_REASONING;
+  let minWindow = Infinity;
+  let minQuality = Infinity;
   for (let i = 0; i < n; i++) {
     const m = models[i]!;
     const k = m.capabilities;
@@ -60,8 +69,11 @@ function build(models: readonly ModelEntry[]): RouteColumns {
     negQuality[i] = -m.quality;
     inputPrice[i] = m.pricing ? m.pricing.input : NaN;
     outputPrice[i] = m.pricing ? m.pricing.output : NaN;
+    everyCap &= caps[i]!;
+    minWindow = Math.min(minWindow, contextWindow[i]!);
+    if (quality[i]! < minQuality) minQuality = quality[i]!;
   }
-  return { models, caps, contextWindow, quality, negQuality, inputPrice, outputPrice };
+  return { models, caps, contextWindow, quality, negQuality, inputPrice, outputPrice, everyCap, minWindow, minQuality };
 }
 
 // The filter's last "every route model kept" list and its route's columns. A decision is

@@ -58,6 +58,25 @@ class UnabortableOptions {
 }
 
 /**
+ * The call options of a whole-answer attempt: the same own keys in the same order as the
+ * literal they replace (`signal`, `timeoutMs`, `headers`, `maxOutputTokens`, then the
+ * UNABORTABLE mark, false when linked). A literal with a computed key is built from a
+ * slow boilerplate (~700 instructions per call); a class has one fixed shape.
+ */
+class AttemptOptions {
+  declare [UNABORTABLE]: boolean;
+  constructor(
+    readonly signal: AbortSignal,
+    readonly timeoutMs: number | undefined,
+    readonly headers: Record<string, string> | undefined,
+    readonly maxOutputTokens: number | undefined,
+    unabortable: boolean,
+  ) {
+    this[UNABORTABLE] = unabortable;
+  }
+}
+
+/**
  * Set on the call options of a stream attempt whose controller nothing links (no caller
  * signal, no timer, not a hedge leg or continuation): nothing aborts it before the stream
  * has opened, only afterwards (the consumer stopping, an idle stall). An adapter may then
@@ -79,9 +98,7 @@ function generateOp<B, R>(op: Operation<B, R, unknown>): Op<R> {
       if (!handle.linked && (entry.adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) {
         return op.generate(entry, input.body, new UnabortableOptions(handle, input.headers, entry.maxOutputTokens) as unknown as Parameters<typeof op.generate>[2]);
       }
-      // The mark in the literal itself (false when linked): adding it afterwards grew the object.
-      const options = { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens, [UNABORTABLE]: !handle.linked };
-      return op.generate(entry, input.body, options);
+      return op.generate(entry, input.body, new AttemptOptions(handle.controller.signal, timeoutMs, input.headers, entry.maxOutputTokens, !handle.linked));
     };
     generateOps.set(op, gen as Op<unknown>);
   }

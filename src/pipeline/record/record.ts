@@ -146,7 +146,7 @@ export class Recorder {
     }
     this.pushAttempt(rec);
     if (u) {
-      this.usage = addUsage(this.usage, u);
+      this.usage = sumUsage(this.usage, u);
       if (!entry.pricing) this.priced = false;
       this.finalUsd += costUsd!;
     }
@@ -175,7 +175,7 @@ export class Recorder {
       costUsd,
     };
     this.pushAttempt(rec);
-    this.usage = addUsage(this.usage, u);
+    this.usage = sumUsage(this.usage, u);
     if (!entry.pricing) this.priced = false;
     this.finalUsd += costUsd;
     if (this.hooks.has('onAttempt')) this.later(() => this.hooks.emit('onAttempt', { decisionId: this.id, attempt: rec }));
@@ -344,6 +344,15 @@ export class Recorder {
   }
 }
 
+/**
+ * The call's usage so far plus one attempt's. The first billed attempt's own record stands
+ * for the call's until a second is billed (both are frozen with the record, and
+ * addUsage never changes its arguments): no copy for the common single attempt.
+ */
+function sumUsage(sum: UsageRecord | undefined, u: UsageRecord): UsageRecord {
+  return sum === undefined ? u : addUsage(sum, u);
+}
+
 function idOf(m: ModelEntry): string {
   return m.id;
 }
@@ -438,7 +447,7 @@ function deepFreeze<T>(value: T): T {
  * take it.
  */
 function freezeAll(list: readonly object[]): void {
-  for (const x of list) Object.freeze(x);
+  for (let k = 0; k < list.length; k++) Object.freeze(list[k]);
   Object.freeze(list);
 }
 
@@ -481,16 +490,24 @@ function freezeContext(ctx: RoutingContext): void {
 
 function freezeRecord(rec: DecisionRecord): DecisionRecord {
   // Every field finish() can set, frozen along its known shape (no generic walk of the
-  // record: checking each field with Object.isFrozen cost more than freezing it).
+  // record: checking each field with Object.isFrozen cost more than freezing it). Each
+  // Object.freeze is a call into the runtime (~400 instructions): the shared lists that are
+  // frozen already (no events, no budgets, the plan's ids from planIds) are not frozen again.
   // Usually a shared list the route decision froze once (route/filter.ts, decide.ts).
   if (!Object.isFrozen(rec.candidates)) freezeAll(rec.candidates);
-  for (const a of rec.attempts) if (a.usage) Object.freeze(a.usage);
-  freezeAll(rec.attempts);
-  freezeAll(rec.events);
-  freezeAll(rec.budgets);
-  Object.freeze(rec.plan); // already frozen when shared (planIds)
+  const attempts = rec.attempts;
+  // Indexed loops: for-of over these lists allocated an iterator per call.
+  for (let k = 0; k < attempts.length; k++) {
+    const a = attempts[k]!;
+    if (a.usage) Object.freeze(a.usage);
+    Object.freeze(a);
+  }
+  Object.freeze(attempts);
+  if (rec.events !== EMPTY_EVENTS) freezeAll(rec.events);
+  if (rec.budgets !== EMPTY_BUDGETS) freezeAll(rec.budgets);
   Object.freeze(rec.cost);
-  if (rec.usage) Object.freeze(rec.usage);
+  // The call's usage is its one billed attempt's own (already frozen above) unless several were billed.
+  if (rec.usage && !Object.isFrozen(rec.usage)) Object.freeze(rec.usage);
   if (rec.error) Object.freeze(rec.error);
   freezeContext(rec.context);
   if (rec.content) deepFreeze(rec.content);

@@ -30,6 +30,8 @@ export interface RoutingSetup {
   randomSource: RandomSource;
   /** Health gate (open circuits); see FilterEnv.health. */
   health?: ((m: ModelEntry) => string | undefined) | undefined;
+  /** See FilterEnv.allHealthy. */
+  allHealthy?: (() => boolean) | undefined;
   /** The breakers' ejection cap and panic mode; see FilterEnv.readmit. */
   readmit?: ((open: readonly ModelEntry[], healthy: number) => readonly ModelEntry[]) | undefined;
 }
@@ -69,7 +71,7 @@ export function decide(
     throw new RouterError(`Estimating the prompt's tokens failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   }
   const { routeName, route, rule } = resolve(registry, requested, setup.rules ? { set: setup.rules, context, body, requirements } : undefined);
-  const filtered = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health, readmit: setup.readmit }, routeName);
+  const filtered = filterCandidates(route, requirements, context, { policy: setup.policy, health: setup.health, allHealthy: setup.allHealthy, readmit: setup.readmit }, routeName);
   const { kept, readmitted } = filtered;
   let candidates = filtered.candidates;
   if (kept.length === 0) {

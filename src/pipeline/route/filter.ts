@@ -31,6 +31,8 @@ export interface FilterEnv {
    * circuit is open). Wired by the resilience layer; must answer synchronously.
    */
   health?: ((m: ModelEntry) => string | undefined) | undefined;
+  /** True when `health` would pass every model (no circuit is open or probing): then it is not asked per model. */
+  allHealthy?: (() => boolean) | undefined;
   /**
    * Given the models excluded only for an open circuit and the number kept, the open ones
    * to keep anyway (the breakers' ejection cap and panic mode): a route is never taken
@@ -79,11 +81,21 @@ export function filterCandidates(
   const { tools, vision, jsonSchema, stream, reasoning } = req;
   const needCaps = (tools ? CAP_TOOLS : 0) | (vision ? CAP_VISION : 0) | (jsonSchema ? CAP_JSON_SCHEMA : 0) | (stream ? CAP_STREAMING : 0) | (reasoning ? CAP_REASONING : 0);
   // The fast path reads the route's flat columns, not each model's objects.
-  const { caps, contextWindow, quality } = routeColumns(route);
+  const columns = routeColumns(route);
+  const { caps, contextWindow, quality } = columns;
   const minQuality = route.minQuality;
   const health = env.health;
   let open: number[] | undefined;
-  for (let i = 0; i < models.length; i++) {
+  // The whole route passes the fast path's checks at once (every model has the
+  // capabilities, the smallest window holds the request, no quality below the floor, no
+  // circuit open): the per-model walk below would keep every model, in route order.
+  const everyKept =
+    simple &&
+    (columns.everyCap & needCaps) === needCaps &&
+    need <= columns.minWindow &&
+    (minQuality === undefined || !(columns.minQuality < minQuality)) &&
+    (health === undefined || env.allHealthy?.() === true);
+  for (let i = everyKept ? models.length : 0; i < models.length; i++) {
     const m = models[i]!;
     if (simple) {
       if (
