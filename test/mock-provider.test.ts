@@ -70,6 +70,27 @@ describe('mock provider', () => {
     expect(Date.now() - t0).toBeLessThan(1_000);
   });
 
+  it('like the real adapters, an attempt nothing can abort builds no AbortController; a signal or timeout still aborts', async () => {
+    const r = createRouter({ providers: { m: { type: 'mock', latencyMs: 1 } }, models: [{ id: 'x', provider: 'm' }] });
+    await r.chat.completions.create({ messages: msg });
+    const Original = globalThis.AbortController;
+    let built = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        built++;
+      }
+    };
+    try {
+      for (let i = 0; i < 5; i++) expect((await r.chat.completions.create({ messages: msg })).choices[0]!.message.content).toBeTruthy();
+      expect(built).toBe(0);
+      await r.chat.completions.create({ messages: msg }, { signal: new Original().signal });
+      expect(built).toBeGreaterThan(0);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
+
   it('a per-request timeout becomes APIConnectionTimeoutError', async () => {
     const r = createRouter({ providers: { m: { type: 'mock', latencyMs: 5_000 } }, models: [{ id: 'x', provider: 'm' }] });
     await expect(r.chat.completions.create({ messages: msg }, { timeout: 30 })).rejects.toBeInstanceOf(APIConnectionTimeoutError);

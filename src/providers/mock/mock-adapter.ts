@@ -88,19 +88,19 @@ export function createMockAdapter(providerId: string, config: MockProviderConfig
   async function begin(body: ChatCompletionCreateParams, options: AdapterCallOptions) {
     const b = behaviourFor(body.model);
     const outcome = nextOutcome(body.model, b);
-    await sleep(b.latencyMs ?? 0, options.signal);
+    await sleep(b.latencyMs ?? 0, signalOf(options));
     if (outcome !== 'ok' && outcome !== 'midstream') throw failure(outcome, body.model, b);
     return { b, outcome, created: Math.floor(Date.now() / 1000), ...answer(body, b) };
   }
 
-  return {
+  const adapter: ProviderAdapter = {
     specificationVersion: 'v1',
     type: 'mock',
     providerId,
     async doEmbed(body, options) {
       const b = behaviourFor(body.model);
       const outcome = nextOutcome(body.model, b);
-      await sleep(b.latencyMs ?? 0, options.signal);
+      await sleep(b.latencyMs ?? 0, signalOf(options));
       if (outcome !== 'ok') throw failure(outcome === 'midstream' ? '500' : outcome, body.model, b);
       return mockEmbeddings(body, options.dimensions);
     },
@@ -152,6 +152,18 @@ export function createMockAdapter(providerId: string, config: MockProviderConfig
       })();
     },
   };
+  // As the real adapters do: the pipeline need not build an attempt's controller when
+  // nothing can abort it, since this adapter then never reads the signal (signalOf).
+  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+  return adapter;
+}
+
+/** Set by the pipeline on a whole-answer attempt nothing can abort (pipeline/execute/execute.ts). */
+const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+
+/** The signal to wait on: none when nothing can abort the attempt, so reading it makes no controller. */
+function signalOf(options: AdapterCallOptions): AbortSignal | undefined {
+  return (options as unknown as Record<symbol, unknown>)[UNABORTABLE] === true ? undefined : options.signal;
 }
 
 function lastUserText(body: ChatCompletionCreateParams): string {
