@@ -43,7 +43,10 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   const viaRouter = () => router.chat.completions.create({ model: 'main', messages: MESSAGES });
   const signal = new AbortController().signal;
   const direct = () => adapter.doGenerate({ model: 'model-0', messages: MESSAGES }, { signal });
-  for (let i = 0; i < 3; i++) {
+  // Untimed warm-up long enough for V8 to finish optimising the pipeline (it was still
+  // compiling its hot functions at ~20k calls): the target is the steady per-request cost.
+  const warmBlocks = smoke ? 3 : 30;
+  for (let i = 0; i < warmBlocks; i++) {
     await cpuBlock(calls, viaRouter);
     await cpuBlock(calls, direct);
   }
@@ -66,7 +69,7 @@ export async function run({ smoke }: { smoke: boolean }): Promise<BenchSection[]
   return [
     {
       title: "Per request: the router's own CPU over the in-process mock",
-      method: `In-process, Node ${process.version}. A priority route of ${MODELS} models on the mock provider (no I/O), cost tracking on, an onDecision hook summing decision.cost.finalUsd. ${blocks} pairs of blocks of ${calls} sequential create() calls, router and the mock adapter called directly alternating (order swapped every pair); CPU = process.cpuUsage() over a block ÷ calls, the block's deferred hooks included. Own = router − direct, per pair.`,
+      method: `In-process, Node ${process.version}. ${warmBlocks} untimed warm-up pairs of blocks first. A priority route of ${MODELS} models on the mock provider (no I/O), cost tracking on, an onDecision hook summing decision.cost.finalUsd. ${blocks} pairs of blocks of ${calls} sequential create() calls, router and the mock adapter called directly alternating (order swapped every pair); CPU = process.cpuUsage() over a block ÷ calls, the block's deferred hooks included. Own = router − direct, per pair.`,
       iterations: blocks * calls,
       rows: [
         { subject: 'mock adapter, called directly (baseline)', 'CPU µs per call, median': round(q(directUs, 50)), 'p25–p75': `${round(q(directUs, 25))}–${round(q(directUs, 75))}` },
