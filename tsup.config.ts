@@ -1,12 +1,12 @@
 import { defineConfig, type Options } from 'tsup';
-import { lazySchemas, SCHEMAS_ENTRY } from './scripts/lazy-schemas.js';
+import { LAZY_ENTRIES, lazyModules } from './scripts/lazy-modules.js';
 import { PACKAGE_ENTRIES } from './scripts/package-entries.js';
 
 const entry = { ...PACKAGE_ENTRIES };
 
 const shared: Options = {
   entry,
-  // Types for the public entries only (the ESM build's schemas.js is internal, see below).
+  // Types for the public entries only (the ESM build's lazily loaded entries are internal, see below).
   dts: { entry },
   sourcemap: true,
   target: 'node20',
@@ -20,9 +20,9 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  // zod and the schemas are loaded at their first use, not with the package
-  // (src/config/load-schemas.ts): in ESM they are an entry of their own, schemas.js.
-  { ...shared, entry: { ...entry, ...SCHEMAS_ENTRY }, format: ['esm'], clean: true, esbuildPlugins: [lazySchemas('esm')] },
+  // zod with the schemas, and the Anthropic and Gemini adapters, are loaded at their first
+  // use, not with the package (scripts/lazy-modules.ts): in ESM each is an entry of its own.
+  { ...shared, entry: { ...entry, ...LAZY_ENTRIES }, format: ['esm'], clean: true, esbuildPlugins: [lazyModules('esm')] },
   // p-retry and p-limit ship ESM only; `require()` of them is not reliable on every
   // Node 20 release, so the CJS build carries its own copy.
   // SWITCHBOARD_CJS_BUILD: the openai client class is then require()d, not import()ed, so it
@@ -32,6 +32,6 @@ export default defineConfig([
     format: ['cjs'],
     noExternal: ['zod', 'p-retry', 'p-limit', 'is-network-error', 'yocto-queue'],
     define: { SWITCHBOARD_CJS_BUILD: 'true' },
-    esbuildPlugins: [lazySchemas('cjs')],
+    esbuildPlugins: [lazyModules('cjs')],
   },
 ]);

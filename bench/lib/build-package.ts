@@ -8,7 +8,7 @@ import { build, type Plugin } from 'esbuild';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { lazySchemas, SCHEMAS_ENTRY } from '../../scripts/lazy-schemas.js';
+import { LAZY_ENTRIES, lazyModules } from '../../scripts/lazy-modules.js';
 import { PACKAGE_ENTRIES } from '../../scripts/package-entries.js';
 import { BENCH_DIR, CACHE_DIR, REPO_DIR } from './paths.js';
 
@@ -62,9 +62,9 @@ export async function bundlePackage(outdir: string, src = resolve(REPO_DIR, 'src
   mkdirSync(outdir, { recursive: true });
   writeFileSync(resolve(outdir, 'package.json'), '{ "type": "module" }\n');
   const entries: Record<string, string> = {};
-  for (const [name, path] of Object.entries({ ...PACKAGE_ENTRIES, ...SCHEMAS_ENTRY })) {
+  for (const [name, path] of Object.entries({ ...PACKAGE_ENTRIES, ...LAZY_ENTRIES })) {
     const file = resolve(src, path.replace(/^src\//, ''));
-    // An older tree may lack an entry (the schemas entry is newer than the others).
+    // An older tree may lack an entry (the lazily loaded ones are newer than the others).
     if (existsSync(file)) entries[name] = file;
   }
   await build({
@@ -73,7 +73,8 @@ export async function bundlePackage(outdir: string, src = resolve(REPO_DIR, 'src
     splitting: true,
     ...ESM_NODE,
     packages: undefined,
-    plugins: [externalExceptBundled, lazySchemas('esm')],
+    // Before the loaders existed, the plugin matches nothing.
+    plugins: [externalExceptBundled, lazyModules('esm')],
   });
   return pathToFileURL(resolve(outdir, 'index.js')).href;
 }

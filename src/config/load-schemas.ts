@@ -7,7 +7,7 @@
  *
  * In the source this is a static import. The published builds replace this module with
  * one that loads the schemas at the first loadSchemas() call, synchronously
- * (scripts/lazy-schemas.ts, used by tsup.config.ts and the benchmarks' build): the ESM
+ * (scripts/lazy-modules.ts, used by tsup.config.ts and the benchmarks' build): the ESM
  * build require()s `schemas.js`, an entry of its own that the entry chunk does not
  * import; the CommonJS build keeps its copy in the bundle and evaluates it then.
  */

@@ -1,28 +1,32 @@
 /**
- * zod and the configuration schemas are a third of the package's code. The published ESM
- * build keeps them out of the entry chunk and loads them at the first configuration, rule,
- * per-call routing context or routing header that needs them (src/config/load-schemas.ts,
- * scripts/lazy-schemas.ts). This bundles the package as tsup lays it out and checks, in
- * fresh processes, which of its files load and that the lazily loaded path answers and
- * reports errors exactly as the source does.
+ * zod with the configuration schemas (a third of the package's code) and the Anthropic and
+ * Gemini adapters are kept out of the published ESM build's entry chunk and loaded at
+ * first use (scripts/lazy-modules.ts): the schemas at the first configuration, rule,
+ * per-call routing context or routing header that needs them (src/config/load-schemas.ts),
+ * an adapter when a provider of its type is configured (src/providers/load-adapters.ts).
+ * This bundles the package as tsup lays it out and checks, in fresh processes, which of its
+ * files load and that what is loaded late answers and reports errors exactly as the source does.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePackage } from '../bench/lib/build-package.js';
-import { jsonFixture, useOpenAIFakes } from './fakes/openai-fake-server.js';
+import { serveUpstream, type UpstreamUrls } from '../bench/lib/fake-upstream.js';
 import { createRouter, type RouterOptions } from 'llm-switchboard';
 
 const ROOT = join(import.meta.dirname, '..');
-const OUT = join(ROOT, '.cache/test-lazy-schemas');
-const [fake] = useOpenAIFakes(1, () => jsonFixture('openai/pydantic-ai/test_openai_model_without_system_prompt.i0.response.json'));
+const OUT = join(ROOT, '.cache/test-lazy-modules');
 
 let pkgUrl = '';
+// One server answering the OpenAI, Anthropic and Gemini wire formats with recorded bodies.
+let upstream: { urls: UpstreamUrls; close: () => Promise<void> };
 beforeAll(async () => {
+  upstream = await serveUpstream();
   pkgUrl = await bundlePackage(OUT);
 }, 60_000);
+afterAll(() => upstream?.close());
 
 interface ChildResult {
   /** The package's files the process loaded. */
@@ -39,7 +43,8 @@ const seen = new Set();
 // In-thread hooks see require(esm) as well as imports.
 registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.add(r.url); return r; } });
 const { createRouter } = await import(${JSON.stringify(pkgUrl)});
-const url = ${JSON.stringify(fake!.url)};
+const url = ${JSON.stringify(upstream.urls.openai)};
+const urls = ${JSON.stringify(upstream.urls)};
 const out = {};
 try { ${body} } catch (e) { out.error = { name: e.name, message: e.message }; }
 await new Promise((r) => setTimeout(r, 50));
@@ -56,18 +61,34 @@ console.log(JSON.stringify(out));
 
 /** Whether any loaded file of the package holds zod's code (esbuild marks each bundled module with its path). */
 const loadsZod = (r: ChildResult) => r.files.some((u) => readFileSync(fileURLToPath(u), 'utf8').includes('node_modules/zod/'));
-const loadsSchemas = (r: ChildResult) => r.files.some((u) => u.endsWith('/schemas.js'));
+const loads = (r: ChildResult, file: string) => r.files.some((u) => u.endsWith(`/${file}`));
+const loadsSchemas = (r: ChildResult) => loads(r, 'schemas.js');
 
 const PLAIN = `{ providers: { o: { type: 'openai', apiKey: 'sk-test', baseURL: url } }, models: [{ id: 'gpt-4o-mini', provider: 'o' }] }`;
 const CALL = `(await router.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, OPTS)).choices[0].message.content`;
 
-describe('zod and the schemas in the published ESM build', () => {
-  it('a router of plain providers and models answers without loading them', async () => {
+describe('the published ESM build loads late what a router may not use', () => {
+  it('a router of plain OpenAI providers and models answers without loading zod, the schemas or the other adapters', async () => {
     const r = await child(`const router = createRouter(${PLAIN}); out.answer = ${CALL.replace('OPTS', '{}')};`);
     expect(r.error).toBeUndefined();
     expect(r.answer).toEqual(expect.any(String));
-    expect(r.files.some((u) => u.endsWith('/index.js'))).toBe(true);
+    expect(loads(r, 'index.js')).toBe(true);
     expect(loadsSchemas(r)).toBe(false);
+    expect(loadsZod(r)).toBe(false);
+    expect(loads(r, 'anthropic-adapter.js') || loads(r, 'google-adapter.js')).toBe(false);
+  });
+
+  it('an Anthropic and a Gemini provider load their adapters, which answer', async () => {
+    const r = await child(`const router = createRouter({
+  providers: { a: { type: 'anthropic', apiKey: 'sk-test', baseURL: urls.anthropic }, g: { type: 'google', apiKey: 'sk-test', baseURL: urls.gemini } },
+  models: [{ id: 'claude-sonnet-4-5', provider: 'a' }, { id: 'gemini-2.0-flash', provider: 'g' }],
+});
+const ask = async (model) => (await router.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 16 })).choices[0].message.content;
+out.answer = [await ask('claude-sonnet-4-5'), await ask('gemini-2.0-flash')].join(' | ');`);
+    expect(r.error).toBeUndefined();
+    expect(r.answer).toMatch(/^\S.* \| \S/);
+    expect(loads(r, 'anthropic-adapter.js') && loads(r, 'google-adapter.js')).toBe(true);
+    // Plain providers: still no zod.
     expect(loadsZod(r)).toBe(false);
   });
 
@@ -77,7 +98,7 @@ describe('zod and the schemas in the published ESM build', () => {
     expect(ok.answer).toEqual(expect.any(String));
     expect(loadsSchemas(ok) && loadsZod(ok)).toBe(true);
     const bad = await child(`const router = createRouter(${PLAIN}); out.answer = ${CALL.replace('OPTS', "{ routing: { priority: 'urgent' } }")};`);
-    const source = createRouter({ providers: { o: { type: 'openai', apiKey: 'sk-test', baseURL: fake!.url } }, models: [{ id: 'gpt-4o-mini', provider: 'o' }] });
+    const source = createRouter({ providers: { o: { type: 'openai', apiKey: 'sk-test', baseURL: upstream.urls.openai } }, models: [{ id: 'gpt-4o-mini', provider: 'o' }] });
     const expected = await source.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }, { routing: { priority: 'urgent' as never } }).then(
       () => undefined,
       (e: Error) => ({ name: e.name, message: e.message }),
@@ -106,7 +127,7 @@ out.answer = (await res.json()).choices[0].message.content;`);
   it.each(configs)('a configuration with %s loads them and reads as the source', async (_name, text) => {
     const r = await child(`const router = createRouter(${text}); out.answer = ${CALL.replace('OPTS', '{}')};`);
     expect(loadsSchemas(r) && loadsZod(r)).toBe(true);
-    const url = fake!.url;
+    const url = upstream.urls.openai;
     let expected: { name: string; message: string } | undefined;
     try {
       createRouter(new Function('url', `return ${text};`)(url) as RouterOptions);
