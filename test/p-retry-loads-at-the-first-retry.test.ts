@@ -3,20 +3,8 @@
  * failed: the package imports it then (internal/optional-dependencies.ts), not at import,
  * so a cold start whose first call succeeds never loads it.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '..');
-
-function child(extra: object): Promise<{ pRetry: boolean; openaiError: boolean }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/optional-dependencies-child.ts', JSON.stringify(extra)], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}`));
-      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!));
-    });
-  });
-}
+import { runOptionalDependenciesChild as child } from './support/run-optional-dependencies-child.js';
 
 describe('p-retry', () => {
   it('a call whose first attempt succeeds does not load it', async () => {
