@@ -1,8 +1,13 @@
 import { defineConfig, type Options } from 'tsup';
+import { LAZY_ENTRIES, lazyModules } from './scripts/lazy-modules.js';
+import { PACKAGE_ENTRIES } from './scripts/package-entries.js';
+
+const entry = { ...PACKAGE_ENTRIES };
 
 const shared: Options = {
-  entry: { index: 'src/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts', server: 'src/server/index.ts', cli: 'src/cli.ts' },
-  dts: true,
+  entry,
+  // Types for the public entries only (the ESM build's lazily loaded entries are internal, see below).
+  dts: { entry },
   sourcemap: true,
   target: 'node20',
   // `import.meta.url` is used to resolve optional peer SDKs; the CJS build needs the shim.
@@ -15,10 +20,18 @@ const shared: Options = {
 };
 
 export default defineConfig([
-  { ...shared, format: ['esm'], clean: true },
+  // zod with the schemas, and the Anthropic and Gemini adapters, are loaded at their first
+  // use, not with the package (scripts/lazy-modules.ts): in ESM each is an entry of its own.
+  { ...shared, entry: { ...entry, ...LAZY_ENTRIES }, format: ['esm'], clean: true, esbuildPlugins: [lazyModules('esm')] },
   // p-retry and p-limit ship ESM only; `require()` of them is not reliable on every
   // Node 20 release, so the CJS build carries its own copy.
   // SWITCHBOARD_CJS_BUILD: the openai client class is then require()d, not import()ed, so it
   // throws the same (CommonJS) error classes the package checks (providers/openai/openai-client-class.ts).
-  { ...shared, format: ['cjs'], noExternal: ['zod', 'p-retry', 'p-limit', 'is-network-error', 'yocto-queue'], define: { SWITCHBOARD_CJS_BUILD: 'true' } },
+  {
+    ...shared,
+    format: ['cjs'],
+    noExternal: ['zod', 'p-retry', 'p-limit', 'is-network-error', 'yocto-queue'],
+    define: { SWITCHBOARD_CJS_BUILD: 'true' },
+    esbuildPlugins: [lazyModules('cjs')],
+  },
 ]);

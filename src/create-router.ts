@@ -4,7 +4,8 @@
  */
 import type { ResolvedRouterOptions, RouterOptions } from './config/router-options.js';
 import { checkCrossReferences, checkEmbeddingConfig, checkRoutingReferences } from './config/cross-references.js';
-import { parseOptions } from './config/options-schema.js';
+import { parsePlainConfig } from './config/plain-config.js';
+import { loadSchemas } from './config/load-schemas.js';
 import { formatIssues } from './config/format-issues.js';
 import { ConfigError, type ConfigIssue } from './errors/config-error.js';
 import type { ProviderConfig } from './config/provider-schema.js';
@@ -47,7 +48,10 @@ const KEY_ENV: Record<string, string[]> = {
  * });
  */
 export function createRouter(options: RouterOptions): Router {
-  const parsed = parseOptions(options);
+  // Plain providers and models are vouched for without zod (plain-config.ts); anything else
+  // loads the schemas (config/load-schemas.ts), and every error reads as the schema reports it.
+  const plain = parsePlainConfig(options);
+  const parsed = plain !== undefined ? { success: true as const, data: plain as ResolvedRouterOptions } : loadSchemas().parseOptions(options);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
   const opts: ResolvedRouterOptions = parsed.data;
   const issues: ConfigIssue[] = [];

@@ -4,20 +4,8 @@
  * at import. A router without a cache, budget or concurrency limit never loads them; one
  * with them does, and they work as before (their own tests cover that).
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = join(import.meta.dirname, '..');
-
-function child(extra: object): Promise<{ lruCache: boolean; pLimit: boolean; openaiError: boolean }> {
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', 'test/support/optional-dependencies-child.ts', JSON.stringify(extra)], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`${err.message}\n${stderr}`));
-      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!));
-    });
-  });
-}
+import { runOptionalDependenciesChild as child } from './support/run-optional-dependencies-child.js';
 
 describe('optional runtime dependencies', () => {
   it('a router without a cache, budget or concurrency limit loads neither lru-cache nor p-limit', async () => {

@@ -1,12 +1,15 @@
 /**
- * Bundles src/ the way tsup ships it (one ESM file, zod bundled, other dependencies external) into
- * bench/.cache/pkg, so child processes import the package as users do: no TypeScript
- * loader in the measured process, and the current source rather than a stale dist/.
+ * Bundles src/ the way tsup ships its ESM build (the same entries split into chunks, zod
+ * bundled and loaded at first use, other dependencies external) into .cache/bench/pkg, so
+ * child processes import the package as users do: no TypeScript loader in the measured
+ * process, and the current source rather than a stale dist/.
  */
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LAZY_ENTRIES, lazyModules } from '../../scripts/lazy-modules.js';
+import { PACKAGE_ENTRIES } from '../../scripts/package-entries.js';
 import { BENCH_DIR, CACHE_DIR, REPO_DIR } from './paths.js';
 
 let built: Promise<string> | undefined;
@@ -50,22 +53,35 @@ const externalExceptBundled: Plugin = {
   },
 };
 
-/** Returns the file URL of the bundled package (built once per run). */
+/**
+ * Bundles `src` (the repository's src/ by default) into `outdir` as tsup's ESM build lays
+ * it out, and returns the file URL of its main entry. `outdir` must sit inside the
+ * repository: openai & co. resolve by walking up to its node_modules.
+ */
+export async function bundlePackage(outdir: string, src = resolve(REPO_DIR, 'src')): Promise<string> {
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(resolve(outdir, 'package.json'), '{ "type": "module" }\n');
+  const entries: Record<string, string> = {};
+  for (const [name, path] of Object.entries({ ...PACKAGE_ENTRIES, ...LAZY_ENTRIES })) {
+    const file = resolve(src, path.replace(/^src\//, ''));
+    // An older tree may lack an entry (the lazily loaded ones are newer than the others).
+    if (existsSync(file)) entries[name] = file;
+  }
+  await build({
+    entryPoints: entries,
+    outdir,
+    splitting: true,
+    ...ESM_NODE,
+    packages: undefined,
+    // Before the loaders existed, the plugin matches nothing.
+    plugins: [externalExceptBundled, lazyModules('esm')],
+  });
+  return pathToFileURL(resolve(outdir, 'index.js')).href;
+}
+
+/** Returns the file URL of the bundled package's main entry (built once per run). */
 export function packageUrl(): Promise<string> {
-  built ??= (async () => {
-    const outdir = resolve(CACHE_DIR, 'pkg');
-    mkdirSync(outdir, { recursive: true });
-    // Resolution of openai & co. walks up from here to the repository's node_modules.
-    writeFileSync(resolve(outdir, 'package.json'), '{ "type": "module" }\n');
-    await build({
-      // BENCH_SRC measures another tree (e.g. a `git archive` of a commit) against the same peers.
-      entryPoints: [resolve(process.env.BENCH_SRC ?? resolve(REPO_DIR, 'src'), 'index.ts')],
-      outfile: resolve(outdir, 'index.js'),
-      ...ESM_NODE,
-      packages: undefined,
-      plugins: [externalExceptBundled],
-    });
-    return pathToFileURL(resolve(outdir, 'index.js')).href;
-  })();
+  // BENCH_SRC measures another tree (e.g. a `git archive` of a commit's src/) against the same peers.
+  built ??= bundlePackage(resolve(CACHE_DIR, 'pkg'), process.env.BENCH_SRC);
   return built;
 }

@@ -5,9 +5,7 @@
  */
 import * as z from 'zod';
 import { lazy } from './lazy-schema.js';
-
-/** The longest delay setTimeout honours. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+import { MAX_TIMER_MS } from './timer-limit.js';
 
 const tooLong = `must be at most ${MAX_TIMER_MS} ms (2^31−1, the longest timer Node supports)`;
 

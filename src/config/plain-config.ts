@@ -10,7 +10,7 @@
  * key present with `undefined`, an object that is not plain — and then zod parses, so
  * every error still reads as the schema reports it. A test compares both on every field.
  */
-import { MAX_TIMER_MS } from './duration-schema.js';
+import { MAX_TIMER_MS } from './timer-limit.js';
 
 type Plain = Record<string, unknown>;
 type Check = (v: unknown) => boolean;

@@ -1,6 +1,6 @@
 /** The `x-switchboard-routing` request header: the routing context as JSON, validated like `options.routing`. */
 import type { RoutingContext } from '../spec/routing-context.js';
-import { routingContextSchema } from '../config/context-schema.js';
+import { loadSchemas } from '../config/load-schemas.js';
 import { invalidRequest } from './http-failure.js';
 
 /** The request header that carries the routing context, as JSON. */
@@ -17,7 +17,7 @@ export function routingFromHeader(raw: string | string[] | undefined): RoutingCo
     throw bad(`The ${ROUTING_HEADER} header must be a JSON object, e.g. {"tenant":"acme","taskType":"chat"}.`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw bad(`The ${ROUTING_HEADER} header must be a JSON object.`);
-  const r = routingContextSchema().safeParse(parsed);
+  const r = loadSchemas().routingContextSchema().safeParse(parsed);
   if (!r.success) {
     const detail = r.error.issues.map((i) => `${[ROUTING_HEADER, ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
     throw bad(`Invalid routing context: ${detail}`);

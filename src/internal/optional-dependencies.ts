@@ -1,12 +1,14 @@
 /**
- * Runtime dependencies that only some configurations use: lru-cache (a response cache or
- * budgets) and p-limit (concurrency limits). They are required when first needed rather
- * than imported with the package, because their modules cost 2–4 ms each of every cold
- * start (measured after openai is loaded, bench/startup.bench.ts's fresh processes), and
- * most routers never construct them.
+ * Runtime dependencies that only some configurations or calls use: lru-cache (a response
+ * cache or budgets), p-limit (concurrency limits) and p-retry (same-model retries, after a
+ * first attempt failed). They are loaded when first needed rather than imported with the
+ * package, because their modules cost ~2–4 ms each of every cold start (measured after
+ * openai is loaded, bench/startup.bench.ts's fresh processes), and most routers never
+ * construct them.
  */
 import type { LRUCache } from 'lru-cache';
 import type pLimitDefault from 'p-limit';
+import type pRetryDefault from 'p-retry';
 import { requireHere } from './load-peer.js';
 
 /** `true` in the CommonJS build (esbuild `define`, tsup.config.ts); not defined anywhere else. */
@@ -14,6 +16,7 @@ declare const SWITCHBOARD_CJS_BUILD: boolean | undefined;
 
 let lruCache: typeof LRUCache | undefined;
 let pLimitFn: typeof pLimitDefault | undefined;
+let pRetryFn: Promise<typeof pRetryDefault> | undefined;
 
 /** The LRUCache class (lru-cache's CommonJS build, which it ships beside the ESM one). */
 export const lruCacheClass = (): typeof LRUCache => (lruCache ??= (requireHere()('lru-cache') as typeof import('lru-cache')).LRUCache);
@@ -27,3 +30,10 @@ export function pLimit(concurrency: number): ReturnType<typeof pLimitDefault> {
   pLimitFn ??= ((typeof SWITCHBOARD_CJS_BUILD !== 'undefined' && SWITCHBOARD_CJS_BUILD ? require('p-limit') : requireHere()('p-limit')) as { default: typeof pLimitDefault }).default;
   return pLimitFn(concurrency);
 }
+
+/**
+ * p-retry's default export, imported at the first same-model retry (pipeline/execute/call.ts),
+ * which waits for a retry delay anyway. The CommonJS build bundles its copy (tsup.config.ts),
+ * initialized then.
+ */
+export const loadPRetry = (): Promise<typeof pRetryDefault> => (pRetryFn ??= import('p-retry').then((m) => m.default));

@@ -9,7 +9,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } 
 import { BadRequestError } from 'openai/core/error';
 import type { Operation, RouteEnv } from './operation.js';
 import type { RoutingContext } from '../spec/routing-context.js';
-import { routingContextSchema } from '../config/context-schema.js';
+import { loadSchemas } from '../config/load-schemas.js';
 import { formatIssues } from '../config/format-issues.js';
 import type { Registry } from '../registry/registry.js';
 import type { EmbeddingRegistry } from '../registry/embedding-registry.js';
@@ -79,7 +79,7 @@ export function mergeRouting(bound: RoutingContext, routing: unknown): RoutingCo
 }
 
 export function parseRoutingContext(ctx: unknown): RoutingContext {
-  const r = routingContextSchema().safeParse(ctx);
+  const r = loadSchemas().routingContextSchema().safeParse(ctx);
   if (!r.success) {
     const issues = formatIssues(r.error, 'routing');
     const message = `Invalid routing context: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;

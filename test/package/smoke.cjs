@@ -23,6 +23,17 @@ const { APIError: OpenAIAPIError, AuthenticationError: OpenAIAuthenticationError
   upstream.close();
   assert.equal(err.status, 401);
   assert.ok(err instanceof AuthenticationError && err instanceof OpenAIAuthenticationError, `a 401 is openai's AuthenticationError (got ${err && err.constructor && err.constructor.name})`);
+  // The Anthropic and Gemini adapters are loaded when such a provider is configured (the
+  // CommonJS build initializes its bundled copy then): they build and call their SDKs.
+  const refused = createRouter({
+    providers: { a: { type: 'anthropic', apiKey: 'sk-smoke', baseURL: 'http://127.0.0.1:9', timeout: 5000 }, g: { type: 'google', apiKey: 'sk-smoke', baseURL: 'http://127.0.0.1:9', timeout: 5000 } },
+    models: [{ id: 'c', provider: 'a' }, { id: 'gm', provider: 'g' }],
+    resilience: { retry: { attemptsPerModel: 1 } },
+  });
+  for (const model of ['c', 'gm']) {
+    const e = await refused.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((x) => x);
+    assert.ok(e instanceof APIError, `a refused connection through ${model} is an APIError (got ${e && e.constructor && e.constructor.name}: ${e && e.message})`);
+  }
   // Subpaths: the AI SDK provider and the HTTP endpoint.
   const { createSwitchboardProvider } = require('llm-switchboard/ai-sdk');
   const g = await createSwitchboardProvider(router).languageModel('y').doGenerate({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });

@@ -1,9 +1,10 @@
 /**
- * One process of test/lru-cache-and-p-limit-load-only-when-used.test.ts:
+ * One process of test/lru-cache-and-p-limit-load-only-when-used.test.ts and
+ * test/p-retry-loads-at-the-first-retry.test.ts:
  * `node --import tsx test/support/optional-dependencies-child.ts <json: router options extra>`.
  * A resolve hook records every module URL the process resolves (imports and require(esm));
  * require.cache adds the CommonJS ones. Creates a mock router with the given extra options,
- * sends one request, and prints (one JSON line) whether lru-cache and p-limit were loaded.
+ * sends one request, and prints (one JSON line) whether lru-cache, p-limit and p-retry were loaded.
  */
 import { createRequire, register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
@@ -22,4 +23,4 @@ await router.chat.completions.create({ model: 'm', messages: [{ role: 'user', co
 await new Promise((r) => setTimeout(r, 50));
 const loaded = [...seen, ...Object.keys(createRequire(import.meta.url).cache)];
 const has = (name: string) => loaded.some((u) => u.includes(`/node_modules/${name}/`));
-console.log(JSON.stringify({ lruCache: has('lru-cache'), pLimit: has('p-limit'), openaiError: has('openai') }));
+console.log(JSON.stringify({ lruCache: has('lru-cache'), pLimit: has('p-limit'), pRetry: has('p-retry'), openaiError: has('openai') }));

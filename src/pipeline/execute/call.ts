@@ -6,7 +6,6 @@
  * limit slots). Execution modes (fallback, cascade, hedge, ensemble, streams) are built
  * from `walk` and `runCandidate`.
  */
-import pRetry from 'p-retry';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import type { ResultReader } from '../../spec/operation.js';
 import type { ModelEntry } from '../../spec/model-entry.js';
@@ -19,6 +18,7 @@ import { retryDelay } from '../../resilience/retry-policy.js';
 import { defaultPolicy, type CallPolicy } from '../../resilience/resilience.js';
 import type { Slot } from '../../resilience/limits.js';
 import { sleep } from '../../internal/sleep.js';
+import { loadPRetry } from '../../internal/optional-dependencies.js';
 import type { Recorder } from '../record/record.js';
 import type { AttemptRecord, SkipEvent } from '../../spec/decision-record.js';
 import { attribute, failureFields, normalizeError, observeSuccess, openAttempt, type AttemptHandle } from './attempt.js';
@@ -429,7 +429,9 @@ export class Call<Body = ChatCompletionCreateParams> implements ExecuteInput<Bod
       if (this.input.signal?.aborted || o.leg?.aborted) throw first;
       if (this.policy.retry.attemptsPerModel <= 1 || !(await this.beforeRetry(entry, first, 2, signal, o))) throw first;
       // The retries run under p-retry. A first attempt that succeeds, the hot path, never
-      // enters it: its setup measured a tenth of the router's own time per request.
+      // enters it: its setup measured a tenth of the router's own time per request, and
+      // the module itself is loaded at the first retry (cold start).
+      const pRetry = await loadPRetry();
       let tries = 1;
       return await pRetry(
         () => {

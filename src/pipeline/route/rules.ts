@@ -3,13 +3,14 @@
  * built, ConfigError with paths), evaluated per call as a few property reads.
  */
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
-import * as z from 'zod';
+import type * as z from 'zod';
 import type { RoutingContext } from '../../spec/routing-context.js';
 import type { RoutingRule } from '../../config/rule-schema.js';
 import type { RuleScalar } from '../../config/rule-condition.js';
 import type { ConfigIssue } from '../../errors/config-error.js';
 import { formatIssues } from '../../config/format-issues.js';
-import { lazy } from '../../config/lazy-schema.js';
+import { loadSchemas } from '../../config/load-schemas.js';
+import type { conditionSchemas } from '../../config/rule-condition-schema.js';
 import { RouterError } from '../../errors/router-error.js';
 import type { Requirements } from '../../spec/requirements.js';
 
@@ -44,27 +45,6 @@ const GETTERS: Record<string, Getter> = Object.fromEntries([
   ...REQUEST_FIELDS.map((f) => [f, (_ctx: RoutingContext, req: Requirements) => req[f]] as const),
 ]);
 
-/** Built at the first rule compiled: most routers have no rules (cold start). */
-const conditionSchemas = lazy(() => {
-  const scalar = z.union([z.string(), z.number(), z.boolean()]);
-  const operators = z.strictObject({
-    eq: scalar.optional(),
-    ne: scalar.optional(),
-    in: z.array(scalar).optional(),
-    notIn: z.array(scalar).optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
-    regex: z.union([z.string(), z.instanceof(RegExp)]).optional(),
-    exists: z.boolean().optional(),
-  });
-  const conditionValue = z.union([scalar, z.array(scalar), z.instanceof(RegExp), operators], {
-    error: () => 'must be a value, an array of values (one of), a RegExp, or an operator object { eq, ne, in, notIn, gt, gte, lt, lte, regex, exists }',
-  });
-  return { operators, conditionValue };
-});
-
 type Atom = (v: unknown) => boolean;
 
 export function compileRules(
@@ -96,7 +76,8 @@ export function compileRules(
         });
         continue;
       }
-      const parsed = conditionSchemas().conditionValue.safeParse(value);
+      // zod is loaded at the first rule condition (config/load-schemas.ts).
+      const parsed = loadSchemas().conditionSchemas().conditionValue.safeParse(value);
       if (!parsed.success) {
         issues.push(...formatIssues(parsed.error, fpath));
         continue;
