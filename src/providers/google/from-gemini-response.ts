@@ -126,34 +126,64 @@ export function toToolCall(call: SplitParts['calls'][number]): FunctionToolCall 
   return { id: newToolCallId(), type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args) }, ...toolCallExtra(call.signature) };
 }
 
-export function toChatCompletion(r: GeminiResponse, requestedModel: string): ChatCompletion {
-  const failure = errorBody(r) ?? (r.candidates ?? []).map(failedFinish).find((e) => e !== undefined);
-  if (failure) throw failure;
-  if (!isBlockedPrompt(r) && !(r.candidates?.length)) throw nonAnswer('Gemini answered 200 with no candidates and no prompt feedback');
-  const candidates = isBlockedPrompt(r) ? [{ finishReason: 'SAFETY' } as GeminiCandidate] : (r.candidates ?? []);
-  const choices = candidates.map((c, position): ChatCompletion.Choice => {
+/** The first candidate whose finish reason means the model failed, as its error. */
+export function firstFailedFinish(cands: GeminiCandidate[] | undefined): Error | undefined {
+  if (cands) for (const c of cands) if (c.finishReason) {
+    const e = failedFinish(c);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** Parts that are answer text and nothing else: no thought, no signature, no call. */
+function plainText(parts: GeminiPart[]): boolean {
+  for (const p of parts) if (p.thought || p.thoughtSignature || p.functionCall) return false;
+  return true;
+}
+
+/** One candidate's choice, its message keys in a fixed order (role, content, refusal, then what it has). */
+function toChoice(c: GeminiCandidate, position: number): ChatCompletion.Choice {
+  const parts = c.content?.parts;
+  let message: ChatCompletion.Choice['message'] & GeminiReasoningFields;
+  let hasCalls = false;
+  if (!parts || plainText(parts)) {
+    // Most answers: text parts only, read without the collector's arrays.
+    let content: string | null = null;
+    if (parts) for (const p of parts) if (typeof p.text === 'string') content = content === null ? p.text : content + p.text;
+    message = { role: 'assistant', content, refusal: null };
+  } else {
     const collector = new ReasoningCollector();
-    const { text, reasoning, calls, details } = splitParts(c.content?.parts, collector);
+    const { text, reasoning, calls, details } = splitParts(parts, collector);
     details.push(...collector.end());
-    const toolCalls = calls.map(toToolCall);
-    const message: ChatCompletion.Choice['message'] & GeminiReasoningFields = {
-      role: 'assistant',
-      content: text.length > 0 ? text.join('') : null,
-      refusal: null,
-    };
+    message = { role: 'assistant', content: text.length > 0 ? text.join('') : null, refusal: null };
     if (reasoning.length > 0) message.reasoning_content = reasoning.join('');
     if (details.length > 0) message.reasoning_details = details;
-    if (toolCalls.length > 0) message.tool_calls = toolCalls;
-    const annotations = toAnnotations(c, message.content ?? '');
-    if (annotations.length > 0) message.annotations = annotations;
-    const content = toLogprobs(c);
-    return {
-      index: c.index ?? position,
-      message,
-      finish_reason: toFinishReason(c.finishReason, toolCalls.length > 0),
-      logprobs: content ? { content, refusal: null } : null,
-    };
-  });
+    if (calls.length > 0) {
+      message.tool_calls = calls.map(toToolCall);
+      hasCalls = true;
+    }
+  }
+  const annotations = toAnnotations(c, message.content ?? '');
+  if (annotations.length > 0) message.annotations = annotations;
+  const content = toLogprobs(c);
+  return {
+    index: c.index ?? position,
+    message,
+    finish_reason: toFinishReason(c.finishReason, hasCalls),
+    logprobs: content ? { content, refusal: null } : null,
+  };
+}
+
+const BLOCKED: GeminiCandidate[] = [{ finishReason: 'SAFETY' }];
+
+export function toChatCompletion(r: GeminiResponse, requestedModel: string): ChatCompletion {
+  const failure = errorBody(r) ?? firstFailedFinish(r.candidates);
+  if (failure) throw failure;
+  const blocked = isBlockedPrompt(r);
+  if (!blocked && !(r.candidates?.length)) throw nonAnswer('Gemini answered 200 with no candidates and no prompt feedback');
+  const candidates = blocked ? BLOCKED : r.candidates!;
+  const choices: ChatCompletion.Choice[] = [];
+  for (let position = 0; position < candidates.length; position++) choices.push(toChoice(candidates[position]!, position));
   return {
     id: r.responseId ?? newCompletionId(),
     object: 'chat.completion',

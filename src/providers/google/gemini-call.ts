@@ -21,7 +21,8 @@ export const DEFAULT_API_VERSION = 'v1beta';
 export interface GeminiCall {
   transport: GeminiTransport;
   options: TransportCallOptions;
-  controller: AbortController;
+  /** Stops the request (and its body, once a stream has opened). */
+  abort(): void;
   /** Stops the timeout (a stream that has opened must not be cut off by it). */
   stopTimer(): void;
   /** Stops the timeout and unlinks the caller's signal. */
@@ -48,6 +49,43 @@ export interface GeminiCaller {
 
 /** Per-call headers nobody set: shared, the transports only read them. */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/**
+ * The pipeline's mark on the call options of a whole-answer attempt nothing can abort (no
+ * caller signal, no timer, not a hedge leg: pipeline/execute/execute.ts). Read with
+ * Symbol.for, so this module needs no import of the pipeline.
+ */
+const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+
+/**
+ * A call nothing can abort and that has no timeout of ours: the SDK is given no signal.
+ * @google/genai then builds no AbortController of its own for the attempt and undici
+ * links none to the request (~47k instructions per call, callgrind), and the attempt's own
+ * controller is never made (its signal is not read).
+ */
+class FreeCall implements GeminiCall, ErrorContext {
+  readonly timedOut = false;
+  readonly options: TransportCallOptions;
+
+  constructor(
+    readonly transport: GeminiTransport,
+    readonly apiKey: string,
+    headers: Readonly<Record<string, string>> | undefined,
+  ) {
+    this.options = { signal: undefined, headers: headers ? { ...headers } : NO_HEADERS };
+  }
+
+  /** Nothing to stop: no signal went to the SDK (only generation opens such a call). */
+  abort(): void {}
+
+  stopTimer(): void {}
+
+  release(): void {}
+
+  toError(err: unknown): Error {
+    return toOpenAIError(err, this);
+  }
+}
 
 /**
  * A call's state as one object (it is also the error context): its methods live on the
@@ -77,6 +115,10 @@ class OpenCall implements GeminiCall, ErrorContext {
     this.controller.abort();
   }
 
+  abort(): void {
+    this.controller.abort();
+  }
+
   stopTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -100,8 +142,11 @@ export function geminiCaller(providerId: string, config: GoogleProviderConfig, a
     if (!apiKey) throw providerError({ status: 401, message: `provider '${providerId}': no Gemini API key (set apiKey or GEMINI_API_KEY)` });
   };
   const make = (t: GeminiTransport, options: OpenOptions): GeminiCall => {
+    const timeoutMs = options.timeoutMs ?? config.timeout;
+    // Its signal is not read: for such options it is made only when read.
+    if (timeoutMs === undefined && (options as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) return new FreeCall(t, apiKey, options.headers);
     if (options.signal.aborted) throw abortError();
-    return new OpenCall(t, apiKey, options.signal, options.timeoutMs ?? config.timeout, options.headers);
+    return new OpenCall(t, apiKey, options.signal, timeoutMs, options.headers);
   };
 
   return {

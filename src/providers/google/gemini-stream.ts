@@ -21,7 +21,7 @@ import { nonAnswer } from './gemini-errors.js';
 import { ReasoningCollector, type ReasoningDetail } from './gemini-reasoning.js';
 import {
   errorBody,
-  failedFinish,
+  firstFailedFinish,
   isBlockedPrompt,
   newCompletionId,
   toFinishReason,
@@ -144,14 +144,6 @@ class Translation implements ChunkTranslator<GeminiResponse> {
     emit(this.chunk(closing));
     emit({ ...this.chunk([]), usage: toUsage(this.usage) });
   }
-}
-
-function firstFailedFinish(cands: GeminiCandidate[] | undefined): Error | undefined {
-  if (cands) for (const c of cands) if (c.finishReason) {
-    const e = failedFinish(c);
-    if (e) return e;
-  }
-  return undefined;
 }
 
 /**

@@ -14,7 +14,8 @@ export const SDK_PACKAGES: Record<GeminiSdkName, string> = {
 };
 
 export interface TransportCallOptions {
-  signal: AbortSignal;
+  /** None when nothing can abort the call (the SDK then links no signal to the request). */
+  signal: AbortSignal | undefined;
   /** Per-request headers (the provider's defaultHeaders are set on the client). */
   headers: Record<string, string>;
 }

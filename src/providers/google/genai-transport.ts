@@ -24,7 +24,7 @@ const MAX_BATCH = 100;
 
 /** Adds one call's signal and extra headers to an SDK config (every request kind takes them alike). */
 function withPerCall(config: Record<string, unknown>, o: TransportCallOptions): Record<string, unknown> {
-  config.abortSignal = o.signal;
+  if (o.signal) config.abortSignal = o.signal;
   if (Object.keys(o.headers).length > 0) config.httpOptions = { headers: o.headers };
   return config;
 }

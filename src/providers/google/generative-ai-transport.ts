@@ -4,7 +4,7 @@
  * thought parts, responseJsonSchema and thinkingConfig, but it JSON-stringifies requests
  * and parses responses without validation, so the REST shapes pass through whole.
  */
-import type { GenerateContentRequest, GoogleGenerativeAI } from '@google/generative-ai';
+import type { GenerateContentRequest, GenerativeModel, GoogleGenerativeAI } from '@google/generative-ai';
 import type { GeminiRequest, GeminiResponse } from './gemini-wire.js';
 import type { GeminiTransport, GoogleHttpFailure, TransportCallOptions } from './gemini-transport.js';
 
@@ -21,7 +21,18 @@ export interface EndpointOptions {
 
 export function generativeAiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptions): GeminiTransport {
   const client: GoogleGenerativeAI = new sdk.GoogleGenerativeAI(apiKey);
-  const modelFor = (model: string, headers: Record<string, string>) => {
+  // A model handle with no per-call headers is the same for every call (the SDK keeps no
+  // state in it between requests): one per configured model id rather than one per call.
+  const shared = new Map<string, GenerativeModel>();
+  const modelFor = (model: string, headers: Record<string, string>): GenerativeModel => {
+    if (!hasKeys(headers)) {
+      let m = shared.get(model);
+      if (!m) shared.set(model, (m = newModel(model, headers)));
+      return m;
+    }
+    return newModel(model, headers);
+  };
+  const newModel = (model: string, headers: Record<string, string>): GenerativeModel => {
     const all = { ...endpoint.defaultHeaders, ...headers };
     return client.getGenerativeModel(
       { model },
@@ -69,6 +80,11 @@ export function generativeAiTransport(sdk: Sdk, apiKey: string, endpoint: Endpoi
     isInputError: (err) => err instanceof sdk.GoogleGenerativeAIRequestInputError,
     isAbort: (err) => err instanceof sdk.GoogleGenerativeAIAbortError,
   };
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 /** The prefix carries the URL, which some setups put the key in. */

@@ -29,9 +29,17 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
   const apiKey = config.apiKey ?? process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY ?? '';
   const caller = geminiCaller(providerId, config, apiKey, sdk);
 
+  // Further mapping composed in by the scrubbing wrapper (scrub-secrets.ts), so that a whole
+  // answer needs no second promise of its own.
+  let outer = (err: unknown): unknown => err;
+  const fail = (call: GeminiCall, err: unknown): unknown => outer(call.toError(err));
+
   /** The first call (the SDK still loading): the same steps, after the load. */
-  async function generateAfterLoad(body: ChatCompletionCreateParams, request: GeminiRequest, options: AdapterCallOptions): Promise<ChatCompletion> {
-    return generateOn(await caller.open(options), body, request);
+  function generateAfterLoad(body: ChatCompletionCreateParams, request: GeminiRequest, options: AdapterCallOptions): Promise<ChatCompletion> {
+    return caller.open(options).then(
+      (call) => generateOn(call, body, request),
+      (err: unknown) => Promise.reject(outer(err)),
+    );
   }
 
   function generateOn(call: GeminiCall, body: ChatCompletionCreateParams, request: GeminiRequest): Promise<ChatCompletion> {
@@ -40,7 +48,7 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
       pending = call.transport.generate(body.model, request, call.options);
     } catch (err) {
       call.release();
-      return Promise.reject(call.toError(err));
+      return Promise.reject(fail(call, err));
     }
     return pending.then(
       (response) => {
@@ -48,17 +56,17 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
         try {
           return toChatCompletion(response, body.model);
         } catch (err) {
-          throw call.toError(err);
+          throw fail(call, err);
         }
       },
       (err: unknown) => {
         call.release();
-        throw call.toError(err);
+        throw fail(call, err);
       },
     );
   }
 
-  return {
+  const adapter: ProviderAdapter = {
     specificationVersion: 'v1',
     type: 'google',
     providerId,
@@ -77,7 +85,7 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
         const call = caller.openLoaded(options);
         return call ? generateOn(call, body, request) : generateAfterLoad(body, request, options);
       } catch (err) {
-        return Promise.reject(err);
+        return Promise.reject(outer(err));
       }
     },
 
@@ -102,9 +110,25 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
           // Stops the upstream body when the consumer leaves early or the stream failed. Once
           // the body has been read to its end there is nothing to stop, and the abort is not
           // free (the SDK's and undici's listeners build an AbortError with its stack: ~20 µs).
-          if (!drained) call.controller.abort();
+          if (!drained) call.abort();
         },
       });
     },
   };
+  // Tells the pipeline that this adapter reads UNABORTABLE on its call options and then does
+  // not touch their signal (gemini-call.ts): the attempt's controller need not exist.
+  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
+  Object.defineProperty(adapter, COMPOSE_GENERATE_ERRORS, {
+    value: (map: (err: unknown) => unknown) => {
+      const inner = outer;
+      outer = (err) => map(inner(err));
+    },
+  });
+  return adapter;
 }
+
+/** The pipeline's mark that an attempt's signal can never fire (pipeline/execute/execute.ts). */
+const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+
+/** The scrubbing wrapper's hook into doGenerate's own error mapping (see scrub-secrets.ts). */
+const COMPOSE_GENERATE_ERRORS = Symbol.for('llm-switchboard.compose-generate-errors');

@@ -66,8 +66,11 @@ const NO_OP: Record<string, (v: unknown) => boolean> = {
 const THINKING_BUDGET: Record<string, number> = { none: 0, minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 32768, max: 32768 };
 
 export function toGeminiRequest(body: Body): GeminiRequest {
-  for (const [key, value] of Object.entries(body)) {
-    if (MAPPED.has(key) || IGNORED.has(key) || value === undefined || value === null || NO_OP[key]?.(value)) continue;
+  // for-in over the body's own keys (a plain object from JSON or a literal): no entry arrays per request.
+  for (const key in body) {
+    if (!Object.hasOwn(body, key) || MAPPED.has(key) || IGNORED.has(key)) continue;
+    const value = (body as unknown as Record<string, unknown>)[key];
+    if (value === undefined || value === null || NO_OP[key]?.(value)) continue;
     unsupported(key, `'${key}' is not supported by Gemini`);
   }
 
@@ -77,9 +80,9 @@ export function toGeminiRequest(body: Body): GeminiRequest {
   req.contents = contents;
   if (system.length > 0) req.systemInstruction = { role: 'system', parts: system };
 
-  Object.assign(req, toTools(body));
+  if (body.tools != null || body.tool_choice != null) Object.assign(req, toTools(body));
   const generationConfig = toGenerationConfig(body);
-  if (Object.keys(generationConfig).length > 0) req.generationConfig = generationConfig;
+  if (hasKeys(generationConfig)) req.generationConfig = generationConfig;
   if (req.tools && generationConfig.responseMimeType === 'application/json' && !takesToolsWithJson(body.model)) {
     unsupported(
       'response_format',
@@ -104,27 +107,29 @@ function thinksAlways(model: string): boolean {
 function toContents(messages: ChatCompletionMessageParam[]): { system: GeminiPart[]; contents: GeminiContent[] } {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
-  const toolNames = new Map<string, string>();
+  // Only a conversation with tool calls needs the id → name look-up.
+  let toolNames: Map<string, string> | undefined;
   const push = (role: 'user' | 'model', parts: GeminiPart[]) => {
     const last = contents.at(-1);
     if (last?.role === role) last.parts.push(...parts);
     else contents.push({ role, parts });
   };
 
-  messages.forEach((m, i) => {
-    const where = `messages[${i}]`;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     switch (m.role) {
       case 'system':
       case 'developer': {
-        const text = textOf(m.content, `${where}.content`);
+        const text = textOf(m.content, i);
         if (contents.length === 0) system.push({ text });
         else push('user', [{ text: `System: ${text}` }]);
         break;
       }
       case 'user':
-        push('user', typeof m.content === 'string' ? [{ text: m.content }] : m.content.map((p, j) => toPart(p, `${where}.content[${j}]`)));
+        push('user', typeof m.content === 'string' ? [{ text: m.content }] : m.content.map((p, j) => toPart(p, `messages[${i}].content[${j}]`)));
         break;
       case 'assistant': {
+        const where = `messages[${i}]`;
         if (m.audio) unsupported(`${where}.audio`, 'assistant audio cannot be sent to Gemini');
         if (m.function_call) unsupported(`${where}.function_call`, 'deprecated function_call: use tool_calls');
         const { thoughts, textSignatures } = replayReasoning((m as { reasoning_details?: unknown }).reasoning_details, `${where}.reasoning_details`);
@@ -142,7 +147,7 @@ function toContents(messages: ChatCompletionMessageParam[]): { system: GeminiPar
         parts.push(...text, ...signatures.map((sig) => ({ text: '', thoughtSignature: sig })));
         for (const [k, call] of (m.tool_calls ?? []).entries()) {
           if (call.type !== 'function') unsupported(`${where}.tool_calls[${k}]`, `tool call type '${call.type}' is not supported by Gemini`);
-          toolNames.set(call.id, call.function.name);
+          (toolNames ??= new Map()).set(call.id, call.function.name);
           const part: GeminiPart = { functionCall: { name: call.function.name, args: parseArgs(call.function.arguments, `${where}.tool_calls[${k}].function.arguments`), id: call.id } };
           const signature = signatureOfToolCall(call, `${where}.tool_calls[${k}]`);
           if (signature) part.thoughtSignature = signature;
@@ -152,16 +157,16 @@ function toContents(messages: ChatCompletionMessageParam[]): { system: GeminiPar
         break;
       }
       case 'tool': {
-        const name = toolNames.get(m.tool_call_id);
-        if (!name) unsupported(`${where}.tool_call_id`, `no earlier assistant tool call has id '${m.tool_call_id}' (Gemini needs the function name)`);
-        const text = textOf(m.content, `${where}.content`);
+        const name = toolNames?.get(m.tool_call_id);
+        if (!name) unsupported(`messages[${i}].tool_call_id`, `no earlier assistant tool call has id '${m.tool_call_id}' (Gemini needs the function name)`);
+        const text = textOf(m.content, i);
         push('user', [{ functionResponse: { name, response: toResponseObject(text), id: m.tool_call_id } }]);
         break;
       }
       default:
-        unsupported(`${where}.role`, `role '${(m as { role: string }).role}' is not supported by Gemini`);
+        unsupported(`messages[${i}].role`, `role '${(m as { role: string }).role}' is not supported by Gemini`);
     }
-  });
+  }
   return { system, contents };
 }
 
@@ -285,10 +290,11 @@ function toSchema(schema: unknown, path: string): { subset?: GeminiSchema; json?
   }
 }
 
-function textOf(content: string | Array<{ type: string; text?: string }>, where: string): string {
+/** A system or tool message's text; `i` is the message's index (named in a refusal). */
+function textOf(content: string | Array<{ type: string; text?: string }>, i: number): string {
   if (typeof content === 'string') return content;
   return content
-    .map((p, j) => (p.type === 'text' && typeof p.text === 'string' ? p.text : unsupported(`${where}[${j}]`, `only text parts are allowed here`)))
+    .map((p, j) => (p.type === 'text' && typeof p.text === 'string' ? p.text : unsupported(`messages[${i}].content[${j}]`, `only text parts are allowed here`)))
     .join('\n');
 }
 
@@ -327,6 +333,11 @@ function guessImageMime(url: string): string {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function isEmptyObject(v: unknown): boolean {
