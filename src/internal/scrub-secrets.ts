@@ -12,6 +12,7 @@
  */
 import type { AdapterStream } from '../spec/chat-model.js';
 import type { ProviderAdapter } from '../spec/provider-adapter.js';
+import { COMPOSE_GENERATE_ERRORS, UNABORTABLE } from './adapter-marks.js';
 
 export const REDACTED = '[redacted]';
 
@@ -144,9 +145,8 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
         (err: unknown) => Promise.reject(clean(err)),
       ),
   };
-  // The pipeline's mark that the adapter leaves an unabortable signal alone (pipeline/execute/execute.ts).
-  const unabortable = Symbol.for('llm-switchboard.unabortable-signal');
-  if ((adapter as unknown as Record<symbol, unknown>)[unabortable] === true) (wrapped as unknown as Record<symbol, unknown>)[unabortable] = true;
+  // The adapter's mark that it leaves an unabortable signal alone carries over.
+  if ((adapter as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) (wrapped as unknown as Record<symbol, unknown>)[UNABORTABLE] = true;
   if (adapter.doEmbed) {
     const embed = adapter.doEmbed.bind(adapter);
     wrapped.doEmbed = (body, options) => embed(body, options).catch((err: unknown) => Promise.reject(clean(err)));
@@ -167,7 +167,7 @@ export function withSecretScrubbing(adapter: ProviderAdapter, scrub: Scrub): Pro
  * scrubbing into that mapping: its doGenerate is used as is, no second promise per call.
  */
 function composeGenerate(adapter: ProviderAdapter, clean: (err: unknown) => unknown): ProviderAdapter['doGenerate'] | undefined {
-  const compose = (adapter as unknown as Record<symbol, unknown>)[Symbol.for('llm-switchboard.compose-generate-errors')];
+  const compose = (adapter as unknown as Record<symbol, unknown>)[COMPOSE_GENERATE_ERRORS];
   if (typeof compose !== 'function') return undefined;
   compose.call(adapter, clean);
   return adapter.doGenerate.bind(adapter);

@@ -19,6 +19,7 @@ import { wrapEvents } from './event-stream-wrap.js';
 import { continuationBody } from './stream-continuation.js';
 import { runCascade } from './cascade.js';
 import { runHedged } from './hedge.js';
+import { UNABORTABLE } from '../../internal/adapter-marks.js';
 import { runEnsemble } from './ensemble.js';
 
 export type { ExecuteInput } from './call.js';
@@ -27,14 +28,10 @@ function callOptions(input: ExecuteInput<unknown>, entry: ModelEntry, handle: At
   return { signal: handle.controller.signal, timeoutMs, headers: input.headers, maxOutputTokens: entry.maxOutputTokens };
 }
 
-/**
- * Set on the call options of a whole-answer attempt whose controller nothing links (no
- * caller signal, no timer, not a hedge leg): nobody can abort it, so an adapter may leave
- * the signal out of its SDK call — the openai SDK composes AbortSignal.any() around any
- * signal it is given (about 1 KB per request in flight). Read with Symbol.for, so the
- * adapter needs no import of this file.
- */
-const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
+// UNABORTABLE (internal/adapter-marks.ts) is set on the call options of a whole-answer
+// attempt whose controller nothing links (no caller signal, no timer, not a hedge leg):
+// nobody can abort it, so an adapter may leave the signal out of its SDK call — the openai
+// SDK composes AbortSignal.any() around any signal it is given (~1 KB per request in flight).
 
 /**
  * The call options of an unlinked attempt for an adapter that says (with UNABORTABLE set

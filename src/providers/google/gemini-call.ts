@@ -8,6 +8,7 @@ import type { GoogleProviderConfig } from '../../config/provider-schema.js';
 import { abortError, providerError } from '../../errors/provider-error.js';
 import { toOpenAIError, type ErrorContext } from './gemini-errors.js';
 import { loadTransport } from './gemini-sdk.js';
+import { isUnabortable } from '../../internal/adapter-marks.js';
 import type { GeminiSdkName, GeminiTransport, TransportCallOptions } from './gemini-transport.js';
 
 /**
@@ -49,13 +50,6 @@ export interface GeminiCaller {
 
 /** Per-call headers nobody set: shared, the transports only read them. */
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-
-/**
- * The pipeline's mark on the call options of a whole-answer attempt nothing can abort (no
- * caller signal, no timer, not a hedge leg: pipeline/execute/execute.ts). Read with
- * Symbol.for, so this module needs no import of the pipeline.
- */
-const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
 
 /**
  * A call nothing can abort and that has no timeout of ours: the SDK is given no signal.
@@ -144,7 +138,7 @@ export function geminiCaller(providerId: string, config: GoogleProviderConfig, a
   const make = (t: GeminiTransport, options: OpenOptions): GeminiCall => {
     const timeoutMs = options.timeoutMs ?? config.timeout;
     // Its signal is not read: for such options it is made only when read.
-    if (timeoutMs === undefined && (options as unknown as Record<symbol, unknown>)[UNABORTABLE] === true) return new FreeCall(t, apiKey, options.headers);
+    if (timeoutMs === undefined && isUnabortable(options)) return new FreeCall(t, apiKey, options.headers);
     if (options.signal.aborted) throw abortError();
     return new OpenCall(t, apiKey, options.signal, timeoutMs, options.headers);
   };

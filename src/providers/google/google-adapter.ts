@@ -23,22 +23,23 @@ import { chooseGeminiSdk } from './gemini-sdk.js';
 import { SDK_PACKAGES } from './gemini-transport.js';
 import { loadPeer } from '../../internal/load-peer.js';
 import { openConnection } from '../open-connection.js';
+import { GenerateErrors, markAdapter } from '../../internal/adapter-marks.js';
 
 export function createGoogleAdapter(providerId: string, config: GoogleProviderConfig): ProviderAdapter {
   const sdk = chooseGeminiSdk(config.sdk, `provider '${providerId}' (type 'google')`);
   const apiKey = config.apiKey ?? process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY ?? '';
   const caller = geminiCaller(providerId, config, apiKey, sdk);
 
-  // Further mapping composed in by the scrubbing wrapper (scrub-secrets.ts), so that a whole
+  // Further mapping composed in by the scrubbing wrapper (markAdapter), so that a whole
   // answer needs no second promise of its own.
-  let outer = (err: unknown): unknown => err;
-  const fail = (call: GeminiCall, err: unknown): unknown => outer(call.toError(err));
+  const errors = new GenerateErrors();
+  const fail = (call: GeminiCall, err: unknown): unknown => errors.map(call.toError(err));
 
   /** The first call (the SDK still loading): the same steps, after the load. */
   function generateAfterLoad(body: ChatCompletionCreateParams, request: GeminiRequest, options: AdapterCallOptions): Promise<ChatCompletion> {
     return caller.open(options).then(
       (call) => generateOn(call, body, request),
-      (err: unknown) => Promise.reject(outer(err)),
+      (err: unknown) => Promise.reject(errors.map(err)),
     );
   }
 
@@ -85,7 +86,7 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
         const call = caller.openLoaded(options);
         return call ? generateOn(call, body, request) : generateAfterLoad(body, request, options);
       } catch (err) {
-        return Promise.reject(outer(err));
+        return Promise.reject(errors.map(err));
       }
     },
 
@@ -115,20 +116,6 @@ export function createGoogleAdapter(providerId: string, config: GoogleProviderCo
       });
     },
   };
-  // Tells the pipeline that this adapter reads UNABORTABLE on its call options and then does
-  // not touch their signal (gemini-call.ts): the attempt's controller need not exist.
-  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
-  Object.defineProperty(adapter, COMPOSE_GENERATE_ERRORS, {
-    value: (map: (err: unknown) => unknown) => {
-      const inner = outer;
-      outer = (err) => map(inner(err));
-    },
-  });
-  return adapter;
+  // This adapter does not touch an unabortable attempt's signal (gemini-call.ts).
+  return markAdapter(adapter, errors);
 }
-
-/** The pipeline's mark that an attempt's signal can never fire (pipeline/execute/execute.ts). */
-const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
-
-/** The scrubbing wrapper's hook into doGenerate's own error mapping (see scrub-secrets.ts). */
-const COMPOSE_GENERATE_ERRORS = Symbol.for('llm-switchboard.compose-generate-errors');

@@ -16,6 +16,7 @@ import { connectionError, providerError, timeoutError } from '../../errors/provi
 import { messageText } from '../../internal/message-text.js';
 import { seededRandom } from '../../internal/random.js';
 import { sleep } from '../../internal/sleep.js';
+import { isUnabortable, markAdapter } from '../../internal/adapter-marks.js';
 import { mockEmbeddings } from './mock-embeddings.js';
 
 const STATUS_TEXT: Record<string, string> = {
@@ -152,18 +153,13 @@ export function createMockAdapter(providerId: string, config: MockProviderConfig
       })();
     },
   };
-  // As the real adapters do: the pipeline need not build an attempt's controller when
-  // nothing can abort it, since this adapter then never reads the signal (signalOf).
-  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
-  return adapter;
+  // As the real adapters do: an unabortable attempt's signal is never read (signalOf).
+  return markAdapter(adapter);
 }
-
-/** Set by the pipeline on a whole-answer attempt nothing can abort (pipeline/execute/execute.ts). */
-const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
 
 /** The signal to wait on: none when nothing can abort the attempt, so reading it makes no controller. */
 function signalOf(options: AdapterCallOptions): AbortSignal | undefined {
-  return (options as unknown as Record<symbol, unknown>)[UNABORTABLE] === true ? undefined : options.signal;
+  return isUnabortable(options) ? undefined : options.signal;
 }
 
 function lastUserText(body: ChatCompletionCreateParams): string {

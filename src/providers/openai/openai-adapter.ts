@@ -17,6 +17,7 @@ import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } fr
 import { passThroughText } from '../pass-through.js';
 import { passThroughTransport, type PassThroughTransport } from './openai-pass-through.js';
 import { loadOpenAIClass, openAIClassIfLoaded } from './openai-client-class.js';
+import { GenerateErrors, isUnabortable, markAdapter, UNABORTABLE } from '../../internal/adapter-marks.js';
 
 export function createOpenAIAdapter(providerId: string, config: OpenAIProviderConfig): ProviderAdapter {
   // The router owns retries; an SDK that also retried would multiply attempts (3×N).
@@ -45,17 +46,17 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   }
 
   // What a rejected chat completion is mapped with after annotate(): the scrubbing wrapper
-  // composes itself in (COMPOSE_GENERATE_ERRORS), so a call in flight carries no layer of it.
-  let outer = (err: unknown): unknown => err;
+  // composes itself in (markAdapter), so a call in flight carries no layer of it.
+  const errors = new GenerateErrors();
   const rethrow = (err: unknown): never => {
-    throw outer(annotate(err));
+    throw errors.map(annotate(err));
   };
   const chatAnswer = (value: ChatCompletion): ChatCompletion => {
     try {
       return answer(value, 'choices', 'a chat completion');
     } catch (err) {
       // As in the other methods: what answer() throws is annotated too.
-      throw outer(annotate(err));
+      throw errors.map(annotate(err));
     }
   };
   const adapter: ProviderAdapter = {
@@ -76,7 +77,7 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
         const pending = text !== undefined ? direct!.generate(text, options) : client.chat.completions.create(body, requestOptions(options));
         return (pending as Promise<ChatCompletion>).then(chatAnswer, rethrow);
       } catch (err) {
-        return Promise.reject(outer(annotate(err)));
+        return Promise.reject(errors.map(annotate(err)));
       }
     },
     async doStream(body, options) {
@@ -129,16 +130,8 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       return annotateStream(stream, 'response event');
     },
   };
-  // Tells the pipeline that this adapter reads UNABORTABLE on its call options and then never
-  // touches their signal (requestOptions): the attempt's controller need not exist.
-  (adapter as unknown as Record<symbol, boolean>)[UNABORTABLE] = true;
-  Object.defineProperty(adapter, COMPOSE_GENERATE_ERRORS, {
-    value: (map: (err: unknown) => unknown) => {
-      const inner = outer;
-      outer = (err) => map(inner(err));
-    },
-  });
-  return adapter;
+  // This adapter never touches an unabortable attempt's signal (requestOptions).
+  return markAdapter(adapter, errors);
 }
 
 /** The Responses operation sets `stream: false` on a body the caller sent without it: the same request. */
@@ -154,17 +147,12 @@ function answer<T>(value: T, field: string, what: string): T {
   throw nonAnswerError(`The provider answered 200 with ${describeBody(v)} instead of ${what}`, v);
 }
 
-/** The scrubbing wrapper's hook into doGenerate's own error mapping (see scrub-secrets.ts). */
-const COMPOSE_GENERATE_ERRORS = Symbol.for('llm-switchboard.compose-generate-errors');
-
-const UNABORTABLE = Symbol.for('llm-switchboard.unabortable-signal');
-
 function requestOptions(options: AdapterCallOptions): OpenAI.RequestOptions {
   // Assigned rather than spread: no temporary objects per request.
   const o: OpenAI.RequestOptions = {};
   // A signal nothing can abort (pipeline/execute/execute.ts, UNABORTABLE) stays out of the
   // SDK call: the SDK wraps every signal it is given in AbortSignal.any().
-  if ((options as unknown as Record<symbol, unknown>)[UNABORTABLE] !== true) o.signal = options.signal;
+  if (!isUnabortable(options)) o.signal = options.signal;
   if (options.timeoutMs !== undefined) o.timeout = options.timeoutMs;
   if (options.headers) o.headers = options.headers;
   o.maxRetries = 0;
