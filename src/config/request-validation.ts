@@ -95,15 +95,16 @@ function checkJson(v: unknown, p: string, seen: Set<object>, depth: number): voi
   seen.delete(o);
 }
 
+/** A numeric parameter the full walk accepts: absent, null or a finite number. */
+function finiteOrAbsent(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
+}
+
 /**
  * True only for a body validateChatBody's full walk would accept (the same checks, in
  * no particular order, without paths). False means "look closer", not "invalid": a cycle,
  * for one, shows up here only as depth, and the full walk says what it is.
  */
-function finiteOrAbsent(v: unknown): boolean {
-  return v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
-}
-
 function looksValid(body: unknown): boolean {
   if (!isObject(body)) return false;
   const messages = body.messages;
