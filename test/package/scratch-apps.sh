@@ -2,8 +2,10 @@
 # Installs the packed package into empty scratch apps, as users do, beside each supported
 # SDK generation, with no flags: `npm ls` must report no invalid or missing peer, and each
 # app calls OpenAI, Anthropic and Gemini through the router against loopback fakes.
-#   latest: openai, ai, @anthropic-ai/sdk, @google/genai at their `latest` tags
-#   older:  openai 6, ai 6, @google/generative-ai (the legacy Gemini SDK) only
+#   latest: openai, ai, @anthropic-ai/sdk, @google/genai, redis at their `latest` tags
+#   older:  openai 6, ai 6, @google/generative-ai (the legacy Gemini SDK) only, redis 5
+# (redis is only installed, not called: `npm ls` then proves the peer range admits it; the
+# store itself is tested on both majors in test/redis-store-serves-node-redis-5-and-6.test.ts.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -31,8 +33,8 @@ run_app() {
 
 only=${1:-all}
 if [ "$only" = all ] || [ "$only" = latest ]; then
-  run_app latest openai@latest ai@latest @anthropic-ai/sdk@latest @google/genai@latest
+  run_app latest openai@latest ai@latest @anthropic-ai/sdk@latest @google/genai@latest redis@latest
 fi
 if [ "$only" = all ] || [ "$only" = older ]; then
-  run_app older openai@6 ai@6 @anthropic-ai/sdk@1 @google/generative-ai@0.24
+  run_app older openai@6 ai@6 @anthropic-ai/sdk@1 @google/generative-ai@0.24 redis@5
 fi
