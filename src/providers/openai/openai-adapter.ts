@@ -224,6 +224,28 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
     },
     [Symbol.asyncIterator]: () => annotated,
   };
+  // The callbacks of the one fused call in flight (the caller-facing stream never overlaps
+  // them), so the two reactions below are made once per stream, not once per chunk.
+  let fusedOk: ((r: IteratorResult<T>) => unknown) | undefined;
+  let fusedBad: ((err: unknown) => unknown) | undefined;
+  const onFused = (r: IteratorResult<T>): unknown => {
+    const ok = fusedOk!;
+    let result: IteratorResult<T>;
+    try {
+      result = onResult(r);
+    } catch (err) {
+      return fusedBad!(err);
+    }
+    return ok(result);
+  };
+  const onFusedError = (err: unknown): unknown => {
+    const bad = fusedBad!;
+    try {
+      return onError(err);
+    } catch (mapped) {
+      return bad(mapped);
+    }
+  };
   // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
   // (the caller-facing stream's fast path, pipeline/execute/stream-fast-iterator.ts).
   const nextThen = <U>(ok: (r: IteratorResult<T>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
@@ -235,24 +257,9 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
       over = true;
       return Promise.reject(outer(annotate(err))).then(ok, bad);
     }
-    return next.then(
-      (r) => {
-        let result: IteratorResult<T>;
-        try {
-          result = onResult(r);
-        } catch (err) {
-          return bad(err);
-        }
-        return ok(result);
-      },
-      (err: unknown) => {
-        try {
-          return onError(err);
-        } catch (mapped) {
-          return bad(mapped);
-        }
-      },
-    );
+    fusedOk = ok;
+    fusedBad = bad;
+    return next.then(onFused, onFusedError) as Promise<U>;
   };
   Object.defineProperty(annotated, NEXT_THEN, { value: nextThen });
   Object.defineProperty(annotated, COMPOSE_ERROR_MAP, {
