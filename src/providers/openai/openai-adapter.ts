@@ -15,7 +15,8 @@ import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import { openConnection } from '../open-connection.js';
 import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 import { passThroughText } from '../pass-through.js';
-import { passThroughTransport, type PassThroughTransport } from './openai-pass-through.js';
+import { passThroughTransport, sdkStreamEvents, type PassThroughTransport } from './openai-pass-through.js';
+import { VERSION } from 'openai/version';
 import { loadOpenAIClass, openAIClassIfLoaded } from './openai-client-class.js';
 import { GenerateErrors, isUnabortable, markAdapter, UNABORTABLE } from '../../internal/adapter-marks.js';
 
@@ -85,10 +86,16 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       try {
         if (!client) await ready;
         const text = direct && body.stream === true ? passThroughText(body, body.model, true) : undefined;
-        stream =
-          text !== undefined
-            ? await direct!.stream(text, options)
-            : abortOnceOpen(options, await client!.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options)));
+        if (text !== undefined) stream = await direct!.stream(text, options);
+        else {
+          const pending = client!.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options));
+          if (direct && READS_LIKE_SDK) {
+            // The adapter's own client on openai 7: the SDK opens the request, the body is read
+            // without its Stream's three generator layers per chunk (openai-pass-through.ts).
+            const { data, response } = await pending.withResponse();
+            stream = sdkStreamEvents(response, abortOnceOpen(options, data).controller, client!);
+          } else stream = abortOnceOpen(options, await pending);
+        }
       } catch (err) {
         throw annotate(err);
       }
@@ -133,6 +140,9 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   // This adapter never touches an unabortable attempt's signal (requestOptions).
   return markAdapter(adapter, errors);
 }
+
+/** openai 7's Stream reads chat chunks by the rules sdkStreamEvents follows (openai 6's by others). */
+const READS_LIKE_SDK = Number(VERSION.split('.')[0]) === 7;
 
 /** The Responses operation sets `stream: false` on a body the caller sent without it: the same request. */
 const RESPONSES_DEFAULTS = { stream: false };
