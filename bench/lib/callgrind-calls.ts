@@ -6,7 +6,15 @@
  * on the machine's load, so they measure a change while other work runs. A developer tool,
  * not part of `npm run bench`:
  *
- *   npx tsx bench/lib/callgrind-calls.ts router-gemini genai-sdk [--calls=150] [--warmup=150] [--stream] [--long]
+ *   npx tsx bench/lib/callgrind-calls.ts router-gemini genai-sdk [--calls=150] [--warmup=150] [--stream] [--long] [--pkg=file:///…/index.js]
+ *
+ * A stream's figures are also given per chunk (instructions per stream ÷ chunks it yielded).
+ * `--pkg` measures another build of the package (e.g. `bundlePackage()` of an older `src/`).
+ * `--shared`: every process also builds and warms up the other variants named (unmeasured),
+ * so that the subjects differ only in what is measured. A process's state moves its counts:
+ * a process that has run a router stream promotes ~3× more young objects per scavenge while
+ * @google/genai streams (the raw SDK's own streams too), which a process of the raw SDK alone
+ * never pays — the paired bench shares one process for the same reason.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +31,7 @@ const calls = flag('calls', 150);
 const warmup = flag('warmup', 150);
 const stream = args.includes('--stream');
 const long = args.includes('--long');
+const shared = args.includes('--shared');
 
 async function childEntry(): Promise<string> {
   const outdir = resolve(CACHE_DIR, 'callgrind');
@@ -40,12 +49,12 @@ function threadTotals(dir: string, pid: number): number[] {
     .map((f) => Number(/^totals: (\d+)/m.exec(readFileSync(resolve(dir, f), 'utf8'))?.[1] ?? 0));
 }
 
-async function measureOne(variant: string, entry: string, urls: unknown, pkgUrl: string): Promise<{ main: number; others: number }> {
+async function measureOne(variant: string, entry: string, urls: unknown, pkgUrl: string): Promise<{ main: number; others: number; items: number }> {
   const dir = resolve(CACHE_DIR, 'callgrind', 'out');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const goFile = resolve(dir, 'go');
-  const input = { variant, urls, pkgUrl, mode: stream ? 'stream' : 'unary', long, warmup, sequential: 0, concurrent: 0, concurrency: 1, goFile, calls };
+  const input = { variant, urls, pkgUrl, mode: stream ? 'stream' : 'unary', long, warmup, sequential: 0, concurrent: 0, concurrency: 1, goFile, calls, alongside: shared ? variants.filter((v) => v !== variant) : [] };
   const child = spawn(
     'valgrind',
     ['--tool=callgrind', '--separate-threads=yes', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, entry],
@@ -64,7 +73,7 @@ async function measureOne(variant: string, entry: string, urls: unknown, pkgUrl:
         spawnSync('callgrind_control', ['-i', 'on', String(pid)], { stdio: 'ignore' });
         writeFileSync(goFile, '');
       }
-      if (out.includes('done\n')) {
+      if (/done \d+\n/.test(out)) {
         spawnSync('callgrind_control', ['-i', 'off', String(pid)], { stdio: 'ignore' });
         child.stdin!.end();
         resolveDone();
@@ -74,15 +83,18 @@ async function measureOne(variant: string, entry: string, urls: unknown, pkgUrl:
   });
   await exited;
   const [main = 0, ...rest] = threadTotals(dir, pid);
-  return { main: main / calls, others: rest.reduce((a, b) => a + b, 0) / calls };
+  const items = Number(/done (\d+)/.exec(out)![1]) / calls;
+  return { main: main / calls, others: rest.reduce((a, b) => a + b, 0) / calls, items };
 }
 
 const up = await startUpstream();
 try {
-  const [entry, pkgUrl] = await Promise.all([childEntry(), packageUrl()]);
+  const pkgArg = args.find((a) => a.startsWith('--pkg='))?.slice('--pkg='.length);
+  const [entry, pkgUrl] = await Promise.all([childEntry(), pkgArg ?? packageUrl()]);
   for (const v of variants) {
     const r = await measureOne(v, entry, up.urls, pkgUrl);
-    console.log(`${v.padEnd(22)} ${stream ? 'stream' : 'call'}: main thread ${(r.main / 1000).toFixed(1)}k instructions, other threads ${(r.others / 1000).toFixed(1)}k (${calls} after ${warmup} warm-up)`);
+    const perChunk = stream ? `; per chunk (${r.items} per stream) main ${(r.main / r.items / 1000).toFixed(2)}k, other threads ${(r.others / r.items / 1000).toFixed(2)}k` : '';
+    console.log(`${v.padEnd(22)} ${stream ? 'stream' : 'call'}: main thread ${(r.main / 1000).toFixed(1)}k instructions, other threads ${(r.others / 1000).toFixed(1)}k (${calls} after ${warmup} warm-up)${perChunk}`);
   }
 } finally {
   await up.stop();

@@ -11,6 +11,8 @@ interface CgInput extends LoadInput {
   /** A file the parent creates once instrumentation is on. */
   goFile: string;
   calls: number;
+  /** Other clients built and warmed up alike in this process (unmeasured): `--shared`. */
+  alongside?: LoadInput['variant'][];
 }
 
 const input = JSON.parse(process.env.CG_INPUT!) as CgInput;
@@ -22,13 +24,22 @@ async function drain(s: AsyncIterable<unknown>): Promise<number> {
 }
 
 const { call, stream } = await makeClient(input);
-const once = input.mode === 'stream' ? async () => void (await drain(await stream())) : async () => void (await call());
-for (let i = 0; i < input.warmup; i++) await once();
+// Items the timed calls yielded (chunks of a stream, 1 per whole answer): the parent reports instructions per item too.
+let items = 0;
+const onceWith = (c: { call: () => Promise<unknown>; stream: () => AsyncIterable<unknown> | Promise<AsyncIterable<unknown>> }) =>
+  input.mode === 'stream' ? async () => void (items += await drain(await c.stream())) : async () => void (await c.call(), items++);
+const once = onceWith({ call, stream });
+const others = await Promise.all((input.alongside ?? []).map(async (variant) => onceWith(await makeClient({ ...input, variant }))));
+for (let i = 0; i < input.warmup; i++) {
+  await once();
+  for (const other of others) await other();
+}
+items = 0;
 process.stdout.write('ready\n');
 // A poll on a timer: a handful of ticks land inside the measured window, nothing per call.
 while (!existsSync(input.goFile)) await new Promise((r) => setTimeout(r, 20));
 for (let i = 0; i < input.calls; i++) await once();
-process.stdout.write('done\n');
+process.stdout.write(`done ${items}\n`);
 // The parent switches instrumentation off, then closes stdin.
 process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));

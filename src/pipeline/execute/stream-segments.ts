@@ -44,7 +44,10 @@ export class Segment {
 
   /** Bookkeeping common to every stream (resumable or not). */
   observe(chunk: ChatCompletionChunk): void {
-    for (const c of chunk.choices) {
+    // By index: this runs on every chunk of every stream.
+    const choices = chunk.choices;
+    for (let i = 0; i < choices.length; i++) {
+      const c = choices[i]!;
       if (c.finish_reason) this.finished = true;
       const d = c.delta as Delta | undefined;
       if (!d) continue;

@@ -81,9 +81,17 @@ class Translation implements ChunkTranslator<GeminiResponse> {
     return { id: this.id ?? newCompletionId(), object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
   }
 
+  // The last candidate's state, kept aside: a stream has one candidate nearly always, so most
+  // chunks need no Map look-up.
+  private lastIndex = -1;
+  private last: CandidateState | undefined;
+
   private state(index: number): CandidateState {
+    if (index === this.lastIndex) return this.last!;
     let s = this.candidates.get(index);
     if (!s) this.candidates.set(index, (s = { roleSent: false, toolCalls: 0, reasoning: new ReasoningCollector() }));
+    this.lastIndex = index;
+    this.last = s;
     return s;
   }
 

@@ -15,7 +15,8 @@ import type { ProviderErrorKind } from '../../spec/provider-error-info.js';
 import { openConnection } from '../open-connection.js';
 import { describeBody, nonAnswerError, parseRetryAfter, type RoutedAPIError } from '../../errors/provider-error.js';
 import { passThroughText } from '../pass-through.js';
-import { passThroughTransport, type PassThroughTransport } from './openai-pass-through.js';
+import { passThroughTransport, sdkStreamEvents, type PassThroughTransport } from './openai-pass-through.js';
+import { VERSION } from 'openai/version';
 import { loadOpenAIClass, openAIClassIfLoaded } from './openai-client-class.js';
 import { GenerateErrors, isUnabortable, markAdapter, UNABORTABLE } from '../../internal/adapter-marks.js';
 
@@ -85,10 +86,16 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
       try {
         if (!client) await ready;
         const text = direct && body.stream === true ? passThroughText(body, body.model, true) : undefined;
-        stream =
-          text !== undefined
-            ? await direct!.stream(text, options)
-            : abortOnceOpen(options, await client!.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options)));
+        if (text !== undefined) stream = await direct!.stream(text, options);
+        else {
+          const pending = client!.chat.completions.create({ ...body, stream: true, stream_options: { ...body.stream_options, include_usage: true } }, streamRequestOptions(options));
+          if (direct && READS_LIKE_SDK) {
+            // The adapter's own client on openai 7: the SDK opens the request, the body is read
+            // without its Stream's three generator layers per chunk (openai-pass-through.ts).
+            const { data, response } = await pending.withResponse();
+            stream = sdkStreamEvents(response, abortOnceOpen(options, data).controller, client!);
+          } else stream = abortOnceOpen(options, await pending);
+        }
       } catch (err) {
         throw annotate(err);
       }
@@ -133,6 +140,9 @@ export function createOpenAIAdapter(providerId: string, config: OpenAIProviderCo
   // This adapter never touches an unabortable attempt's signal (requestOptions).
   return markAdapter(adapter, errors);
 }
+
+/** openai 7's Stream reads chat chunks by the rules sdkStreamEvents follows (openai 6's by others). */
+const READS_LIKE_SDK = Number(VERSION.split('.')[0]) === 7;
 
 /** The Responses operation sets `stream: false` on a body the caller sent without it: the same request. */
 const RESPONSES_DEFAULTS = { stream: false };
@@ -224,6 +234,28 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
     },
     [Symbol.asyncIterator]: () => annotated,
   };
+  // The callbacks of the one fused call in flight (the caller-facing stream never overlaps
+  // them), so the two reactions below are made once per stream, not once per chunk.
+  let fusedOk: ((r: IteratorResult<T>) => unknown) | undefined;
+  let fusedBad: ((err: unknown) => unknown) | undefined;
+  const onFused = (r: IteratorResult<T>): unknown => {
+    const ok = fusedOk!;
+    let result: IteratorResult<T>;
+    try {
+      result = onResult(r);
+    } catch (err) {
+      return fusedBad!(err);
+    }
+    return ok(result);
+  };
+  const onFusedError = (err: unknown): unknown => {
+    const bad = fusedBad!;
+    try {
+      return onError(err);
+    } catch (mapped) {
+      return bad(mapped);
+    }
+  };
   // `next().then(ok, bad)` with `ok` / `bad` run from the callback on the SDK's own promise
   // (the caller-facing stream's fast path, pipeline/execute/stream-fast-iterator.ts).
   const nextThen = <U>(ok: (r: IteratorResult<T>) => U | Promise<U>, bad: (err: unknown) => U | Promise<U>): Promise<U> => {
@@ -235,24 +267,9 @@ function annotateStream<T = ChatCompletionChunk>(stream: AsyncIterable<T>, what:
       over = true;
       return Promise.reject(outer(annotate(err))).then(ok, bad);
     }
-    return next.then(
-      (r) => {
-        let result: IteratorResult<T>;
-        try {
-          result = onResult(r);
-        } catch (err) {
-          return bad(err);
-        }
-        return ok(result);
-      },
-      (err: unknown) => {
-        try {
-          return onError(err);
-        } catch (mapped) {
-          return bad(mapped);
-        }
-      },
-    );
+    fusedOk = ok;
+    fusedBad = bad;
+    return next.then(onFused, onFusedError) as Promise<U>;
   };
   Object.defineProperty(annotated, NEXT_THEN, { value: nextThen });
   Object.defineProperty(annotated, COMPOSE_ERROR_MAP, {

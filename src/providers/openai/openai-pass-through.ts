@@ -9,7 +9,7 @@
  * user passed in keeps its own fetch, hooks and options and is never bypassed.
  */
 import type OpenAI from 'openai';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai/core/error';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai/core/error';
 import { VERSION } from 'openai/version';
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Response as OpenAIResponse, ResponseStreamEvent } from 'openai/resources/responses/responses';
@@ -122,7 +122,7 @@ export function passThroughTransport(client: OpenAI, defaultHeaders: Record<stri
   async function events<T>(url: string, text: string, options: AdapterCallOptions, named: boolean): Promise<AsyncIterable<T>> {
     const res = await send(url, text, options);
     if (!res.body) throw new APIError(undefined, undefined, 'Attempted to iterate over a response with no body', undefined);
-    return sseEvents<T>(res.body, res.headers, options.signal, named);
+    return sseEvents<T>(res.body, res.headers, options.signal, { named, keepBytes: true });
   }
 
   return {
@@ -152,21 +152,68 @@ const CR = 13;
 const DATA_PREFIX = Buffer.from('data: ');
 const EVENT_PREFIX = Buffer.from('event: ');
 
+/** How a body is read. */
+interface SseRules {
+  /** The Responses stream (`event: <type>` lines), not chat chunks. */
+  named: boolean;
+  /** Each event remembered with its own bytes (router.fetch writes them out as they came). */
+  keepBytes: boolean;
+  /** The openai SDK opened the request (see sdkStreamEvents): the rules of its Stream that differ. */
+  sdk?: { controller: AbortController; logger: { error(message: string): void } | undefined };
+}
+
+/** openai 7's log levels (internal/utils/log): a client logs errors at `error` and above. */
+const LOGS_ERRORS = new Set(['error', 'warn', 'info', 'debug']);
+
+/**
+ * The chat chunks of a stream the openai SDK opened (`create({ stream: true }).withResponse()`),
+ * read from its response here rather than through the SDK's Stream: the request, its headers,
+ * timeout and HTTP errors stay the SDK's; only the reading of the body is ours. The SDK reads an
+ * event through three nested async generators (bytes, SSE messages, JSON), each adding a
+ * request queue, an await and a yield hop per chunk; here it is one.
+ *
+ * It reads as openai 7's `Stream.fromSSEResponse` (core/streaming, 7.59) does: `[DONE]` ends the
+ * stream and cancels the rest of the body; an `error` event or a payload with `error` throws the
+ * SDK's APIError; a `thread.*` event is handed out as `{ event, data }`; data that is not JSON is
+ * logged as the SDK logs it (its client's logger, at level `error` and above) and throws its
+ * SyntaxError; an abort (the SDK's rule: a transport AbortError, or the controller's own reason)
+ * ends the stream quietly, as does an aborted controller before the next event; an event left
+ * without its blank line at the end is still read; stopping early or failing aborts the SDK's
+ * request controller, as the SDK's generators do. Only for the adapter's own client with openai 7
+ * (openai-adapter.ts): openai 6's Stream reads by other rules, and a client passed in keeps its own.
+ */
+export function sdkStreamEvents(response: Response, controller: AbortController, client: Pick<OpenAI, 'logger' | 'logLevel'>): AsyncIterable<ChatCompletionChunk> {
+  if (!response.body) {
+    controller.abort();
+    throw new OpenAIError('Attempted to iterate over a response with no body');
+  }
+  const logger = client.logger && LOGS_ERRORS.has(client.logLevel ?? 'off') ? client.logger : undefined;
+  return sseEvents<ChatCompletionChunk>(response.body, response.headers, controller.signal, { named: false, keepBytes: false, sdk: { controller, logger } });
+}
+
+/** The SDK's test for an abort (internal/errors `isAbortError`), for errors that are not its APIError. */
+function isTransportAbort(err: unknown): boolean {
+  if (err instanceof APIError || typeof err !== 'object' || err === null) return false;
+  return ('name' in err && err.name === 'AbortError') || ('message' in err && String(err.message).includes('FetchRequestCanceledException'));
+}
+
 /**
  * An OpenAI SSE body as events, as the SDK's Stream reads it (`[DONE]` ends it, an `error`
- * event or a payload with `error` throws an APIError, comments are skipped). The event
- * shape the handler writes is remembered with its own bytes, a view of what arrived:
- * `data: <json>\n\n` for chat chunks; for the Responses stream (`named`),
+ * event or a payload with `error` throws an APIError, comments are skipped). With
+ * `keepBytes`, the event shape the handler writes is remembered with its own bytes, a view
+ * of what arrived: `data: <json>\n\n` for chat chunks; for the Responses stream (`named`),
  * `event: <type>\ndata: <json>\n\n` whose name is the payload's `type`. Any other shape
- * (CR line ends, several data lines, another event name) is decoded as text and written
- * out again by the handler.
+ * (CR line ends, several data lines, another event name) is decoded as text (and written
+ * out again by the handler).
  */
-async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers, signal: AbortSignal, named: boolean): AsyncGenerator<T> {
+async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers, signal: AbortSignal, rules: SseRules): AsyncGenerator<T> {
+  const { named, keepBytes, sdk } = rules;
   const reader = body.getReader();
   let pending: Buffer | undefined;
   let text: { decoder: TextDecoder; buffered: string } | undefined;
   let finished = false;
-  // After `[DONE]` nothing more is an event, but the body is read to its end (the connection goes back to the pool).
+  // After `[DONE]` nothing more is an event, but the body is read to its end (the connection
+  // goes back to the pool); for the SDK's rules, the stream ends there.
   let sawDone = false;
   const emit = (event: string | null, data: string, bytes: Uint8Array | undefined): T | undefined => {
     if (sawDone) return undefined;
@@ -178,16 +225,24 @@ async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers,
     try {
       value = JSON.parse(data);
     } catch {
+      if (sdk?.logger) {
+        sdk.logger.error(`Could not parse message into JSON:`);
+        sdk.logger.error(`From chunk:`);
+      }
       throw new SyntaxError('Error reading response: malformed server-sent event JSON.');
     }
+    if (sdk && event?.startsWith('thread.')) return { event, data: value } as T;
     if (event === 'error') throw new APIError(undefined, ((value as { error?: unknown } | null)?.error ?? value) as object | undefined, undefined, headers);
     if (value && typeof value === 'object' && (value as { error?: unknown }).error) throw new APIError(undefined, (value as { error: object }).error, undefined, headers);
-    if (bytes && value && typeof value === 'object' && (event === null || (value as { type?: unknown }).type === event)) {
+    if (keepBytes && bytes && value && typeof value === 'object' && (event === null || (value as { type?: unknown }).type === event)) {
       keepRaw(value, bytes);
       if (!named && (value as { usage?: unknown }).usage === null) markNullUsage(value);
     }
     return value as T;
   };
+  // The SDK's Stream reads nothing more once its controller is aborted, and stops at `[DONE]`.
+  const aborted = sdk ? () => signal.aborted : () => false;
+  const doneHere = sdk ? () => sawDone : () => false;
   try {
     for (;;) {
       let read: ReadableStreamReadResult<Uint8Array>;
@@ -195,7 +250,7 @@ async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers,
         read = await reader.read();
       } catch (err) {
         // As the SDK: a transport abort ends the stream quietly (the pipeline knows it aborted).
-        if (signal.aborted) return;
+        if (sdk ? isTransportAbort(err) || (signal.aborted && err === signal.reason) : signal.aborted) return;
         throw err;
       }
       if (read.done) break;
@@ -213,7 +268,9 @@ async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers,
           const ev = parseEvent(text.buffered.slice(0, m.index));
           text.buffered = text.buffered.slice(m.index + m[0].length);
           if (!ev) continue;
+          if (aborted()) return;
           const out = emit(ev.event, ev.data, undefined);
+          if (doneHere()) return;
           if (out) yield out;
         }
         continue;
@@ -226,23 +283,33 @@ async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers,
         if (sep < 0) break;
         const end = sep + 2;
         let out: T | undefined;
+        if (aborted()) return;
         const firstLF = buf.indexOf(LF, start);
         // The shape the handler writes, one `data: ` line (chat) or `event: ` + `data: ` (Responses): its bytes are the event as the caller gets it.
-        if (!named && sep - start >= 6 && buf.compare(DATA_PREFIX, 0, 6, start, start + 6) === 0 && firstLF === sep) out = emit(null, buf.toString('utf8', start + 6, sep), buf.subarray(start, end));
+        if (!named && sep - start >= 6 && buf.compare(DATA_PREFIX, 0, 6, start, start + 6) === 0 && firstLF === sep) out = emit(null, buf.toString('utf8', start + 6, sep), keepBytes ? buf.subarray(start, end) : undefined);
         else if (named && start + 7 <= firstLF && firstLF + 7 <= sep && buf.compare(EVENT_PREFIX, 0, 7, start, start + 7) === 0 && buf.compare(DATA_PREFIX, 0, 6, firstLF + 1, firstLF + 7) === 0 && buf.indexOf(LF, firstLF + 1) === sep) {
-          out = emit(buf.toString('utf8', start + 7, firstLF), buf.toString('utf8', firstLF + 7, sep), buf.subarray(start, end));
+          out = emit(buf.toString('utf8', start + 7, firstLF), buf.toString('utf8', firstLF + 7, sep), keepBytes ? buf.subarray(start, end) : undefined);
         } else {
           const ev = parseEvent(buf.toString('utf8', start, sep));
           out = ev ? emit(ev.event, ev.data, undefined) : undefined;
         }
         start = end;
+        if (doneHere()) return;
         if (out) yield out;
       }
       if (start < buf.length) pending = buf.subarray(start);
     }
+    // The SDK reads an event the body ended without its blank line.
+    if (sdk && !signal.aborted && !sawDone) {
+      const rest = text ? text.buffered + text.decoder.decode() : pending ? pending.toString('utf8') : '';
+      const ev = rest ? parseEvent(rest) : undefined;
+      const out = ev ? emit(ev.event, ev.data, undefined) : undefined;
+      if (out) yield out;
+    }
     finished = true;
   } finally {
-    // Stopped early (the consumer broke off, an error): cancel the upstream body.
+    if (sdk && !finished && !sawDone) sdk.controller.abort();
+    // Stopped early (the consumer broke off, an error, the SDK's `[DONE]`): cancel the upstream body.
     if (!finished) void reader.cancel().catch(() => undefined);
     else reader.releaseLock();
   }
