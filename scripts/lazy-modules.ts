@@ -14,7 +14,7 @@
  * - CommonJS (one file, esbuild cannot split it): the loader require()s the source, which
  *   esbuild bundles as a module initialized at that first call.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 
@@ -52,6 +52,15 @@ export const LAZY_ENTRIES: Readonly<Record<string, string>> = {
 /** The replacement loader; `root` is the tree's root (BENCH_SRC may bundle another tree's src/). */
 function loaderSource(format: 'esm' | 'cjs', root: string, modules: Readonly<Record<string, string>>): string {
   const lines: string[] = [];
+  // A tree from before the bundleable loaders (BENCH_SRC measuring an older commit) gets the loader it had.
+  const bundleable = existsSync(resolve(root, 'src/internal/bundler-require.ts'));
+  if (format === 'esm' && !bundleable) {
+    lines.push(`import { requireHere } from ${JSON.stringify(resolve(root, 'src/internal/load-peer.ts'))};`);
+    for (const [fn, module] of Object.entries(modules)) {
+      lines.push(`let ${fn}Module;`, `export const ${fn} = () => (${fn}Module ??= requireHere()(${JSON.stringify(`./${entryName(module)}.js`)}));`);
+    }
+    return lines.join('\n');
+  }
   if (format === 'esm') {
     // requireHere() is the package's own require; its chunk sits beside the entries.
     lines.push(

@@ -10,9 +10,9 @@
  * packed tarball the same way.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePackage } from '../bench/lib/build-package.js';
@@ -53,7 +53,7 @@ const thePackage: Plugin = {
 };
 
 /** Bundles the app as a user would (nothing external), into a fresh directory outside the repository: no node_modules there or above. */
-async function bundleApp(format: 'esm' | 'cjs', entry = APP): Promise<{ dir: string; file: string }> {
+async function bundleApp(format: 'esm' | 'cjs', entry = APP, plugins: Plugin[] = [thePackage]): Promise<{ dir: string; file: string }> {
   const dir = mkdtempSync(join(tmpdir(), `switchboard-bundled-${format}-`));
   dirs.push(dir);
   const file = join(dir, format === 'esm' ? 'app.mjs' : 'app.cjs');
@@ -66,7 +66,7 @@ async function bundleApp(format: 'esm' | 'cjs', entry = APP): Promise<{ dir: str
     format,
     target: 'node22',
     logLevel: 'error',
-    plugins: [thePackage],
+    plugins,
     // The SDKs' CommonJS dependencies (google-auth-library, under @google/genai) require
     // Node's built-in modules; in ESM output that needs a `require`, the banner esbuild's
     // documentation gives for it. The package's own files need none (the CommonJS output has one).
@@ -119,5 +119,27 @@ describe('an application bundled with esbuild runs without node_modules', () => 
     expect(r.error).toBeUndefined();
     expect(r.answers.claude).toEqual([claudeText(), claudeText(), claudeText()]);
     expect(r.answers.rule).toBe(geminiText());
+  });
+});
+
+describe('an application bundled with esbuild that installs only some peer SDKs', () => {
+  it('bundles, and a provider whose SDK is in neither the bundle nor node_modules is reported by name at its first call', async () => {
+    // An app outside the repository with the package installed and, of the optional SDKs,
+    // only @google/genai: @anthropic-ai/sdk, @google/generative-ai and redis resolve nowhere.
+    const app = mkdtempSync(join(tmpdir(), 'switchboard-some-peers-'));
+    dirs.push(app);
+    const modules = join(app, 'node_modules');
+    cpSync(join(OUT, 'pkg'), join(modules, 'llm-switchboard'), { recursive: true });
+    for (const dep of ['openai', 'lru-cache', 'p-limit', 'p-retry', '@google/genai']) {
+      mkdirSync(dirname(join(modules, dep)), { recursive: true });
+      symlinkSync(realpathSync(join(ROOT, 'node_modules', dep)), join(modules, dep));
+    }
+    const entry = join(app, 'app.mjs');
+    copyFileSync(APP, entry);
+    const { dir, file } = await bundleApp('cjs', entry, []);
+    const r = await run(file, dir);
+    // The Anthropic provider was built (its SDK might have been in the bundle); its first call says what is missing.
+    expect(r.error?.message).toContain("provider 'anthropic' (type 'anthropic') needs the package '@anthropic-ai/sdk': run `npm install @anthropic-ai/sdk`");
+    expect(r.error?.message).toContain("neither in the application's bundle nor installed beside it");
   });
 });

@@ -73,7 +73,7 @@ export function loadChunk<T>(file: string, marker: string, literal: LiteralRequi
   return loadFirstOf(
     literal,
     beside,
-    (m): m is T => typeof m === 'object' && m !== null && (m as { SWITCHBOARD_CHUNK?: unknown }).SWITCHBOARD_CHUNK === marker,
+    (m): m is T => (typeof m === 'object' || typeof m === 'function') && m !== null && (m as { SWITCHBOARD_CHUNK?: unknown }).SWITCHBOARD_CHUNK === marker,
     (cause) =>
       new Error(
         `llm-switchboard could not load its file '${file}' (${marker}): ${reason(cause)}. ` +

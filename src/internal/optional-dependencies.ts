@@ -24,10 +24,12 @@ let lruCache: typeof LRUCache | undefined;
 let pLimitFn: typeof pLimitDefault | undefined;
 let pRetryFn: Promise<typeof pRetryDefault> | undefined;
 
+// A function too: rollup's CommonJS interop hands a required ES module whose default export
+// is a function as that function, with the exports as its properties.
 const hasExport =
   <T>(name: string) =>
   (m: unknown): m is T =>
-    typeof m === 'object' && m !== null && typeof (m as Record<string, unknown>)[name] === 'function';
+    (typeof m === 'object' || typeof m === 'function') && m !== null && typeof (m as Record<string, unknown>)[name] === 'function';
 
 /**
  * The LRUCache class: lru-cache's CommonJS build, which it ships beside the ESM one; in an
