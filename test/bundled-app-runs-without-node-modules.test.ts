@@ -5,6 +5,9 @@
  * runtime dependencies loaded at first use (lru-cache, p-limit) and the optional SDKs are
  * all inside the bundle, and a file of the application named like one of ours is never taken.
  *
+ * Vite's SSR build with `ssr.noExternal: true` (rollup) works too when its CommonJS plugin
+ * is told to follow a require() in an ES module (`build.commonjsOptions.transformMixedEsModules`).
+ *
  * The package is built as tsup lays out its ESM build (bench/lib/build-package.ts, the same
  * plugins and output rewrite as tsup.config.ts); test/package/scratch-apps.sh bundles the
  * packed tarball the same way.
@@ -142,4 +145,45 @@ describe('an application bundled with esbuild that installs only some peer SDKs'
     expect(r.error?.message).toContain("provider 'anthropic' (type 'anthropic') needs the package '@anthropic-ai/sdk': run `npm install @anthropic-ai/sdk`");
     expect(r.error?.message).toContain("neither in the application's bundle nor installed beside it");
   });
+});
+
+/** The environment of a build the user starts: not the test runner's (NODE_ENV=test, VITEST*). */
+function buildEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'NODE_ENV' || k.startsWith('VITEST')) delete env[k];
+  return env;
+}
+
+describe('an application bundled with Vite (SSR build, ssr.noExternal: true)', () => {
+  it('runs without node_modules when the CommonJS plugin follows require() in ES modules (transformMixedEsModules)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-vite-'));
+    dirs.push(dir);
+    const outDir = join(dir, 'out');
+    copyFileSync(APP, join(dir, 'app.mjs'));
+    const config = {
+      // A root of its own, as an application's (the repository's would bring its package.json).
+      root: dir,
+      configFile: false,
+      logLevel: 'error',
+      resolve: { alias: { 'llm-switchboard': pkgIndex } },
+      ssr: { noExternal: true, target: 'node' },
+      build: {
+        ssr: join(dir, 'app.mjs'),
+        outDir,
+        emptyOutDir: true,
+        // The package sits in node_modules in an application, which the default include covers.
+        commonjsOptions: { include: ['**/node_modules/**', '**/test-bundled-app/**'], transformMixedEsModules: true },
+      },
+    };
+    // In a process of its own, as `vite build` runs (not inside the test runner's environment).
+    const script = `import { build } from 'vite'; await build(${JSON.stringify(config)});`;
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: buildEnv(), timeout: 170_000 }, (err, _out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve())),
+    );
+    const r = await run(join(outDir, 'app.mjs'), outDir);
+    expect(r.error).toBeUndefined();
+    expect(r.answers.claude).toEqual([claudeText(), claudeText(), claudeText()]);
+    expect(r.answers.rule).toBe(geminiText());
+    expect(r.answers.gemini).toBe(geminiText());
+  }, 180_000);
 });
