@@ -85,7 +85,7 @@ interface AppResult {
 }
 
 function run(file: string, cwd: string): Promise<AppResult> {
-  const env = { ...process.env, SWITCHBOARD_FAKES: JSON.stringify({ anthropic: an.url, gemini: ge.url, geminiKey: ge.apiKey }) };
+  const env: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_FAKES: JSON.stringify({ anthropic: an.url, gemini: ge.url, geminiKey: ge.apiKey }) };
   delete env.NODE_PATH;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [file], { cwd, env, timeout: 30_000 }, (err, stdout, stderr) => {
