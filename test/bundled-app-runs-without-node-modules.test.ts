@@ -125,6 +125,18 @@ describe('an application bundled with esbuild runs without node_modules', () => 
   });
 });
 
+describe('a bundle without the schemas file', () => {
+  it('fails at the configuration that needs it with an error naming the file and the fix', async () => {
+    // A bundler that does not follow the literal require (here esbuild told to leave it out).
+    const leaveOut: Plugin = { name: 'leave-out-schemas', setup: (b) => b.onResolve({ filter: /^\.\/schemas\.js$/ }, (args) => ({ path: args.path, external: true })) };
+    const { dir, file } = await bundleApp('cjs', APP, [thePackage, leaveOut]);
+    const r = await run(file, dir);
+    expect(r.error?.message).toContain("llm-switchboard could not load its file './schemas.js'");
+    expect(r.error?.message).toContain('transformMixedEsModules');
+    expect(r.error?.message).toContain('--external:llm-switchboard');
+  });
+});
+
 describe('an application bundled with esbuild that installs only some peer SDKs', () => {
   it('bundles, and a provider whose SDK is in neither the bundle nor node_modules is reported by name at its first call', async () => {
     // An app outside the repository with the package installed and, of the optional SDKs,

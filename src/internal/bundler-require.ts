@@ -4,7 +4,8 @@
  * (esbuild --bundle, webpack) does not see: a bundled application would then look for
  * `./schemas.js` or `lru-cache` beside its bundle and not find them. So each such load
  * first tries a literal `require('<file or package>')`, which bundlers follow and inline as
- * a module initialized at that call.
+ * a module initialized at that call (esbuild; rollup with its CommonJS plugin's
+ * transformMixedEsModules, which evaluates it at start instead).
  *
  * The builds write that literal: esbuild turns a `require()` it leaves external into
  * `__require()` in ESM output (which another bundler does not follow), so the source
@@ -77,7 +78,8 @@ export function loadChunk<T>(file: string, marker: string, literal: LiteralRequi
     (cause) =>
       new Error(
         `llm-switchboard could not load its file '${file}' (${marker}): ${reason(cause)}. ` +
-          'If the application is bundled, the bundler must follow the require() calls in the package (esbuild and webpack do), ' +
+          'If the application is bundled, the bundler must follow the require() calls in the package ' +
+          '(esbuild does; Vite/rollup with build.commonjsOptions.transformMixedEsModules: true), ' +
           "or keep the package external (esbuild: --external:llm-switchboard; Vite: ssr.external: ['llm-switchboard']) and install it beside the bundle.",
         { cause },
       ),
@@ -93,7 +95,8 @@ export function loadDependency<T>(pkg: string, literal: LiteralRequire, fromPack
     (cause) =>
       new Error(
         `llm-switchboard could not load its dependency '${pkg}': ${reason(cause)}. ` +
-          `Install it (\`npm install ${pkg}\`), or, in a bundled application, let the bundler include it (esbuild and webpack follow the package's require('${pkg}')).`,
+          `Install it (\`npm install ${pkg}\`), or, in a bundled application, let the bundler include it ` +
+          `(esbuild follows the package's require('${pkg}'); Vite/rollup with build.commonjsOptions.transformMixedEsModules: true).`,
         { cause },
       ),
   );
