@@ -1,5 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
-import { LAZY_ENTRIES, lazyModules } from './scripts/lazy-modules.js';
+import { LAZY_ENTRIES, lazyModules, writeLiteralRequires } from './scripts/lazy-modules.js';
 import { PACKAGE_ENTRIES } from './scripts/package-entries.js';
 
 const entry = { ...PACKAGE_ENTRIES };
@@ -17,12 +17,23 @@ const shared: Options = {
   // zod 4 loads ~95 files (48 locales) on every import, which is most of our cold start.
   // The sources use `import * as z from 'zod'` so the namespace can be shaken.
   noExternal: ['zod'],
+  // The literal require()s an application's bundler follows (src/internal/bundler-require.ts).
+  onSuccess: () => writeLiteralRequires(),
 };
 
 export default defineConfig([
   // zod with the schemas, and the Anthropic and Gemini adapters, are loaded at their first
   // use, not with the package (scripts/lazy-modules.ts): in ESM each is an entry of its own.
-  { ...shared, entry: { ...entry, ...LAZY_ENTRIES }, format: ['esm'], clean: true, esbuildPlugins: [lazyModules('esm')] },
+  // SWITCHBOARD_CJS_BUILD false: the CommonJS branches go, with their require()s, which an
+  // application's bundler would otherwise follow too (src/internal/bundler-require.ts).
+  {
+    ...shared,
+    entry: { ...entry, ...LAZY_ENTRIES },
+    format: ['esm'],
+    clean: true,
+    define: { SWITCHBOARD_CJS_BUILD: 'false' },
+    esbuildPlugins: [lazyModules('esm')],
+  },
   // p-retry and p-limit ship ESM only; `require()` of them is not reliable on every
   // Node 20 release, so the CJS build carries its own copy.
   // SWITCHBOARD_CJS_BUILD: the openai client class is then require()d, not import()ed, so it

@@ -8,7 +8,7 @@ import { build, type Plugin } from 'esbuild';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LAZY_ENTRIES, lazyModules } from '../../scripts/lazy-modules.js';
+import { LAZY_ENTRIES, lazyModules, rewriteRequirePlaceholders } from '../../scripts/lazy-modules.js';
 import { PACKAGE_ENTRIES } from '../../scripts/package-entries.js';
 import { BENCH_DIR, CACHE_DIR, REPO_DIR } from './paths.js';
 
@@ -73,9 +73,13 @@ export async function bundlePackage(outdir: string, src = resolve(REPO_DIR, 'src
     splitting: true,
     ...ESM_NODE,
     packages: undefined,
+    define: { SWITCHBOARD_CJS_BUILD: 'false' },
     // Before the loaders existed, the plugin matches nothing.
     plugins: [externalExceptBundled, lazyModules('esm')],
   });
+  // As tsup.config.ts's onSuccess: the literal require()s an application's bundler follows
+  // (an older tree may have none).
+  rewriteRequirePlaceholders(outdir);
   return pathToFileURL(resolve(outdir, 'index.js')).href;
 }
 

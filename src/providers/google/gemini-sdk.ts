@@ -3,6 +3,8 @@
  * @google/genai when it is installed and @google/generative-ai when only that one is;
  * `'genai'` / `'generative-ai'` pin one. The choice is made (and a missing package
  * reported) at createRouter(), where the package's import also starts (in the background).
+ * In a bundled application where neither resolves, auto takes @google/genai (the SDK may be
+ * inside the bundle; load-peer.ts), and a missing one is reported at the first call.
  */
 import { MissingPeerError, isPeerInstalled as installed, loadPeer, preloadPeer } from '../../internal/load-peer.js';
 import { SDK_PACKAGES, type GeminiSdkName, type GeminiTransport } from './gemini-transport.js';
@@ -15,10 +17,11 @@ export function chooseGeminiSdk(option: GeminiSdkOption | undefined, forWhat: st
   const wanted = option ?? 'auto';
   if (wanted !== 'auto') {
     const pkg = SDK_PACKAGES[wanted];
-    if (!installed(pkg)) throw new MissingPeerError(`${forWhat} is pinned to sdk '${wanted}' and needs the package '${pkg}': run \`npm install ${pkg}\``);
+    const message = `${forWhat} is pinned to sdk '${wanted}' and needs the package '${pkg}': run \`npm install ${pkg}\``;
+    if (!installed(pkg, message)) throw new MissingPeerError(message);
     return preloaded(wanted);
   }
-  if (installed(SDK_PACKAGES.genai)) return preloaded('genai');
+  if (installed(SDK_PACKAGES.genai, `${forWhat} uses sdk 'auto', which in a bundle takes '${SDK_PACKAGES.genai}': install it, or set sdk: 'generative-ai'`)) return preloaded('genai');
   if (installed(SDK_PACKAGES['generative-ai'])) return preloaded('generative-ai');
   throw new MissingPeerError(
     `${forWhat} needs a Gemini SDK: run \`npm install ${SDK_PACKAGES.genai}\` (Google's current SDK; '${SDK_PACKAGES['generative-ai']}' also works)`,
