@@ -6,9 +6,11 @@
  * on the machine's load, so they measure a change while other work runs. A developer tool,
  * not part of `npm run bench`:
  *
- *   npx tsx bench/lib/callgrind-calls.ts router-gemini genai-sdk [--calls=150] [--warmup=150] [--stream] [--long] [--pkg=file:///…/index.js]
+ *   npx tsx bench/lib/callgrind-calls.ts router-gemini genai-sdk [--calls=150] [--warmup=150] [--stream] [--long] [--pkg=file:///…/index.js] [--inflight=64]
  *
  * A stream's figures are also given per chunk (instructions per stream ÷ chunks it yielded).
+ * `--inflight=N` keeps N calls in flight in the timed window (and warms up at N too, after the
+ * sequential warm-up): per-call figures at the concurrency of the req/s target.
  * `--pkg` measures another build of the package (e.g. `bundlePackage()` of an older `src/`).
  * `--shared`: every process also builds and warms up the other variants named (unmeasured),
  * so that the subjects differ only in what is measured. A process's state moves its counts:
@@ -32,6 +34,7 @@ const warmup = flag('warmup', 150);
 const stream = args.includes('--stream');
 const long = args.includes('--long');
 const shared = args.includes('--shared');
+const inflight = flag('inflight', 1);
 
 async function childEntry(): Promise<string> {
   const outdir = resolve(CACHE_DIR, 'callgrind');
@@ -54,7 +57,7 @@ async function measureOne(variant: string, entry: string, urls: unknown, pkgUrl:
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const goFile = resolve(dir, 'go');
-  const input = { variant, urls, pkgUrl, mode: stream ? 'stream' : 'unary', long, warmup, sequential: 0, concurrent: 0, concurrency: 1, goFile, calls, alongside: shared ? variants.filter((v) => v !== variant) : [] };
+  const input = { variant, urls, pkgUrl, mode: stream ? 'stream' : 'unary', long, warmup, sequential: 0, concurrent: 0, concurrency: inflight, goFile, calls, alongside: shared ? variants.filter((v) => v !== variant) : [] };
   const child = spawn(
     'valgrind',
     ['--tool=callgrind', '--separate-threads=yes', '--instr-atstart=no', '--smc-check=all-non-file', `--callgrind-out-file=${dir}/cg.%p`, process.execPath, entry],
@@ -94,7 +97,7 @@ try {
   for (const v of variants) {
     const r = await measureOne(v, entry, up.urls, pkgUrl);
     const perChunk = stream ? `; per chunk (${r.items} per stream) main ${(r.main / r.items / 1000).toFixed(2)}k, other threads ${(r.others / r.items / 1000).toFixed(2)}k` : '';
-    console.log(`${v.padEnd(22)} ${stream ? 'stream' : 'call'}: main thread ${(r.main / 1000).toFixed(1)}k instructions, other threads ${(r.others / 1000).toFixed(1)}k (${calls} after ${warmup} warm-up)${perChunk}`);
+    console.log(`${v.padEnd(22)} ${stream ? 'stream' : 'call'}: main thread ${(r.main / 1000).toFixed(1)}k instructions, other threads ${(r.others / 1000).toFixed(1)}k (${calls} after ${warmup} warm-up${inflight > 1 ? `, ${inflight} in flight` : ''})${perChunk}`);
   }
 } finally {
   await up.stop();
