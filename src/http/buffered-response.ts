@@ -14,17 +14,20 @@
 export class BufferedResponse extends Response {
   /** The body, until it was read or handed out as a stream. */
   #text: string | undefined;
+  /** The object the body parses to, held by no one else (see handle-request.ts): `json()` hands it over once. */
+  #parsed: object | undefined;
   /** The standard Response over the body, once something needed its bytes. */
   #inner: Response | undefined;
 
   /** `headers` must name a content type: a standard Response would add text/plain to a string body without one. */
-  constructor(text: string, status: number, headers: Readonly<Record<string, string>> | Headers) {
+  constructor(text: string, status: number, headers: Readonly<Record<string, string>> | Headers, parsed?: object) {
     super(null, { status });
     // Set one by one: the same checks as `init.headers`, without WebIDL's record conversion (a third of the constructor).
     const own = this.headers;
     if (headers instanceof Headers) for (const [k, v] of headers) own.append(k, v);
     else for (const k in headers) own.set(k, headers[k]!);
     this.#text = text;
+    this.#parsed = parsed;
   }
 
   /** The standard Response over the body (once made, every body read goes through it). */
@@ -32,6 +35,7 @@ export class BufferedResponse extends Response {
     if (this.#inner) return this.#inner;
     const text = this.#text;
     this.#text = undefined;
+    this.#parsed = undefined;
     if (text !== undefined) return (this.#inner = new Response(text, { status: this.status, statusText: this.statusText, headers: this.headers }));
     // Already read through text()/json(): a body that is, as the standard's would be, read and locked.
     const inner = new Response('', { status: this.status, statusText: this.statusText, headers: this.headers });
@@ -43,6 +47,7 @@ export class BufferedResponse extends Response {
     const text = this.#text;
     if (text === undefined) throw new TypeError('Body is unusable: Body has already been read');
     this.#text = undefined;
+    this.#parsed = undefined;
     this.#used = true;
     // As the standard's UTF-8 round trip: a leading BOM is dropped, a lone surrogate becomes U+FFFD.
     const t = text as string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -71,6 +76,14 @@ export class BufferedResponse extends Response {
 
   override json(): Promise<any> {
     if (this.#inner) return this.#inner.json();
+    const parsed = this.#parsed;
+    if (parsed !== undefined) {
+      // What JSON.parse of the text would give, without parsing it again; the body is then read.
+      this.#parsed = undefined;
+      this.#text = undefined;
+      this.#used = true;
+      return Promise.resolve(parsed);
+    }
     try {
       return Promise.resolve(JSON.parse(this.#read()) as unknown);
     } catch (err) {

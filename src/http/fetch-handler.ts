@@ -20,7 +20,7 @@ export function createFetchHandler(router: Router, options: HandlerOptions = {})
     const reply = await handleRequest(router, options, incoming);
     if (reply instanceof Aborted) throw incoming.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
     // A whole JSON answer is read back from the string it is (see buffered-response.ts); a stream is a stream.
-    if (typeof reply.body === 'string' && reply.headers['content-type'] !== undefined) return new BufferedResponse(reply.body, reply.status, reply.headers);
+    if (typeof reply.body === 'string' && reply.headers['content-type'] !== undefined) return new BufferedResponse(reply.body, reply.status, reply.headers, reply.parsed);
     return new Response(reply.body, { status: reply.status, headers: reply.headers });
   };
 }

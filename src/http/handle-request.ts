@@ -28,6 +28,7 @@ import { Aborted, JSON_TYPE, jsonReply, type Reply } from './reply.js';
 import { sseBody } from './sse-body.js';
 import { markPassThrough, rawOf } from '../providers/pass-through.js';
 import { decisionIdOf } from '../errors/decision-id.js';
+import { isShared } from '../internal/shared-answers.js';
 
 type Endpoint = 'chat' | 'responses' | 'embeddings';
 
@@ -167,7 +168,12 @@ async function call(router: Router, endpoint: Endpoint, body: Record<string, unk
   const headers = decisionHeaders(decision, (routed.data as { _request_id?: string | null })._request_id);
   // The upstream's own bytes when the answer is exactly what they say (an OpenAI-format upstream).
   const raw = rawOf(routed.data);
-  return typeof raw === 'string' ? { status: 200, headers, body: raw } : { status: 200, headers, body: JSON.stringify(routed.data) };
+  if (typeof raw !== 'string') return { status: 200, headers, body: JSON.stringify(routed.data) };
+  const data = routed.data as object;
+  if (isShared(data)) return { status: 200, headers, body: raw };
+  // Exactly what parsing `raw` gives: the caller's SDK defines its own request id.
+  delete (data as { _request_id?: unknown })._request_id;
+  return { status: 200, headers, body: raw, parsed: data };
 }
 
 function decisionHeaders(d: DecisionRecord, upstreamRequestId: string | null | undefined): Record<string, string> {

@@ -3,6 +3,8 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string | ReadableStream<Uint8Array> | null;
+  /** The object `body` parses to, held by no one else: router.fetch's `json()` hands it over. */
+  parsed?: object;
 }
 
 export const JSON_TYPE = 'application/json';

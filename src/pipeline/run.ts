@@ -27,6 +27,7 @@ import type { DecisionRecord } from '../spec/decision-record.js';
 import type { Accounting, PlannedCall } from './record/accounting.js';
 import { executeStream, generateOn } from './execute/execute.js';
 import { Call, type ExecuteInput } from './execute/call.js';
+import { markShared } from '../internal/shared-answers.js';
 
 /** What the pipeline runs on, built once by createRouter(). */
 export interface PipelineCore {
@@ -247,6 +248,8 @@ export class Pipeline {
   private shadow(op: Operation<ChatCompletionCreateParams, ChatCompletion>, body: ChatCompletionCreateParams, p: Decision, d: DecisionRecord, model: string, completion: ChatCompletion): void {
     const route = this.core.registry.routes.get(p.routeName!);
     if (!route?.options.shadow) return;
+    // The onShadow hook gets this very object.
+    markShared(completion);
     const core = this.core;
     maybeShadow({
       route,

@@ -9,6 +9,7 @@ import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ModelEntry } from '../../spec/model-entry.js';
 import { acceptAll } from '../../resilience/accept.js';
 import type { Call, Op } from './call.js';
+import { markShared } from '../../internal/shared-answers.js';
 
 export async function runCascade(call: Call, op: Op<ChatCompletion>): Promise<{ completion: ChatCompletion; entry: ModelEntry }> {
   const plan = call.input.plan;
@@ -24,6 +25,8 @@ export async function runCascade(call: Call, op: Op<ChatCompletion>): Promise<{ 
       throw err;
     }
     const { lease, index } = got;
+    // The accept checks (user functions among them) have seen it.
+    markShared(lease.value);
     const why = await acceptAll(call.policy.accept, { completion: lease.value, model: lease.entry.id, step, body: call.input.body });
     if (lease.record) (lease.record as { accepted?: boolean }).accepted = !why;
     best = { completion: lease.value, entry: lease.entry };

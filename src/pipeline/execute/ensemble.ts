@@ -8,6 +8,7 @@ import { RouterError } from '../../errors/router-error.js';
 import { majorityVote } from '../../resilience/select.js';
 import type { EnsembleAnswer } from '../../config/ensemble-select.js';
 import { SkipCandidate, type Call, type Op } from './call.js';
+import { markShared } from '../../internal/shared-answers.js';
 
 export async function runEnsemble(call: Call, op: Op<ChatCompletion>): Promise<{ completion: ChatCompletion; entry: ModelEntry }> {
   call.checkAbort();
@@ -23,6 +24,8 @@ export async function runEnsemble(call: Call, op: Op<ChatCompletion>): Promise<{
   call.checkAbort();
   const answers: Array<EnsembleAnswer & { entry: ModelEntry }> = [];
   settled.forEach((r, i) => {
+    // select() (perhaps the user's) sees every answer.
+    if (r.status === 'fulfilled') markShared(r.value.value);
     if (r.status === 'fulfilled') answers.push({ model: r.value.entry.id, completion: r.value.value, entry: r.value.entry });
     else if (r.reason instanceof SkipCandidate) call.recordSkip(members[i]!, r.reason);
     else {

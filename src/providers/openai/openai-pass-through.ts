@@ -113,7 +113,8 @@ export function passThroughTransport(client: OpenAI, defaultHeaders: Record<stri
     if (!isJSON(res.headers.get('content-type'))) return body;
     const value = JSON.parse(body) as unknown;
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-      Object.defineProperty(value, '_request_id', { value: res.headers.get('x-request-id'), enumerable: false });
+      // Configurable: router.fetch removes it before handing the object to the caller's SDK, which defines its own.
+      Object.defineProperty(value, '_request_id', { value: res.headers.get('x-request-id'), enumerable: false, configurable: true });
       keepRaw(value, body);
     }
     return value;
