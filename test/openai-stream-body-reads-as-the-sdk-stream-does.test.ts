@@ -54,6 +54,10 @@ const BODIES: Record<string, string> = {
   'an HTML page': '<html>\n<body>Bad gateway</body>\n</html>\n',
   'a JSON error body on a 200': '{"error":{"message":"boom","type":"server_error"}}',
   empty: '',
+  'a lone CR between lines of one event': `event: chunk\rdata: ${JSON.stringify(chunk('s'))}\n\n${done()}`,
+  'blank lines of mixed endings (LF then CR, CRLF then LF)': `${ev(chunk('t')).slice(0, -2)}\n\r${ev(chunk('u')).slice(0, -2)}\r\n\n${done()}`,
+  'a byte order mark before the first line': `\uFEFF${ev(chunk('v'))}${done()}`,
+  'an empty event name alone': `event:\n\nevent: \n\n${ev(chunk('w'))}${done()}`,
 };
 
 /** Cuttings of a body into byte pieces. */
