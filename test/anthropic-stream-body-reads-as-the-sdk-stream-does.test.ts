@@ -14,6 +14,7 @@ import { Stream } from '@anthropic-ai/sdk/core/streaming';
 import { anthropicEvents } from '../src/providers/anthropic/anthropic-sse.js';
 import { createAnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
 import { reply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
+import { cuttings, drain as drainTo, sseResponse } from './support/sse-cuttings.js';
 
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 const client = new Anthropic({ apiKey: 'sk-ant-test-sse', logger: quiet });
@@ -37,6 +38,9 @@ const BODIES: Record<string, string> = {
   'blank line as a lone CR at the very end': `${ev(start)}event: message_stop\ndata: {"type":"message_stop"}\r`,
   'two lone CRs at the very end': `${ev(start)}event: message_stop\ndata: {"type":"message_stop"}\r\r`,
   'two messages left after the last line ending': `${ev(start)}event: a\rdata: {"type":"a"}\r\revent: b\rdata: {"type":"b"}\r\r`,
+  'a lone CR between lines of one event': `event: message_start\rdata: ${JSON.stringify(start)}\n\n${ev({ type: 'message_stop' })}`,
+  'blank lines of mixed endings (LF then CR, CRLF then LF)': `${ev(start).slice(0, -2)}\n\r${ev(delta('g')).slice(0, -2)}\r\n\n${ev({ type: 'message_stop' })}`,
+  'an empty event name alone': `event:\n\nevent: \n\n${ev(start)}${ev({ type: 'message_stop' })}`,
   'error event mid-stream': `${ev(start)}${ev(delta('f'))}event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n${ev({ type: 'message_stop' })}`,
   'error event that is not JSON': `${ev(start)}event: error\ndata: upstream exploded\n\n`,
   'error event of JSON null': `event: error\ndata: null\n\n`,
@@ -46,59 +50,9 @@ const BODIES: Record<string, string> = {
   empty: '',
 };
 
-/** Cuttings of a body into byte pieces. */
-function cuttings(body: string): Array<[string, Uint8Array[]]> {
-  const bytes = new TextEncoder().encode(body);
-  const at = (step: number) => {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < bytes.length; i += step) out.push(bytes.slice(i, i + step));
-    return out;
-  };
-  const crs = [...body.matchAll(/\r/g)].map((m) => new TextEncoder().encode(body.slice(0, m.index! + 1)).length);
-  const afterEachCr = (): Uint8Array[] => {
-    const out: Uint8Array[] = [];
-    let from = 0;
-    for (const c of crs) {
-      out.push(bytes.slice(from, c));
-      from = c;
-    }
-    out.push(bytes.slice(from));
-    return out;
-  };
-  return [
-    ['whole', [bytes]],
-    ['one byte at a time', at(1)],
-    ['3 bytes', at(3)],
-    ['7 bytes', at(7)],
-    ['cut right after each CR', afterEachCr()],
-  ];
-}
-
-const response = (pieces: Uint8Array[]) => {
-  let i = 0;
-  return new Response(
-    new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (i < pieces.length) c.enqueue(pieces[i++]!);
-        else c.close();
-      },
-    }),
-    { headers: { 'request-id': 'req_sse_1', 'content-type': 'text/event-stream' } },
-  );
-};
-
-type Outcome = { events: unknown[]; end: 'done' | { name: string; message: string; ctor: string; status?: unknown; type?: unknown; error?: unknown; requestID?: unknown } };
-
-async function drain(it: AsyncIterable<unknown>): Promise<Outcome> {
-  const events: unknown[] = [];
-  try {
-    for await (const e of it) events.push(e);
-    return { events, end: 'done' };
-  } catch (err) {
-    const e = err as { name: string; message: string; constructor: { name: string }; status?: unknown; type?: unknown; error?: unknown; requestID?: unknown };
-    return { events, end: { name: e.name, message: e.message, ctor: e.constructor.name, status: e.status, type: e.type, error: e.error, requestID: e.requestID } };
-  }
-}
+const ERROR_FIELDS = ['status', 'type', 'error', 'requestID'] as const;
+const response = (pieces: Uint8Array[]) => sseResponse(pieces, { 'request-id': 'req_sse_1' });
+const drain = (it: AsyncIterable<unknown>) => drainTo(it, ERROR_FIELDS);
 
 const viaSdk = (pieces: Uint8Array[]) => drain(Stream.fromSSEResponse(response(pieces), new AbortController(), client));
 const viaOurs = (pieces: Uint8Array[]) => drain(anthropicEvents({ response: response(pieces), controller: new AbortController(), sdk, client }));

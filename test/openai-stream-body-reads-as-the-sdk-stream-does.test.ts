@@ -18,6 +18,7 @@ import { Stream } from '../node_modules/openai/core/streaming.mjs';
 import { sdkStreamEvents } from '../src/providers/openai/openai-pass-through.js';
 import { createRouter } from '../src/index.js';
 import { useOpenAIFakes } from './fakes/openai-fake-server.js';
+import { cuttings, drain as drainTo, sseResponse, type Outcome } from './support/sse-cuttings.js';
 
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 const client = new OpenAI({ apiKey: 'sk-test-openai-sse', logger: quiet });
@@ -54,61 +55,15 @@ const BODIES: Record<string, string> = {
   'an HTML page': '<html>\n<body>Bad gateway</body>\n</html>\n',
   'a JSON error body on a 200': '{"error":{"message":"boom","type":"server_error"}}',
   empty: '',
+  'a lone CR between lines of one event': `event: chunk\rdata: ${JSON.stringify(chunk('s'))}\n\n${done()}`,
+  'blank lines of mixed endings (LF then CR, CRLF then LF)': `${ev(chunk('t')).slice(0, -2)}\n\r${ev(chunk('u')).slice(0, -2)}\r\n\n${done()}`,
+  'a byte order mark before the first line': `\uFEFF${ev(chunk('v'))}${done()}`,
+  'an empty event name alone': `event:\n\nevent: \n\n${ev(chunk('w'))}${done()}`,
 };
 
-/** Cuttings of a body into byte pieces. */
-function cuttings(body: string): Array<[string, Uint8Array[]]> {
-  const bytes = new TextEncoder().encode(body);
-  const at = (step: number) => {
-    const out: Uint8Array[] = [];
-    for (let i = 0; i < bytes.length; i += step) out.push(bytes.slice(i, i + step));
-    return out;
-  };
-  const crs = [...body.matchAll(/\r/g)].map((m) => new TextEncoder().encode(body.slice(0, m.index! + 1)).length);
-  const afterEachCr = (): Uint8Array[] => {
-    const out: Uint8Array[] = [];
-    let from = 0;
-    for (const c of crs) {
-      out.push(bytes.slice(from, c));
-      from = c;
-    }
-    out.push(bytes.slice(from));
-    return out;
-  };
-  return [
-    ['whole', [bytes]],
-    ['one byte at a time', at(1)],
-    ['3 bytes', at(3)],
-    ['7 bytes', at(7)],
-    ['cut right after each CR', afterEachCr()],
-  ];
-}
-
-const response = (pieces: Uint8Array[]) => {
-  let i = 0;
-  return new Response(
-    new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (i < pieces.length) c.enqueue(pieces[i++]!);
-        else c.close();
-      },
-    }),
-    { headers: { 'x-request-id': 'req_sse_1', 'content-type': 'text/event-stream' } },
-  );
-};
-
-type Outcome = { events: unknown[]; end: 'done' | { name: string; message: string; ctor: string; status?: unknown; type?: unknown; code?: unknown; error?: unknown } };
-
-async function drain(it: AsyncIterable<unknown>): Promise<Outcome> {
-  const events: unknown[] = [];
-  try {
-    for await (const e of it) events.push(e);
-    return { events, end: 'done' };
-  } catch (err) {
-    const e = err as { name: string; message: string; constructor: { name: string }; status?: unknown; type?: unknown; code?: unknown; error?: unknown };
-    return { events, end: { name: e.name, message: e.message, ctor: e.constructor.name, status: e.status, type: e.type, code: e.code, error: e.error } };
-  }
-}
+const ERROR_FIELDS = ['status', 'type', 'code', 'error'] as const;
+const response = (pieces: Uint8Array[]) => sseResponse(pieces, { 'x-request-id': 'req_sse_1' });
+const drain = (it: AsyncIterable<unknown>) => drainTo(it, ERROR_FIELDS);
 
 const viaSdk = (pieces: Uint8Array[], controller = new AbortController(), c = client) => drain(Stream.fromSSEResponse(response(pieces), controller, c as never));
 const viaOurs = (pieces: Uint8Array[], controller = new AbortController(), c = client) => drain(sdkStreamEvents(response(pieces), controller, c));

@@ -5,30 +5,23 @@
  * the first connection instead of refusing, with no false onStateError; and tenant
  * budget windows are evicted (in the ledger and in the in-memory store).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import { createRouter, MemoryStateStore, redisStore, type RedisStateStore, type StateErrorHookState } from 'llm-switchboard';
+import { createRouter, MemoryStateStore, redisStore, type StateErrorHookState } from 'llm-switchboard';
 // The ledger is internal; its memory bound is tested directly, with a controlled clock.
 import { BudgetLedger } from '../src/budgets/budget-ledger.js';
-import { sharedRedisServer, type RedisServer } from './support/redis-server.js';
+import { useSharedRedisServer } from './support/redis-server.js';
 
 const msg = [{ role: 'user' as const, content: 'hello redis' }];
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let server: RedisServer;
-const stores: RedisStateStore[] = [];
+const redis = useSharedRedisServer();
+const { stores } = redis;
 const RUN = `${process.pid}.${Date.now()}.`;
 let n = 0;
 
-beforeAll(async () => {
-  server = await sharedRedisServer();
-}, 15_000);
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  await server?.stop();
-});
 
 function store(extra: Parameters<typeof redisStore>[0] = {}) {
-  const s = redisStore({ url: server.url, prefix: `${RUN}r${n++}:`, ...extra });
+  const s = redisStore({ url: redis.server.url, prefix: `${RUN}r${n++}:`, ...extra });
   stores.push(s);
   return s;
 }
@@ -37,7 +30,7 @@ describe('budget reservations on Redis', () => {
   it('a reservation Redis applies after the client timed out is released (by id) once Redis answers', async () => {
     const s = store({ commandTimeoutMs: 100, retryAfterMs: 100 });
     await s.connect();
-    const admin = createClient({ url: server.url });
+    const admin = createClient({ url: redis.server.url });
     await admin.connect();
     try {
       const w = [{ spentKeys: ['s'], reservedKey: 'r', limitUsd: 10 }];

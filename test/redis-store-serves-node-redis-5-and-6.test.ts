@@ -5,34 +5,24 @@
  * with a client the user made and passed in, and (6, the installed `redis`) with the client
  * the store makes itself from a URL; two routers on one major share a budget.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient as createClient6 } from 'redis';
 import { createClient as createClient5 } from 'redis-v5';
 import { createRouter, redisStore, BudgetExceededError, type RedisClientLike, type RedisStateStore, type RouterOptions } from 'llm-switchboard';
-import { sharedRedisServer, type RedisServer } from './support/redis-server.js';
+import { useSharedRedisServer } from './support/redis-server.js';
 
-let server: RedisServer;
-const stores: RedisStateStore[] = [];
-const clients: Array<{ close(): Promise<void> }> = [];
+const redis = useSharedRedisServer();
+const { stores, clients } = redis;
 const RUN = `${process.pid}.${Date.now()}.major`;
 let n = 0;
 
-beforeAll(async () => {
-  server = await sharedRedisServer();
-}, 15_000);
-
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  for (const c of clients) await c.close().catch(() => {});
-  await server?.stop();
-});
 
 type Make = (prefix: string) => RedisStateStore;
 const majors: Array<[string, Make]> = [
   [
     'node-redis 5, a client the user passes',
     (prefix) => {
-      const client = createClient5({ url: server.url });
+      const client = createClient5({ url: redis.server.url });
       clients.push(client);
       return redisStore({ client: client as unknown as RedisClientLike, prefix });
     },
@@ -40,12 +30,12 @@ const majors: Array<[string, Make]> = [
   [
     'node-redis 6, a client the user passes',
     (prefix) => {
-      const client = createClient6({ url: server.url });
+      const client = createClient6({ url: redis.server.url });
       clients.push(client);
       return redisStore({ client: client as unknown as RedisClientLike, prefix });
     },
   ],
-  ['node-redis 6, the client the store makes from a URL', (prefix) => redisStore({ url: server.url, prefix })],
+  ['node-redis 6, the client the store makes from a URL', (prefix) => redisStore({ url: redis.server.url, prefix })],
 ];
 
 async function open(make: Make, prefix: string): Promise<RedisStateStore> {

@@ -4,6 +4,7 @@
  * saying how to install it (they never skip silently).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, connect } from 'node:net';
 
 export interface RedisServer {
@@ -88,4 +89,34 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
   await start();
   return { port, url: `redis://127.0.0.1:${port}`, stop, start };
+}
+
+/** What a Redis test file opens and must close: stores first, then clients, then the server. */
+export interface SharedRedis {
+  readonly server: RedisServer;
+  readonly stores: Array<{ close(): Promise<void> }>;
+  readonly clients: Array<{ close(): Promise<void> }>;
+}
+
+/** The file's shared server (sharedRedisServer) started before its tests; what it opened closed after. */
+export function useSharedRedisServer(): SharedRedis {
+  let server: RedisServer | undefined;
+  const stores: Array<{ close(): Promise<void> }> = [];
+  const clients: Array<{ close(): Promise<void> }> = [];
+  beforeAll(async () => {
+    server = await sharedRedisServer();
+  }, 15_000);
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    for (const c of clients) await c.close().catch(() => {});
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the Redis server is started in beforeAll');
+      return server;
+    },
+    stores,
+    clients,
+  };
 }

@@ -257,14 +257,15 @@ async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers,
       if (read.done) break;
       const value = read.value;
       if (!text && value.indexOf(CR) >= 0) {
-        text = { decoder: new TextDecoder(), buffered: '' };
+        // The BOM is dropped per line in parseEvent, as the SDK's decoder does: not here as well.
+        text = { decoder: new TextDecoder('utf-8', { ignoreBOM: true }), buffered: '' };
         if (pending) text.buffered = text.decoder.decode(pending, { stream: true });
         pending = undefined;
       }
       if (text) {
         text.buffered += text.decoder.decode(value, { stream: true });
         for (;;) {
-          const m = /\r\n\r\n|\r\r|\n\n/.exec(text.buffered);
+          const m = BLANK_LINE.exec(text.buffered);
           if (!m) break;
           const ev = parseEvent(text.buffered.slice(0, m.index));
           text.buffered = text.buffered.slice(m.index + m[0].length);
@@ -316,12 +317,22 @@ async function* sseEvents<T>(body: ReadableStream<Uint8Array>, headers: Headers,
   }
 }
 
-/** One SSE event's text (lines without the blank line) → its name and data, as the SDK's decoder reads it. */
+/**
+ * Where an event ends: two line ends in a row, each `\r\n`, `\r` or `\n`, as the SDK's line
+ * decoder ends an event on any empty line. A CR followed by LF is one line end, never two.
+ */
+const BLANK_LINE = /(?:\r\n|\r(?!\n)|\n)(?:\r\n|\r|\n)/;
+
+/**
+ * One SSE event's text (lines without the blank line) → its name and data, as the SDK's decoder
+ * reads it: lines end at `\r\n`, `\r` or `\n`; each line loses one leading BOM (the SDK decodes
+ * every line on its own with a TextDecoder that drops it); an empty event name counts as none.
+ */
 function parseEvent(raw: string): { event: string | null; data: string } | undefined {
   let event: string | null = null;
   const data: string[] = [];
-  for (let line of raw.split('\n')) {
-    if (line.endsWith('\r')) line = line.slice(0, -1);
+  for (let line of raw.split(/\r\n|\r|\n/)) {
+    if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     if (!line || line.charCodeAt(0) === 58) continue;
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
@@ -330,6 +341,6 @@ function parseEvent(raw: string): { event: string | null; data: string } | undef
     if (field === 'event') event = v;
     else if (field === 'data') data.push(v);
   }
-  if (event === null && data.length === 0) return undefined;
+  if (!event && data.length === 0) return undefined;
   return { event, data: data.join('\n') };
 }
