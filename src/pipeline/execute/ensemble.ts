@@ -25,9 +25,10 @@ export async function runEnsemble(call: Call, op: Op<ChatCompletion>): Promise<{
   const answers: Array<EnsembleAnswer & { entry: ModelEntry }> = [];
   settled.forEach((r, i) => {
     // select() (perhaps the user's) sees every answer.
-    if (r.status === 'fulfilled') markShared(r.value.value);
-    if (r.status === 'fulfilled') answers.push({ model: r.value.entry.id, completion: r.value.value, entry: r.value.entry });
-    else if (r.reason instanceof SkipCandidate) call.recordSkip(members[i]!, r.reason);
+    if (r.status === 'fulfilled') {
+      markShared(r.value.value);
+      answers.push({ model: r.value.entry.id, completion: r.value.value, entry: r.value.entry });
+    } else if (r.reason instanceof SkipCandidate) call.recordSkip(members[i]!, r.reason);
     else {
       const c = call.classify(r.reason);
       if (c.action === 'stop' && c.reason !== 'aborted') throw r.reason;
