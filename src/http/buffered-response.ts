@@ -14,7 +14,7 @@
 export class BufferedResponse extends Response {
   /** The body, until it was read or handed out as a stream. */
   #text: string | undefined;
-  /** The object the body parses to, held by no one else (see handle-request.ts): `json()` hands it over once. */
+  /** The object the body parses to (but for a `_request_id` member), held by no one else (see handle-request.ts): `json()` hands it over once. */
   #parsed: object | undefined;
   /** The standard Response over the body, once something needed its bytes. */
   #inner: Response | undefined;
@@ -79,6 +79,8 @@ export class BufferedResponse extends Response {
     const parsed = this.#parsed;
     if (parsed !== undefined) {
       // What JSON.parse of the text would give, without parsing it again; the body is then read.
+      // The pass-through's request id goes here, not when the answer is built: the caller's SDK defines its own.
+      delete (parsed as { _request_id?: unknown })._request_id;
       this.#parsed = undefined;
       this.#text = undefined;
       this.#used = true;

@@ -171,8 +171,8 @@ async function call(router: Router, endpoint: Endpoint, body: Record<string, unk
   if (typeof raw !== 'string') return { status: 200, headers, body: JSON.stringify(routed.data) };
   const data = routed.data as object;
   if (isShared(data)) return { status: 200, headers, body: raw };
-  // Exactly what parsing `raw` gives: the caller's SDK defines its own request id.
-  delete (data as { _request_id?: unknown })._request_id;
+  // Its `_request_id` is removed only if json() hands it over (buffered-response.ts): a caller
+  // that reads text() (openai 7) never pays for the delete, which also drops the object's fast properties.
   return { status: 200, headers, body: raw, parsed: data };
 }
 

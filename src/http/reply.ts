@@ -3,7 +3,7 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string | ReadableStream<Uint8Array> | null;
-  /** The object `body` parses to, held by no one else: router.fetch's `json()` hands it over. */
+  /** The object `body` parses to (plus the pass-through's `_request_id`, see buffered-response.ts), held by no one else: router.fetch's `json()` hands it over. */
   parsed?: object;
 }
 
