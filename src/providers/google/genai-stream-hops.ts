@@ -78,7 +78,11 @@ export async function genaiStream(sdk: Sdk, client: GoogleGenAI, params: Params)
   await client.models.generateContentStream(first as GenerateContentParameters);
   // Later hops start from the config as the SDK rewrote it, without what was added above.
   const base: Record<string, unknown> = { ...first.config };
-  delete base.automaticContinuation;
+  const asked = params.config.automaticContinuation;
+  if (asked === undefined) delete base.automaticContinuation;
+  else base.automaticContinuation = asked;
+  // The SDK's shouldEnableAutomaticContinuation (on unless set to a falsy value).
+  const continues = asked === undefined || asked === null || Boolean(asked);
   if (params.config.httpOptions) base.httpOptions = params.config.httpOptions;
   else delete base.httpOptions;
   const body = genaiStreamBody(sdk, response!);
@@ -131,7 +135,7 @@ export async function genaiStream(sdk: Sdk, client: GoogleGenAI, params: Params)
     if (r.done) return r;
     const c = r.value;
     const c0 = c.candidates?.[0];
-    if (c0?.continuationToken) return handOver(c);
+    if (continues && c0?.continuationToken) return handOver(c);
     seen++;
     if (c.promptFeedback !== undefined) promptFeedback = true;
     if (c.usageMetadata) usage = c.usageMetadata;
