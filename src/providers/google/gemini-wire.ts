@@ -77,6 +77,8 @@ export interface GeminiCandidate {
   content?: { role?: string; parts?: GeminiPart[] };
   finishReason?: string;
   finishMessage?: string;
+  /** A checkpoint to resume a long stream from (@google/genai's automatic continuation). */
+  continuationToken?: string;
   /** REST names the list citationSources; @google/genai renames it citations. */
   citationMetadata?: { citationSources?: GeminiCitation[]; citations?: GeminiCitation[] };
   groundingMetadata?: {

@@ -15,6 +15,7 @@
 import type { ApiError as GenaiApiError, GenerateContentParameters, GoogleGenAI } from '@google/genai';
 import type { GeminiRequest, GeminiResponse } from './gemini-wire.js';
 import type { EndpointOptions } from './generative-ai-transport.js';
+import { genaiStream } from './genai-stream-hops.js';
 import type { GeminiTransport, GoogleHttpFailure, TransportCallOptions } from './gemini-transport.js';
 
 type Sdk = typeof import('@google/genai');
@@ -55,8 +56,9 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
     generate(model, request, o) {
       return client.models.generateContent(params(model, request, o)) as unknown as Promise<GeminiResponse>;
     },
-    async stream(model, request, o) {
-      return (await client.models.generateContentStream(params(model, request, o))) as unknown as AsyncIterable<GeminiResponse>;
+    // Opened by the SDK, read by us (genai-stream-hops.ts: the SDK's continuation is kept).
+    stream(model, request, o) {
+      return genaiStream(sdk, client, params(model, request, o) as Parameters<typeof genaiStream>[2]);
     },
     async embed(model, texts, _single, dimensions, o) {
       // On the Gemini API the SDK always calls batchEmbedContents, one request per text.
