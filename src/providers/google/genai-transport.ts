@@ -56,9 +56,13 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
     generate(model, request, o) {
       return client.models.generateContent(params(model, request, o)) as unknown as Promise<GeminiResponse>;
     },
-    // Opened by the SDK, read by us (genai-stream-hops.ts: the SDK's continuation is kept).
-    stream(model, request, o) {
-      return genaiStream(sdk, client, params(model, request, o) as Parameters<typeof genaiStream>[2]);
+    // Opened by the SDK, read by us (genai-stream-hops.ts: the SDK's continuation is kept), on
+    // an SDK whose continuation loop is the one that module hands over to (3.1 and 3.3 are);
+    // any other keeps the SDK's own stream.
+    async stream(model, request, o) {
+      const p = params(model, request, o);
+      if (readsOwnStreams(client)) return genaiStream(sdk, client, p as Parameters<typeof genaiStream>[2]);
+      return (await client.models.generateContentStream(p)) as unknown as AsyncIterable<GeminiResponse>;
     },
     async embed(model, texts, _single, dimensions, o) {
       // On the Gemini API the SDK always calls batchEmbedContents, one request per text.
@@ -82,6 +86,12 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
     isInputError: () => false,
     isAbort: () => false,
   };
+}
+
+/** Whether the SDK has the internals genai-stream-hops.ts relies on (its continuation loop and per-hop opener). */
+export function readsOwnStreams(client: GoogleGenAI): boolean {
+  const m = client.models as unknown as Record<string, unknown>;
+  return typeof m.generateContentStreamWithContinuation === 'function' && typeof m.generateContentStreamInternal === 'function' && typeof (client as unknown as { apiClient?: { getFetch?: unknown } }).apiClient?.getFetch === 'function';
 }
 
 /** ApiError's message is the JSON error body as Google sent it (or its text, wrapped). */
