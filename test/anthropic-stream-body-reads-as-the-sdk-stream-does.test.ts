@@ -14,7 +14,7 @@ import { Stream } from '@anthropic-ai/sdk/core/streaming';
 import { anthropicEvents } from '../src/providers/anthropic/anthropic-sse.js';
 import { createAnthropicAdapter } from '../src/providers/anthropic/anthropic-adapter.js';
 import { reply, useAnthropicFake } from './fakes/anthropic-fake-server.js';
-import { cuttings, drain as drainTo, sseResponse } from './support/sse-cuttings.js';
+import { eachBodyReadsAlike, drain as drainTo, sseResponse } from './support/sse-cuttings.js';
 
 const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 const client = new Anthropic({ apiKey: 'sk-ant-test-sse', logger: quiet });
@@ -58,15 +58,7 @@ const viaSdk = (pieces: Uint8Array[]) => drain(Stream.fromSSEResponse(response(p
 const viaOurs = (pieces: Uint8Array[]) => drain(anthropicEvents({ response: response(pieces), controller: new AbortController(), sdk, client }));
 
 describe('the adapter reads an Anthropic event stream exactly as the SDK Stream does', () => {
-  for (const [name, body] of Object.entries(BODIES)) {
-    test(name, async () => {
-      for (const [how, pieces] of cuttings(body)) {
-        const expected = await viaSdk(pieces);
-        const actual = await viaOurs(pieces);
-        expect({ how, ...actual }).toEqual({ how, ...expected });
-      }
-    });
-  }
+  eachBodyReadsAlike(BODIES, viaSdk, viaOurs);
 
   test('the bodies above cover events, skips and every kind of ending', async () => {
     const outcomes = await Promise.all(Object.values(BODIES).map((b) => viaSdk([new TextEncoder().encode(b)])));

@@ -13,7 +13,7 @@ import { GoogleGenAI } from '@google/genai';
 import { genaiStreamBody } from '../src/providers/google/genai-stream-body.js';
 import { genaiStream } from '../src/providers/google/genai-stream-hops.js';
 import { type GeminiFake, type GeminiReply, frame, startGeminiFake } from './fakes/gemini-fake-server.js';
-import { cuttings, drain as drainTo, sseResponse } from './support/sse-cuttings.js';
+import { eachBodyReadsAlike, drain as drainTo, sseResponse } from './support/sse-cuttings.js';
 
 const MODEL = 'gemini-2.5-flash';
 const contents = [{ role: 'user', parts: [{ text: 'hi' }] }];
@@ -78,15 +78,7 @@ async function viaSdk(pieces: Uint8Array[]) {
 const viaOurs = (pieces: Uint8Array[]) => drain(genaiStreamBody(sdk, sseResponse(pieces, {})));
 
 describe('a @google/genai stream body is read as the SDK reads it', () => {
-  for (const [name, body] of Object.entries(BODIES)) {
-    test(name, async () => {
-      for (const [how, pieces] of cuttings(body)) {
-        const expected = await viaSdk(pieces);
-        const actual = await viaOurs(pieces);
-        expect({ how, ...actual }).toEqual({ how, ...expected });
-      }
-    });
-  }
+  eachBodyReadsAlike(BODIES, viaSdk, viaOurs);
 
   test('the bodies above cover chunks, skips and every kind of ending', async () => {
     const outcomes = await Promise.all(Object.values(BODIES).map((b) => viaSdk([new TextEncoder().encode(b)])));

@@ -3,6 +3,7 @@
  * byte pieces at every kind of boundary, served as a Response, and read to its outcome (the
  * events, then done or the thrown error's fields), so the SDK's reading and ours compare.
  */
+import { expect, test } from 'vitest';
 
 /** Cuttings of a body into byte pieces: whole, byte by byte, odd sizes (inside `\r\n` and multi-byte characters), right after each CR. */
 export function cuttings(body: string): Array<[string, Uint8Array[]]> {
@@ -59,5 +60,18 @@ export async function drain(it: AsyncIterable<unknown>, fields: readonly string[
     const end: { name: string; message: string; ctor: string } & Record<string, unknown> = { name: e.name, message: e.message, ctor: e.constructor.name };
     for (const f of fields) end[f] = e[f];
     return { events, end };
+  }
+}
+
+/** One test per body: at every cutting, our reader's outcome equals the SDK's. */
+export function eachBodyReadsAlike(bodies: Record<string, string>, viaSdk: (pieces: Uint8Array[]) => Promise<Outcome>, viaOurs: (pieces: Uint8Array[]) => Promise<Outcome>): void {
+  for (const [name, body] of Object.entries(bodies)) {
+    test(name, async () => {
+      for (const [how, pieces] of cuttings(body)) {
+        const expected = await viaSdk(pieces);
+        const actual = await viaOurs(pieces);
+        expect({ how, ...actual }).toEqual({ how, ...expected });
+      }
+    });
   }
 }
