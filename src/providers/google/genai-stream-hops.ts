@@ -76,15 +76,9 @@ export async function genaiStream(sdk: Sdk, client: GoogleGenAI, params: Params)
   const firstConfig = recording({ ...params.config, automaticContinuation: false }, (r) => (response = r));
   const first = { ...params, config: firstConfig };
   await client.models.generateContentStream(first as GenerateContentParameters);
-  // Later hops start from the config as the SDK rewrote it, without what was added above.
-  const base: Record<string, unknown> = { ...first.config };
   const asked = params.config.automaticContinuation;
-  if (asked === undefined) delete base.automaticContinuation;
-  else base.automaticContinuation = asked;
   // The SDK's shouldEnableAutomaticContinuation (on unless set to a falsy value).
   const continues = asked === undefined || asked === null || Boolean(asked);
-  if (params.config.httpOptions) base.httpOptions = params.config.httpOptions;
-  else delete base.httpOptions;
   const body = genaiStreamBody(sdk, response!);
 
   // What the SDK's hop state would hold from the chunks read directly.
@@ -97,6 +91,13 @@ export async function genaiStream(sdk: Sdk, client: GoogleGenAI, params: Params)
   let sdkLoop: AsyncGenerator<GeminiResponse> | undefined;
 
   const handOver = async (tokenChunk: GeminiResponse): Promise<Result> => {
+    // Later hops start from the config as the SDK rewrote it, without what was added above
+    // (made only here: most streams never carry a token).
+    const base: Record<string, unknown> = { ...first.config };
+    if (asked === undefined) delete base.automaticContinuation;
+    else base.automaticContinuation = asked;
+    if (params.config.httpOptions) base.httpOptions = params.config.httpOptions;
+    else delete base.httpOptions;
     const fed: GeminiResponse[] = [];
     if (seen > 0) {
       const summary: Record<string, unknown> = {};

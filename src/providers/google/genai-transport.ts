@@ -39,6 +39,7 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
       ...(endpoint.defaultHeaders && Object.keys(endpoint.defaultHeaders).length > 0 ? { headers: endpoint.defaultHeaders } : {}),
     },
   });
+  const ownStreams = readsOwnStreams(client);
   // The SDK's config, written field by field (the same keys, in the same order, as spreading
   // the pieces would give): this runs once per request.
   const params = (model: string, r: GeminiRequest, o: TransportCallOptions): GenerateContentParameters => {
@@ -61,7 +62,7 @@ export function genaiTransport(sdk: Sdk, apiKey: string, endpoint: EndpointOptio
     // any other keeps the SDK's own stream.
     async stream(model, request, o) {
       const p = params(model, request, o);
-      if (readsOwnStreams(client)) return genaiStream(sdk, client, p as Parameters<typeof genaiStream>[2]);
+      if (ownStreams) return genaiStream(sdk, client, p as Parameters<typeof genaiStream>[2]);
       return (await client.models.generateContentStream(p)) as unknown as AsyncIterable<GeminiResponse>;
     },
     async embed(model, texts, _single, dimensions, o) {
